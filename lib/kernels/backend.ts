@@ -1,0 +1,57 @@
+// The kernel interface every backend implements: plain loops over contiguous row-major typed arrays.
+// Kernels know nothing about tensors, graphs or nets; they take arrays and sizes.
+
+export type DType = 'float32' | 'float64';
+export type FloatArray = Float32Array | Float64Array;
+
+export interface MatmulOptions {
+  /** A is stored k×m and used transposed. */
+  transA?: boolean;
+  /** B is stored n×k and used transposed. */
+  transB?: boolean;
+  /** C += op(A)·op(B) instead of C = op(A)·op(B). */
+  accumulate?: boolean;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** Dtypes this backend computes in natively (gpu.js is float32 only). */
+  readonly dtypes: readonly DType[];
+
+  /** Storage the backend's kernels read without a copy (wasm memory for the wasm backend). */
+  alloc(dtype: DType, length: number): FloatArray;
+
+  /** C (m×n) = op(A) (m×k) · op(B) (k×n), all row-major and contiguous; n = 1 is the matrix–vector case. */
+  matmul(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number, opts?: MatmulOptions): void;
+
+  /** out[r, j] = max(x[r, j] + bias[j], 0); bias may be null. out may alias x. */
+  biasRelu(x: FloatArray, bias: FloatArray | null, out: FloatArray, rows: number, cols: number): void;
+
+  /** gradIn[i] = out[i] > 0 ? gradOut[i] : 0, where out is the ReLU's output. gradIn may alias gradOut. */
+  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number): void;
+
+  /** Fill with N(mean, std²) draws from the generator state (lib/kernels/rng.ts), advancing it. */
+  fillNormal(state: Uint32Array, out: FloatArray, mean: number, std: number): void;
+  /** Fill with U[lo, hi) draws. */
+  fillUniform(state: Uint32Array, out: FloatArray, lo: number, hi: number): void;
+  /** Fill with N(0, std²) redrawn while |x| > bound·std (the Keras/TF 2018 truncated normal when bound = 2). */
+  fillTruncatedNormal(state: Uint32Array, out: FloatArray, std: number, bound: number): void;
+
+  /** Release resources (compiled kernels, workers). */
+  dispose?(): void;
+}
+
+export function checkMatmulSizes(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number): void {
+  if (!(m >= 1 && n >= 1 && k >= 1) || !Number.isInteger(m) || !Number.isInteger(n) || !Number.isInteger(k)) {
+    throw new RangeError(`matmul: sizes must be positive integers, got m=${m} n=${n} k=${k}`);
+  }
+  if (a.length < m * k) throw new RangeError(`matmul: A has ${a.length} entries, needs ${m * k}`);
+  if (b.length < k * n) throw new RangeError(`matmul: B has ${b.length} entries, needs ${k * n}`);
+  if (c.length < m * n) throw new RangeError(`matmul: C has ${c.length} entries, needs ${m * n}`);
+}
+
+export function allocArray(dtype: DType, length: number): FloatArray {
+  if (dtype === 'float32') return new Float32Array(length);
+  if (dtype === 'float64') return new Float64Array(length);
+  throw new TypeError(`unknown dtype '${String(dtype)}' (expected float32 or float64)`);
+}

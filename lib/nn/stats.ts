@@ -61,6 +61,24 @@ export function bootstrapLogMeanInterval(logs: ArrayLike<number>, rng: Rng, leve
   return [quantile(stats, alpha), quantile(stats, 1 - alpha)];
 }
 
+/**
+ * 95% (or `z`) interval for ln E[X] when ln X is close to normal, by Cox's method (Land 1972; Zhou &
+ * Gao 1997): ȳ + s²/2 ± z·√(s²/n + s⁴/(2(n − 1))), from the logs y of the positive samples; zeros
+ * enter through ln(fraction positive). The paper's lengths are log-normal-like (THEORY.md), and the
+ * percentile bootstrap of a sample mean undercovers badly for them: a bootstrap of 100 He nets at
+ * β = 1 misses the true mean 1 entirely, while this interval covers it.
+ */
+export function logNormalMeanInterval(logs: ArrayLike<number>, z = 1.959963984540054): [number, number] {
+  const pos: number[] = [];
+  for (let i = 0; i < logs.length; i++) if (logs[i] > -Infinity) pos.push(logs[i]);
+  const n = pos.length;
+  if (n < 2) return [NaN, NaN];
+  const m = mean(pos), s2 = variance(pos);
+  const centre = m + s2 / 2 + Math.log(n / logs.length);
+  const half = z * Math.sqrt(s2 / n + (s2 * s2) / (2 * (n - 1)));
+  return [centre - half, centre + half];
+}
+
 /** Standard normal CDF. */
 export function normalCdf(x: number): number {
   return 0.5 * (1 + erf(x / Math.SQRT2));

@@ -10,6 +10,7 @@ import { type Backend, type DType, type FloatArray } from '../lib/kernels/backen
 import { createBackend } from '../lib/kernels/index';
 import { ReferenceBackend } from '../lib/kernels/reference';
 import { seedState } from '../lib/kernels/rng';
+import { errorOf } from './errors';
 
 const ALL_DTYPES: readonly DType[] = ['float32', 'float64'];
 const SEED = 20181203;
@@ -88,13 +89,7 @@ function absolute(a: FloatArray): Float64Array {
 }
 
 function expectOneLineError(fn: () => unknown, backend: Backend, dtype: DType): void {
-  let message = '';
-  try {
-    fn();
-  } catch (e) {
-    message = (e as Error).message;
-  }
-  expect(message, `expected ${backend.name} to refuse ${dtype}`).to.not.equal('');
+  const message = errorOf(fn).message;
   expect(message).to.include(backend.name);
   expect(message.toLowerCase()).to.include(dtype);
   expect(message).to.not.include('\n');

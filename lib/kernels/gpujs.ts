@@ -1,7 +1,7 @@
 // The gpu.js backend: matmul, biasRelu and reluBackward as gpu.js kernels; the samplers run on the CPU.
 //
-// Precision: gpu.js computes in float32 in every mode (GL textures, wasm f32, the cpu mode's rounding
-// shims), so this backend is float32 only. A Float64Array anywhere is rejected with a one-line error
+// Precision: gpu.js gives float32 results in every mode (GL float textures, wasm f32 arithmetic; the
+// cpu mode sums in doubles but stores into Float32Array), so this backend is float32 only. A Float64Array anywhere is rejected with a one-line error
 // rather than computed in float32 and widened: a caller who asked for float64 must get float64 or a
 // failure, never float32 in disguise.
 //

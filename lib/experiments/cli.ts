@@ -63,6 +63,11 @@ export interface CliSpec<F extends FlagTable> {
   readonly defaultPreset?: string;
 }
 
+/** Identity, for type inference: preset values are checked against the flags' parsed types. */
+export function defineCli<F extends FlagTable>(spec: CliSpec<F>): CliSpec<F> {
+  return spec;
+}
+
 const TWO53 = 9007199254740992;
 
 function need(cond: boolean, name: string, text: string, what: string): void {

@@ -49,6 +49,13 @@ function infoOf(err: unknown): ErrorInfo {
 
 export async function runPool(o: PoolOptions): Promise<void> {
   if (o.items.length === 0) return;
+  // Fail before any thread starts, and without blaming the first cell for a wrong path.
+  if (!path.isAbsolute(o.task)) throw new Error(`task module path must be absolute (use require.resolve or path.join(__dirname, ...)), got '${o.task}'`);
+  try {
+    require.resolve(o.task);
+  } catch {
+    throw new Error(`task module not found: ${o.task} (not built? run npm run build)`);
+  }
   if (o.workers <= 1) return runInline(o);
   return runThreads(o);
 }

@@ -7,8 +7,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from './cli';
-import { loadTask } from './task';
-import type { CellMessage, ErrorInfo, ReplyMessage, WorkerInit } from './worker';
+import { checkTaskPath, errorInfo, loadTask, type ErrorInfo } from './task';
+import type { CellMessage, ReplyMessage, WorkerInit } from './worker';
 
 export interface PoolItem {
   readonly index: number;
@@ -43,12 +43,9 @@ function cellFailure(key: string, info: ErrorInfo): Error {
   return info.name === 'UsageError' ? new UsageError(`cell '${key}': ${info.message}`) : new CellError(key, info);
 }
 
-function infoOf(err: unknown): ErrorInfo {
-  return err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { name: 'Error', message: String(err) };
-}
-
 export async function runPool(o: PoolOptions): Promise<void> {
   if (o.items.length === 0) return;
+  checkTaskPath(o.task);
   if (o.workers <= 1) return runInline(o);
   return runThreads(o);
 }
@@ -61,7 +58,7 @@ async function runInline(o: PoolOptions): Promise<void> {
     try {
       result = await fn(item.params);
     } catch (err) {
-      throw cellFailure(item.key, infoOf(err));
+      throw cellFailure(item.key, errorInfo(err));
     }
     o.onResult(item, result);
   }
@@ -114,7 +111,7 @@ function runThreads(o: PoolOptions): Promise<void> {
         feed();
       });
       // Uncaught errors in the worker: the task module failed to load, or threw asynchronously.
-      worker.on('error', (err) => stop(current ? cellFailure(current.key, infoOf(err)) : err));
+      worker.on('error', (err) => stop(current ? cellFailure(current.key, errorInfo(err)) : err));
       worker.on('exit', (code) => {
         if (!settled && current) stop(cellFailure(current.key, { name: 'Error', message: `worker exited with code ${code}` }));
       });

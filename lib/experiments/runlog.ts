@@ -98,11 +98,13 @@ export class LogWriter {
   private fd: number;
 
   /**
-   * fresh: start an empty log (replacing any old one). Otherwise keep the file, but first rewrite
+   * fresh: start an empty log; an old one is kept as <log>.prev (a run started without --resume by
+   * mistake must not destroy hours of results). Otherwise keep the file, but first rewrite
    * it atomically without torn or corrupt lines, so that the next append starts on a line of its own.
    */
   constructor(readonly file: string, fresh: boolean) {
     if (fresh) {
+      if (fs.existsSync(file) && fs.statSync(file).size > 0) fs.renameSync(file, `${file}.prev`);
       writeFileAtomic(file, '');
     } else {
       const c = readLog(file);

@@ -144,7 +144,7 @@ export class Interrupted extends Error {
 /**
  * Runs the experiment (or its shard) and returns the results in cell order.
  *
- * - Without resume, this run's log starts empty. With resume, finished cells found in any of the
+ * - Without resume, this run's log starts empty (an old one is kept as <log>.prev). With resume, finished cells found in any of the
  *   experiment's logs in the folder (whole-run or shard) are skipped, and torn lines are reported.
  * - A shard run logs to DIR/<name>.shard-i-of-N.jsonl; it is complete when the other shards'
  *   logs in the folder cover the rest.

@@ -3,7 +3,7 @@
 // Only the main thread touches the log, so a worker that dies cannot tear it.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadTask, type TaskFn } from './task';
+import { errorInfo, loadTask, type ErrorInfo, type TaskFn } from './task';
 
 export interface WorkerInit {
   readonly task: string;
@@ -13,18 +13,9 @@ export interface CellMessage {
   readonly index: number;
   readonly params: unknown;
 }
-export interface ErrorInfo {
-  readonly name: string;
-  readonly message: string;
-  readonly stack?: string;
-}
 export type ReplyMessage =
   | { readonly index: number; readonly ok: true; readonly result: unknown }
   | { readonly index: number; readonly ok: false; readonly error: ErrorInfo };
-
-export function errorInfo(err: unknown): ErrorInfo {
-  return err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { name: 'Error', message: String(err) };
-}
 
 if (parentPort) {
   const port = parentPort;

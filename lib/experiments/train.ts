@@ -1,12 +1,5 @@
-// CLI: train one net under the paper's protocol and print what happens.
-//   node lib/experiments/train.js --widths 784,100,100,10 --init he_normal --epochs 3 --seed 1
-//     [--dtype float32|float64] [--batch 1024] [--lr 0.01] [--limit-train N] [--limit-test N]
-//     [--target 0.2] [--eval-every K] [--stop-at-target] [--dataset mnist|fashion-mnist]
-//     [--trace FILE] [--json] [--backend reference]
-// Prints the per-layer forward statistics at init (M_j = ‖a_j‖²/n_j over the first batch, and the
-// fraction of active units), then loss and test accuracy per epoch. --trace FILE writes the initial
-// parameters, every step's batch indices and loss, and the final parameters as JSON, so a PyTorch
-// peer (bench/torch_replay.py) can replay the run. Bad input: one line on stderr, exit code 2.
+// CLI: train one net under the paper's protocol and print what happens (usage below). --trace writes
+// what a PyTorch peer (bench/torch_replay.py) needs to replay the run step by step.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +11,17 @@ import { initializerById } from '../nn/init';
 import { train, type TrainConfig } from '../nn/train';
 import { Tensor } from '../tensor/tensor';
 import type { DenseClassifier } from '../nn/classifier';
+
+const USAGE = `Train one net and print what happens.
+  node lib/experiments/train.js --widths 784,100,100,10 --init he_normal --epochs 3 --seed 1
+    [--dtype float32|float64] [--batch 1024] [--lr 0.01] [--limit-train N] [--limit-test N]
+    [--target 0.2] [--eval-every K] [--stop-at-target] [--dataset mnist|fashion-mnist]
+    [--trace FILE] [--json] [--backend reference]
+Prints the per-layer forward statistics at init (M_j = |a_j|^2/n_j over the first batch, and the
+fraction of active units), then loss and test accuracy per epoch. --trace FILE writes the initial
+parameters, every step's batch indices and loss, and the final parameters as JSON. --json prints
+the result object. Bad input: one line on stderr, exit code 2.
+`;
 
 /** Bad command-line input: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -135,7 +139,7 @@ function main(argv: readonly string[]): number {
     throw e;
   }
   if (args === null) {
-    process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').filter((l) => l.startsWith('//')).slice(0, 10).map((l) => l.slice(3)).join('\n') + '\n');
+    process.stdout.write(USAGE);
     return 0;
   }
   const { config, trace } = args;

@@ -159,7 +159,7 @@ function main(argv: readonly string[]): number {
       if (trace !== null) initialParams = m.paramsToJSON();
       // Statistics on the first training batch (images 0..B−1), before any update.
       const B = Math.min(config.batchSize ?? 1024, config.limitTrain ?? data.train.count), f = data.train.features;
-      const x = Tensor.zeros([B, f], m.dtype);
+      const x = Tensor.zeros([B, f], m.dtype, (dt, len) => m.backend.alloc(dt, len));
       fillBatch(data.train, null, 0, B, x.data, new Int32Array(B));
       log('init statistics over the first batch (M_j = |a_j|^2/n_j, batch mean):');
       log('   j    n_j         M_j   active');

@@ -3,7 +3,7 @@
 // callback, nothing global: it runs unchanged in a worker thread. Deterministic given the seed: the
 // initialization and the per-epoch shuffles draw from separate streams of it.
 
-import type { Backend, DType } from '../kernels/backend';
+import type { Backend, DType, FloatArray } from '../kernels/backend';
 import { ReferenceBackend } from '../kernels/reference';
 import { Rng } from '../tensor/rng';
 import { Tensor } from '../tensor/tensor';
@@ -157,11 +157,18 @@ export function resolveConfig(c: TrainConfig): TrainResult['config'] {
   return r;
 }
 
-/** Fraction of the first `limit` images of `set` the model classifies correctly (argmax of the logits). */
-export function evaluateAccuracy(model: DenseClassifier, set: ImageSet, limit: number = set.count, batchSize = 1000): number {
+/**
+ * Fraction of the first `limit` images of `set` the model classifies correctly (argmax of the logits),
+ * in batches of up to `buffer.length / features` images filled into `buffer`. Pass the training
+ * loop's input buffer: backends that allocate from an arena (wasm) never free, so a fresh buffer per
+ * evaluation would leak.
+ */
+export function evaluateAccuracy(model: DenseClassifier, set: ImageSet, limit: number = set.count,
+  buffer: FloatArray = model.backend.alloc(model.dtype, Math.min(limit, set.count, 1000) * set.features)): number {
   const n = Math.min(limit, set.count), f = set.features, C = model.classes;
-  const rows = Math.min(batchSize, n);
-  const xbuf = model.backend.alloc(model.dtype, rows * f), labels = new Int32Array(rows);
+  const rows = Math.min(Math.floor(buffer.length / f), n);
+  if (rows < 1) throw new RangeError(`evaluateAccuracy: the buffer holds no ${f}-pixel image`);
+  const xbuf = buffer, labels = new Int32Array(rows);
   let correct = 0;
   for (let start = 0; start < n; start += rows) {
     const count = Math.min(rows, n - start);
@@ -219,7 +226,7 @@ export function train(config: TrainConfig, env: TrainEnv = {}): TrainResult {
   let step = 0, status: TrainStatus | null = null, reachedAt: number | null = null;
 
   const evaluate = (epoch: number): void => {
-    const acc = evaluateAccuracy(model, data.test, nTest);
+    const acc = evaluateAccuracy(model, data.test, nTest, xbuf);
     evaluations.push({ epoch, step, test_acc: acc });
     env.onProgress?.({ type: 'eval', epoch, step, test_acc: acc });
     if (reachedAt === null && acc >= cfg.target) reachedAt = epoch;

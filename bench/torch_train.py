@@ -5,7 +5,7 @@ too, as in lib/nn/classifier.ts), zero biases, softmax cross-entropy, plain SGD 
 float32, 2 threads. Times the optimizer steps of one MNIST epoch (60,000 images, the last batch
 partial), excluding data loading and evaluation, and prints one JSON object.
 
-    python3 bench/torch_train.py [--depths 50,100] [--steps N] [--seed 0]
+    python3 bench/torch_train.py [--depths 50,100] [--steps N] [--seed 0] [--threads 2]
 
 --steps N times N full batches only and scales to an epoch (60000/1024 batch-equivalents).
 """
@@ -36,9 +36,10 @@ def main():
     ap.add_argument("--depths", default="50,100")
     ap.add_argument("--steps", type=int, default=0, help="time this many batches and scale to an epoch (0: a full epoch)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (the comparison uses 2)")
     ap.add_argument("--mnist-dir", default=DEFAULT_DIR)
     a = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     images, labels = mnist_train(a.mnist_dir)
     labels = torch.tensor(labels, dtype=torch.int64)

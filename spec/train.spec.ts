@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadMnist, type ImageDataset } from '../lib/data/mnist';
+import type { DenseClassifier } from '../lib/nn/classifier';
 import { parseCli, UsageError } from '../lib/experiments/train';
 import { epochsToTarget, PAPER_PROTOCOL, resolveConfig, train, type TrainConfig } from '../lib/nn/train';
 
@@ -60,6 +61,18 @@ describe('training loop', () => {
     expect(b.history.map((h) => h.train_loss)).to.deep.equal(a.history.map((h) => h.train_loss));
     expect(b.evaluations).to.deep.equal(a.evaluations);
     expect(c.history[0].train_loss).to.not.equal(a.history[0].train_loss);
+  });
+
+  it('the buffer pool allocates nothing after the first epoch (training steps and evaluations)', () => {
+    let model: DenseClassifier | null = null;
+    const allocated: number[] = [];
+    train({ ...small, limitTrain: 100, batchSize: 30, maxEpochs: 3, limitTest: 70, evalEverySteps: 2 }, {
+      data,
+      onInit: (m) => { model = m; },
+      onProgress: (e) => { if (e.type === 'epoch') allocated.push(model!.ctx.pool.allocated); },
+    });
+    expect(allocated).to.have.length(3);
+    expect(allocated[2]).to.equal(allocated[0]);
   });
 
   it('visits every training image once per epoch, in a new order each epoch', () => {

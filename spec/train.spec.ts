@@ -3,10 +3,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { loadMnist, type ImageDataset } from '../lib/data/mnist';
 import type { DenseClassifier } from '../lib/nn/classifier';
 import { parseCli, UsageError } from '../lib/experiments/train';
-import { epochsToTarget, PAPER_PROTOCOL, resolveConfig, train, type TrainConfig } from '../lib/nn/train';
+import { epochsToTarget, PAPER_PROTOCOL, resolveConfig, train, type TrainConfig, type TrainResult } from '../lib/nn/train';
 
 describe('epochsToTarget', () => {
   const curve = (accs: number[], step = 1) => accs.map((acc, i) => ({ epoch: i * step, acc }));
@@ -73,6 +74,20 @@ describe('training loop', () => {
     });
     expect(allocated).to.have.length(3);
     expect(allocated[2]).to.equal(allocated[0]);
+  });
+
+  it('runs in a worker thread: plain config in, plain result out', async () => {
+    const cfg = { ...small, limitTrain: 200, limitTest: 100 };
+    const code = `const { parentPort, workerData } = require('node:worker_threads');
+      const { train } = require(workerData.lib);
+      parentPort.postMessage(train(workerData.cfg));`;
+    const result = await new Promise<TrainResult>((resolve, reject) => {
+      const w = new Worker(code, { eval: true, workerData: { cfg, lib: path.join(__dirname, '..', 'lib', 'nn', 'train.js') } });
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    expect(result).to.deep.equal(JSON.parse(JSON.stringify(result)));
+    expect(result.evaluations).to.deep.equal(train(cfg, { data }).evaluations);
   });
 
   it('visits every training image once per epoch, in a new order each epoch', () => {

@@ -1,0 +1,127 @@
+// Figure 1 of Hanin & Rolnick (2018): FM1 is decided by the initialization.
+// (a) The mean of M_d/M_0 against depth for width = depth nets (β ≈ 1, so FM2 is ruled out), one
+//     curve per initializer, with the theory's ∏c_j drawn beside each measurement.
+//
+//   node lib/experiments/fig1.js [--part a] [--preset quick|paper] [--inits ...] [--depths 10:100:10] ...
+//
+// Data path: this script → runner (cells on worker threads) → lengths.ts (one cell) → nn/dense + nn/trace
+// (the net and its forward pass) → kernels.
+
+import * as path from 'node:path';
+import { FIGURE1_INITS, initializerById } from '../nn/init';
+import { slope } from '../nn/stats';
+import { gain } from '../nn/init';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag } from './cli';
+import { writeCsv, writeJson } from './files';
+import type { LengthCellParams, LengthCellResult } from './lengths';
+import { lineChartSpec, writePlot } from './plot';
+import { runExperiment, type Cell, type Experiment } from './runner';
+import { printTable } from './table';
+import { runRecord } from './record';
+import { backendFlag, initListFlag, checkBackend } from './flags';
+
+const FIG1A_COLUMNS = [
+  'init', 'depth', 'width', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
+  'mean_log10_ratio', 'sd_log10_ratio', 'dead',
+  // Extra columns after the fixed ones.
+  'log10_mean_ratio_boot_lo', 'log10_mean_ratio_boot_hi', 'dead_expected', 'input', 'seconds',
+] as const;
+
+const widthFlag: Flag<number | 'depth'> = {
+  help: "hidden width n_j, or 'depth' for width = depth (β = 1)",
+  metavar: 'N|depth',
+  default: 'depth',
+  parse: (t, n) => {
+    if (t === 'depth') return 'depth';
+    if (!/^\d+$/.test(t) || Number(t) < 1 || !Number.isSafeInteger(Number(t))) throw new UsageError(`${n} expects a positive integer or 'depth', got '${t}'`);
+    return Number(t);
+  },
+};
+
+export const FIG1_CLI = defineCli({
+  name: 'fig1',
+  summary: 'Figure 1 of Hanin & Rolnick (2018): (a) mean output length against depth per initialization.',
+  flags: {
+    part: enumFlag(['a', 'all'] as const, 'which panel to run', { default: 'all' }),
+    inits: initListFlag([...FIGURE1_INITS]),
+    depths: intListFlag('depths d (number of ReLU layers)', { default: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] }),
+    width: widthFlag,
+    nets: intFlag('independently initialized nets per init × depth (part a)', { min: 1 }),
+    input: enumFlag(['unit'] as const, 'input: random unit-norm vectors, a fresh one per net', { default: 'unit' }),
+    backend: backendFlag(),
+  },
+  presets: {
+    quick: { nets: 100 },
+    paper: { nets: 1000 },
+  },
+  defaultPreset: 'quick',
+});
+
+type Fig1aCell = Cell<LengthCellParams & { backend: string }>;
+
+async function runPartA(args: NonNullable<ReturnType<typeof parseCli<typeof FIG1_CLI.flags>>>): Promise<void> {
+  const started = Date.now();
+  const cells: Fig1aCell[] = [];
+  for (const init of args.inits) {
+    for (const depth of args.depths) {
+      const width = args.width === 'depth' ? depth : args.width;
+      const widths = new Array<number>(depth + 1).fill(width);
+      cells.push({ key: `init=${init}/depth=${depth}`, params: { init, widths, nets: args.nets, seed: args.seed, input: null, backend: args.backend } });
+    }
+  }
+  const exp: Experiment<Fig1aCell['params'], LengthCellResult> = {
+    name: 'fig1a', task: path.join(__dirname, 'lengths.js'), cells,
+  };
+  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
+  if (!outcome.complete) {
+    process.stderr.write(`fig1a: ${outcome.results.length} of ${cells.length} cells done (shard run); merge the shard logs with merge.js\n`);
+    return;
+  }
+  const rows = outcome.results.map(({ params, result }) => ({
+    init: params.init, depth: params.widths.length - 1, width: params.widths[1], input: args.input, ...result,
+  }));
+  writeCsv(path.join(args.out, 'fig1a.csv'), FIG1A_COLUMNS, rows);
+
+  // Per-layer slope of log10 of the mean against depth, measured and predicted (log10 c).
+  const slopes = args.inits.map((id) => {
+    const mine = rows.filter((r) => r.init === id);
+    const width = mine[0].width;
+    const c = gain(initializerById(id), width, width);
+    return {
+      init: id, gain_c: c,
+      theory_slope: Math.log10(c),
+      measured_slope: mine.length >= 2 ? slope(mine.map((r) => r.depth), mine.map((r) => r.log10_mean_ratio)) : NaN,
+      typical_slope: mine.length >= 2 ? slope(mine.map((r) => r.depth), mine.map((r) => r.mean_log10_ratio)) : NaN,
+    };
+  });
+  const spec = lineChartSpec({
+    title: `Figure 1(a): mean of M_d/M_0 against depth (${args.nets} nets per point; dashed: theory ∏c_j)`,
+    x: { field: 'depth', title: 'depth d (width = ' + (args.width === 'depth' ? 'depth' : String(args.width)) + ')' },
+    y: { field: 'log10_mean_ratio', title: 'log10 mean of M_d/M_0' },
+    measured: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_mean_ratio, lo: r.log10_mean_ratio_lo, hi: r.log10_mean_ratio_hi })),
+    theory: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_theory_ratio })),
+    color: 'init', lo: 'lo', hi: 'hi', width: 520, height: 340,
+  });
+  const plot = await writePlot(path.join(args.out, 'fig1a'), spec);
+  const seconds = (Date.now() - started) / 1000;
+  writeJson(path.join(args.out, 'fig1a.json'), runRecord('fig1a', args, {
+    seconds, cell_seconds: rows.reduce((s, r) => s + r.seconds, 0), slopes,
+    files: ['fig1a.csv', 'fig1a.json', path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : [])],
+  }));
+
+  process.stdout.write(`\nFigure 1(a): log10 of the mean of M_d/M_0 (${args.nets} nets per cell; lo/hi: 95% log-normal interval)\n`);
+  printTable(['init', 'depth', 'width', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });
+  process.stdout.write('\nPer-layer log10 gain of the mean, fitted over the depths (paper: +0.301, 0, 0, −0.111, −0.301, −0.412)\n');
+  printTable(['init', 'gain_c', 'theory_slope', 'measured_slope', 'typical_slope'], slopes, { digits: 4 });
+  process.stdout.write(`(typical_slope fits the mean of log10(M_d/M_0): a single net's length, below the mean by about 2.5β/ln10 per unit β)\n`);
+  process.stdout.write(`\nwrote ${args.out}/fig1a.csv, fig1a.json, fig1a.svg${plot.png ? ', fig1a.png' : ''} in ${seconds.toFixed(1)} s\n`);
+}
+
+async function fig1(argv: readonly string[]): Promise<void> {
+  const args = parseCli(FIG1_CLI, argv);
+  if (args === null) return;
+  checkBackend(args.backend);
+  if (args.part === 'a' || args.part === 'all') await runPartA(args);
+}
+
+if (require.main === module) main(() => fig1(process.argv.slice(2)));

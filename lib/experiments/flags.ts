@@ -1,0 +1,51 @@
+// Flags shared by several figure scripts: lists of initializers and the kernel backend.
+
+import { availableBackends, BACKEND_NAMES, createBackend } from '../kernels/index';
+import { initializerById } from '../nn/init';
+import { UsageError, type Flag } from './cli';
+
+/** A comma list of initializer ids, each checked against lib/nn/init.ts. */
+export function initListFlag(defaults: string[]): Flag<string[]> {
+  return {
+    help: 'initializer ids, comma separated (see node lib/experiments/inits.js)',
+    metavar: 'LIST',
+    default: defaults,
+    parse: (t, n) => {
+      const ids = t.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      if (ids.length === 0) throw new UsageError(`${n} needs a non-empty list`);
+      for (const id of ids) {
+        try {
+          initializerById(id);
+        } catch (err) {
+          throw new UsageError(`${n}: ${(err as Error).message}`);
+        }
+      }
+      if (new Set(ids).size !== ids.length) throw new UsageError(`${n} lists an initializer twice`);
+      return ids;
+    },
+  };
+}
+
+/** The fastest correct backend available here. */
+export function defaultBackend(): string {
+  const here = availableBackends();
+  return here.includes('wasm') ? 'wasm' : 'reference';
+}
+
+export function backendFlag(): Flag<string> {
+  return {
+    help: `kernel backend: ${BACKEND_NAMES.join(', ')} (gpujs:MODE picks a gpu.js mode)`,
+    metavar: 'NAME',
+    default: defaultBackend(),
+    parse: (t) => t,
+  };
+}
+
+/** Fail early, with exit code 2, when the backend cannot be created here. */
+export function checkBackend(name: string): void {
+  try {
+    createBackend(name).dispose?.();
+  } catch (err) {
+    throw new UsageError(`--backend: ${(err as Error).message}`);
+  }
+}

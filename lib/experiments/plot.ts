@@ -1,0 +1,156 @@
+// The one plotting module: vega-lite specs for the paper's charts, rendered headless to SVG by
+// vega, and to PNG by resvg (no browser, no canvas, works offline). Both files are written
+// atomically. vega 6 and vega-lite 6 are ESM-only with top-level await, so they are loaded with a
+// real dynamic import(), which tsc keeps as import() under module nodenext.
+
+import * as path from 'node:path';
+import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import { writeFileAtomic } from './files';
+
+export type { TopLevelSpec };
+export type Row = Readonly<Record<string, string | number | boolean | null>>;
+
+export interface Axis {
+  readonly field: string;
+  readonly title?: string;
+  /** Log scale; the paper plots variances and moments over depth on log axes. Default false. */
+  readonly log?: boolean;
+  /** Zero in the linear domain; default false (vega-lite's true squashes data far from 0). */
+  readonly zero?: boolean;
+}
+
+export interface LineChart {
+  readonly title?: string;
+  readonly x: Axis;
+  readonly y: Axis;
+  /** Measured values, drawn as points; rows hold x, y and, if given, color/lo/hi/facet fields. */
+  readonly measured?: readonly Row[];
+  /** Theory curves, drawn as dashed lines; rows hold x, y and the color/facet fields. */
+  readonly theory?: readonly Row[];
+  /** Field whose values pick the colour (one per series); measured and theory share the legend. */
+  readonly color?: string;
+  readonly colorTitle?: string;
+  /** Fields of measured rows with the lower and upper ends of an interval (a CI, a quantile band). */
+  readonly lo?: string;
+  readonly hi?: string;
+  /** How the interval is drawn. Default 'bars'. */
+  readonly errors?: 'bars' | 'band';
+  /** Join measured points with a thin solid line. Default false. */
+  readonly connect?: boolean;
+  /** Small multiples, one panel per value of the field. */
+  readonly facet?: { readonly field: string; readonly title?: string; readonly columns?: number };
+  /** Size of one panel in px. Default 360×240. */
+  readonly width?: number;
+  readonly height?: number;
+}
+
+// Vega-lite reads "a.b" as a nested field; CSV-style column names are flat, so escape.
+function ref(field: string): string {
+  return field.replace(/([.[\]\\])/g, '\\$1');
+}
+
+const LAYER = '__layer';
+
+/** A vega-lite spec: measured points (with error bars or band), theory as dashed lines, optional colour and facets. */
+export function lineChartSpec(c: LineChart): TopLevelSpec {
+  const measured = c.measured ?? [], theory = c.theory ?? [];
+  if (measured.length + theory.length === 0) throw new Error('lineChartSpec: no data');
+  if ((c.lo === undefined) !== (c.hi === undefined)) throw new Error('lineChartSpec: give both lo and hi, or neither');
+  const scale = (a: Axis) => (a.log ? { type: 'log' as const } : { zero: a.zero ?? false });
+  const x = { field: ref(c.x.field), type: 'quantitative' as const, title: c.x.title ?? c.x.field, scale: scale(c.x) };
+  const y = { field: ref(c.y.field), type: 'quantitative' as const, title: c.y.title ?? c.y.field, scale: scale(c.y) };
+  const color = c.color !== undefined ? { color: { field: ref(c.color), type: 'nominal' as const, title: c.colorTitle ?? c.color } } : {};
+  const only = (layer: string) => [{ filter: `datum['${LAYER}'] === '${layer}'` }];
+
+  // Layers share one data set (facets need a single one) and pick their rows by the __layer tag.
+  const layers: object[] = [];
+  if (c.lo !== undefined && c.hi !== undefined && measured.length > 0) {
+    const band = c.errors === 'band';
+    layers.push({
+      transform: only('measured'),
+      mark: band ? { type: 'errorband', opacity: 0.25 } : { type: 'errorbar', ticks: true },
+      encoding: { x, y: { ...y, field: ref(c.lo) }, y2: { field: ref(c.hi) }, ...color },
+    });
+  }
+  if (theory.length > 0) {
+    layers.push({
+      transform: only('theory'),
+      mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 1.5, clip: true },
+      encoding: { x, y, ...color },
+    });
+  }
+  if (measured.length > 0) {
+    if (c.connect) layers.push({ transform: only('measured'), mark: { type: 'line', strokeWidth: 1, opacity: 0.6, clip: true }, encoding: { x, y, ...color } });
+    layers.push({ transform: only('measured'), mark: { type: 'point', filled: true, size: 36, clip: true }, encoding: { x, y, ...color } });
+  }
+
+  const values = [...measured.map((r) => ({ ...r, [LAYER]: 'measured' })), ...theory.map((r) => ({ ...r, [LAYER]: 'theory' }))];
+  const top = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(c.title !== undefined ? { title: c.title } : {}),
+    data: { values },
+    config: { background: 'white' },
+  };
+  const size = { width: c.width ?? 360, height: c.height ?? 240 };
+  if (c.facet) {
+    return {
+      ...top,
+      facet: { field: ref(c.facet.field), type: 'nominal', title: c.facet.title ?? c.facet.field },
+      ...(c.facet.columns !== undefined ? { columns: c.facet.columns } : {}),
+      spec: { ...size, layer: layers },
+    } as TopLevelSpec;
+  }
+  return { ...top, ...size, layer: layers } as TopLevelSpec;
+}
+
+type Vega = typeof import('vega', { with: { 'resolution-mode': 'import' } });
+type VegaLite = typeof import('vega-lite', { with: { 'resolution-mode': 'import' } });
+
+/** Both libraries, imported once per thread (a cache of a module load, like require's). */
+let libs: Promise<[Vega, VegaLite]> | null = null;
+function load(): Promise<[Vega, VegaLite]> {
+  libs ??= Promise.all([import('vega'), import('vega-lite')]);
+  return libs;
+}
+
+/** Compiles the vega-lite spec and renders it to SVG text, headless. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, vl] = await load();
+  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Rasterises SVG text to PNG bytes at `scale` × the SVG's size. */
+export function svgToPng(svg: string, scale = 2): Uint8Array {
+  // Loaded on use: a native addon that only plotting needs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+  const r = new Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
+  return r.render().asPng();
+}
+
+export interface WrittenPlot {
+  readonly svg: string;
+  readonly png: string | null;
+}
+
+/**
+ * Renders the spec and writes <base>.svg and (unless png is false) <base>.png, each atomically.
+ * `base` may end in .svg or .png; the extension is replaced.
+ */
+export async function writePlot(base: string, spec: TopLevelSpec, opts: { png?: boolean; scale?: number } = {}): Promise<WrittenPlot> {
+  const stem = base.replace(/\.(svg|png)$/i, '');
+  const svg = await renderSvg(spec);
+  const svgFile = `${stem}.svg`;
+  writeFileAtomic(svgFile, svg);
+  let pngFile: string | null = null;
+  if (opts.png !== false) {
+    pngFile = `${stem}.png`;
+    writeFileAtomic(pngFile, svgToPng(svg, opts.scale));
+  }
+  return { svg: path.resolve(svgFile), png: pngFile && path.resolve(pngFile) };
+}

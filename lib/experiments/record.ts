@@ -1,0 +1,38 @@
+// The run record written beside every figure's CSV: what ran, with which seed and versions, how long.
+
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+
+function packageVersion(name: string): string | null {
+  try {
+    const file = require.resolve(`${name}/package.json`);
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+export function versions(): Record<string, string | null> {
+  const own = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return {
+    'start-training': own.version,
+    node: process.versions.node,
+    v8: process.versions.v8,
+    ndarray: packageVersion('ndarray'),
+    'gpu.js': packageVersion('gpu.js'),
+    vega: packageVersion('vega'),
+    'vega-lite': packageVersion('vega-lite'),
+  };
+}
+
+export function runRecord(experiment: string, config: object, extra: object): object {
+  return {
+    experiment,
+    config,
+    versions: versions(),
+    machine: { platform: process.platform, arch: process.arch, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? null },
+    finished: new Date().toISOString(),
+    ...extra,
+  };
+}

@@ -1,0 +1,37 @@
+// Loading a task module: a compiled CommonJS module, named by absolute path, that exports the
+// function a cell runs. Shared by the inline runner and the worker threads so both fail alike.
+
+import * as path from 'node:path';
+
+/** A task: plain-object params in, a plain JSON result (or a promise of one) out. */
+export type TaskFn = (params: unknown) => unknown;
+
+/** What crosses the thread boundary of an error (Error objects lose their class there). */
+export interface ErrorInfo {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+export function errorInfo(err: unknown): ErrorInfo {
+  return err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { name: 'Error', message: String(err) };
+}
+
+/** Checks the path before any thread starts, so a wrong path is not blamed on the first cell. */
+export function checkTaskPath(task: string): void {
+  if (!path.isAbsolute(task)) throw new Error(`task module path must be absolute (use require.resolve or path.join(__dirname, ...)), got '${task}'`);
+  try {
+    require.resolve(task);
+  } catch {
+    throw new Error(`task module not found: ${task} (not built? run npm run build)`);
+  }
+}
+
+export function loadTask(task: string, fn: string): TaskFn {
+  checkTaskPath(task);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module chosen at run time
+  const mod = require(task) as Record<string, unknown>;
+  const f = mod[fn];
+  if (typeof f !== 'function') throw new Error(`task module ${task} exports no function '${fn}'`);
+  return f as TaskFn;
+}

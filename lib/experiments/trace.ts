@@ -1,0 +1,51 @@
+// Print the per-layer trace of one forward pass: M_j, active units, and the theory's one-step
+// prediction. The place to start a debugger session (see README, "Step through a forward pass").
+//
+//   node lib/experiments/trace.js --widths 100,100,100,100 --init he_normal --seed 1 [--json FILE]
+
+import { DenseReluNet } from '../nn/dense';
+import { initializerById } from '../nn/init';
+import { randomUnitInput, traceForward } from '../nn/trace';
+import { createBackend } from '../kernels/index';
+import { Rng } from '../tensor/rng';
+import { defineCli, enumFlag, floatFlag, intListFlag, main, parseCli, stringFlag, UsageError } from './cli';
+import { writeJson } from './files';
+import { backendFlag, checkBackend } from './flags';
+import { printTable } from './table';
+
+const TRACE_CLI = defineCli({
+  name: 'trace',
+  summary: 'One forward pass of a random ReLU net, layer by layer: M_j, active units, the predicted E[M_j | a_{j−1}].',
+  flags: {
+    widths: intListFlag('widths n_0,n_1,...,n_d', { default: [100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100] }),
+    init: stringFlag('initializer id', { default: 'he_normal', metavar: 'ID' }),
+    bias: enumFlag(['zero', 'normal', 'uniform'] as const, 'bias law at init', { default: 'zero' }),
+    'bias-variance': floatFlag('σ_b² when --bias is not zero', { default: 0, min: 0 }),
+    dtype: enumFlag(['float64', 'float32'] as const, 'weight and activation dtype', { default: 'float64' }),
+    backend: backendFlag(),
+    json: stringFlag("also write the trace as JSON to this file ('-' for none)", { default: '-', metavar: 'FILE' }),
+  },
+});
+
+function trace(argv: readonly string[]): void {
+  const args = parseCli(TRACE_CLI, argv);
+  if (args === null) return;
+  checkBackend(args.backend);
+  if (args.widths.length < 2) throw new UsageError('--widths needs an input width and at least one layer');
+  let init;
+  try { init = initializerById(args.init); } catch (err) { throw new UsageError(`--init: ${(err as Error).message}`); }
+  const net = new DenseReluNet(args.widths, init, {
+    dtype: args.dtype, backend: createBackend(args.backend),
+    bias: { law: args.bias, variance: args['bias-variance'] },
+  });
+  const rng = new Rng(args.seed);
+  net.initialize(rng);
+  const x = randomUnitInput(rng, args.widths[0]);
+  const t = traceForward(net, x);
+  printTable(['layer', 'width', 'log10M', 'predictedLog10M', 'predictedRelSd', 'zScore', 'activeUnits', 'activeFraction'], t.layers.map((l) => ({ ...l })), { digits: 4 });
+  process.stdout.write(`log10 M_d/M_0 = ${(t.logRatio * Math.LOG10E).toFixed(4)}${t.dead ? ' (dead: the output is all zero)' : ''}; `
+    + `theory: E[M_d/M_0] = ∏c_j = 10^${net.gains().reduce((s, c) => s + Math.log10(c), 0).toFixed(4)}\n`);
+  if (args.json !== '-') writeJson(args.json, { config: { ...args }, trace: t });
+}
+
+if (require.main === module) main(() => trace(process.argv.slice(2)));

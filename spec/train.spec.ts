@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadMnist, type ImageDataset } from '../lib/data/mnist';
 import type { DenseClassifier } from '../lib/nn/classifier';
-import { parseCli, UsageError } from '../lib/experiments/train';
+import { UsageError } from '../lib/experiments/cli';
+import { parseCli } from '../lib/experiments/train';
 import { epochsToTarget, PAPER_PROTOCOL, resolveConfig, train, type TrainConfig, type TrainResult } from '../lib/nn/train';
 
 describe('epochsToTarget', () => {
@@ -159,7 +160,8 @@ describe('train.js CLI', () => {
     [['--widths', '784,20,10', '--dtype', 'float16'], /--dtype must be float32 or float64/],
     [['--widths', '784,20,10', '--epochs', '1.5'], /--epochs must be an integer/],
     [['--widths', '784,20,10', '--lr', '0'], /--lr must be a positive number/],
-    [['--widths', '784,20,10', '--backend', 'cuda'], /--backend must be one of reference/],
+    [['--widths', '784,20,10', '--backend', 'cuda'], /--backend: unknown backend 'cuda'/],
+    [['--widths', '784,20,10', '--trace', '/no/such/folder/t.json'], /--trace: folder \/no\/such\/folder does not exist/],
   ];
   it('names the problem in one line for each kind of bad input', () => {
     for (const [args, pattern] of bad) {
@@ -172,7 +174,7 @@ describe('train.js CLI', () => {
   it('exits 2 with one line on stderr for bad input', () => {
     const r = run(['--widths', '785,20,10']);
     expect(r.status).to.equal(2);
-    expect(r.stderr).to.equal('train: --widths must start with 784 (28×28 inputs), got 785\n');
+    expect(r.stderr).to.equal('error: --widths must start with 784 (28×28 inputs), got 785\n');
     expect(r.stdout).to.equal('');
   });
 

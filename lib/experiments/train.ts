@@ -5,26 +5,26 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DType } from '../kernels/backend';
-import { BACKENDS } from './backends';
+import { createBackend } from '../kernels/index';
 import { DatasetError, fillBatch, loadDataset, type DatasetName } from '../data/mnist';
 import { initializerById } from '../nn/init';
 import { train, type TrainConfig } from '../nn/train';
 import { Tensor } from '../tensor/tensor';
 import type { DenseClassifier } from '../nn/classifier';
+import { main, UsageError } from './cli';
+import { writeFileAtomic } from './files';
+import { checkBackend, defaultBackend } from './flags';
 
 const USAGE = `Train one net and print what happens.
   node lib/experiments/train.js --widths 784,100,100,10 --init he_normal --epochs 3 --seed 1
     [--dtype float32|float64] [--batch 1024] [--lr 0.01] [--limit-train N] [--limit-test N]
     [--target 0.2] [--eval-every K] [--stop-at-target] [--dataset mnist|fashion-mnist]
-    [--trace FILE] [--json] [--backend reference]
+    [--trace FILE] [--json] [--backend NAME]
 Prints the per-layer forward statistics at init (M_j = |a_j|^2/n_j over the first batch, and the
 fraction of active units), then loss and test accuracy per epoch. --trace FILE writes the initial
 parameters, every step's batch indices and loss, and the final parameters as JSON. --json prints
 the result object. Bad input: one line on stderr, exit code 2.
 `;
-
-/** Bad command-line input: printed as one line, exit code 2. */
-export class UsageError extends Error {}
 
 const OPTIONS = {
   widths: { type: 'string' },
@@ -96,8 +96,10 @@ export function parseCli(argv: readonly string[]): CliArgs | null {
   if (dtype !== 'float32' && dtype !== 'float64') throw new UsageError(`--dtype must be float32 or float64, got '${dtype}'`);
   const dataset = values.dataset ?? 'mnist';
   if (dataset !== 'mnist' && dataset !== 'fashion-mnist') throw new UsageError(`--dataset must be mnist or fashion-mnist, got '${dataset}'`);
-  const backend = values.backend ?? 'reference';
-  if (!(backend in BACKENDS)) throw new UsageError(`--backend must be one of ${Object.keys(BACKENDS).join(', ')}, got '${backend}'`);
+  // The fastest correct backend here by default (wasm once it is registered).
+  const backend = values.backend ?? defaultBackend();
+  checkBackend(backend);
+  if (!createBackend(backend).dtypes.includes(dtype)) throw new UsageError(`--backend ${backend} does not compute in ${dtype}`);
   const config: TrainConfig = {
     widths: n,
     init,
@@ -113,42 +115,40 @@ export function parseCli(argv: readonly string[]): CliArgs | null {
     limitTrain: int('limit-train', values['limit-train'], 1) ?? null,
     limitTest: int('limit-test', values['limit-test'], 1) ?? null,
   };
-  return { config, backend, trace: values.trace ?? null, json: values.json === true };
-}
-
-/** Writes via a temporary file and a rename, so a reader never sees half a file. */
-export function writeFileAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
+  const trace = values.trace ?? null;
+  // Fail before training, not after it, when the trace cannot be written.
+  if (trace !== null && !fs.existsSync(path.dirname(path.resolve(trace)))) {
+    throw new UsageError(`--trace: folder ${path.dirname(trace)} does not exist`);
+  }
+  return { config, backend, trace, json: values.json === true };
 }
 
 function fmt(x: number, digits = 4): string {
   return Number.isFinite(x) ? x.toFixed(digits) : String(x);
 }
 
-function main(argv: readonly string[]): number {
-  let args: CliArgs | null;
-  try {
-    args = parseCli(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`train: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+/**
+ * The CLI body. Bad flags and missing or corrupt data are UsageErrors (the user can fix both):
+ * main() prints them as one line `error: ...` and exits with code 2.
+ */
+export function runTrainCli(argv: readonly string[]): void {
+  const args = parseCli(argv);
   if (args === null) {
     process.stdout.write(USAGE);
-    return 0;
+    return;
   }
   const { config, trace } = args;
-  const data = loadDataset(config.dataset ?? 'mnist');
-  const backend = BACKENDS[args.backend]();
+  let data;
+  try {
+    data = loadDataset(config.dataset ?? 'mnist');
+  } catch (e) {
+    throw e instanceof DatasetError ? new UsageError(e.message) : e;
+  }
+  const backend = createBackend(args.backend);
   const steps: Array<{ batch: number[]; loss: number }> = [];
   let model: DenseClassifier | null = null;
   let initialParams: unknown = null;
-  const log = (s: string) => { if (!args!.json) process.stdout.write(s + '\n'); };
+  const log = (s: string) => { if (!args.json) process.stdout.write(s + '\n'); };
   log(`${data.name}: widths ${config.widths.join(',')}, init ${config.init}, seed ${config.seed}, dtype ${config.dtype}, backend ${backend.name}`);
 
   const result = train(config, {
@@ -180,15 +180,6 @@ function main(argv: readonly string[]): number {
     writeFileAtomic(trace, JSON.stringify({ config: result.config, initial_params: initialParams, steps, final_params: finalParams, result }));
     log(`trace written to ${trace}`);
   }
-  return 0;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e) {
-    // Data and runtime failures: one line, exit code 1 (bad usage is 2, above).
-    process.stderr.write(`train: ${e instanceof DatasetError || e instanceof RangeError ? e.message : String(e)}\n`);
-    process.exitCode = 1;
-  }
-}
+if (require.main === module) main(() => runTrainCli(process.argv.slice(2)));

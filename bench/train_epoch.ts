@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import type { DType } from '../lib/kernels/backend';
 import { createBackend } from '../lib/kernels/index';
-import { loadMnist } from '../lib/data/mnist';
+import { loadMnist } from '../lib/nn/mnist';
 import { train } from '../lib/nn/train';
 
 function main(): void {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadMnist, type ImageDataset } from '../lib/data/mnist';
+import { loadMnist, type ImageDataset } from '../lib/nn/mnist';
 import type { DenseClassifier } from '../lib/nn/classifier';
 import { UsageError } from '../lib/experiments/cli';
 import { parseCli } from '../lib/experiments/train';

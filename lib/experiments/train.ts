@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DType } from '../kernels/backend';
 import { createBackend } from '../kernels/index';
-import { DatasetError, fillBatch, loadDataset, type DatasetName } from '../data/mnist';
+import { DatasetError, fillBatch, loadDataset, type DatasetName } from '../nn/mnist';
 import { initializerById } from '../nn/init';
 import { train, type TrainConfig } from '../nn/train';
 import { Tensor } from '../tensor/tensor';

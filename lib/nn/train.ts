@@ -7,7 +7,7 @@ import type { Backend, DType, FloatArray } from '../kernels/backend';
 import { ReferenceBackend } from '../kernels/reference';
 import { Rng } from '../tensor/rng';
 import { Tensor } from '../tensor/tensor';
-import { fillBatch, loadDataset, type DatasetName, type ImageDataset, type ImageSet } from '../data/mnist';
+import { fillBatch, loadDataset, type DatasetName, type ImageDataset, type ImageSet } from './mnist';
 import { DenseClassifier } from './classifier';
 import { initializerById } from './init';
 import { SGD } from './sgd';

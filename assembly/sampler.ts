@@ -66,11 +66,14 @@ function normalSlow(i: i32, u: f64): f64 {
 }
 
 /**
- * Fills out[0..n) with `offset + scale·z` for standard normal z, redrawing z while |z| > bound
- * (bound = Infinity: no truncation). withOffset = false stores scale·z alone, as the reference's
- * truncated normal does; 0 + scale·z would turn −0 into +0.
+ * The one loop over the stream: each step draws a, b and forms v = uniform53(a, b). With normal,
+ * v feeds the ziggurat (redrawing while |z| > bound; bound = Infinity: no truncation) and out gets
+ * offset + scale·z; without, out gets offset + scale·v. withOffset = false stores scale·z alone, as
+ * the reference's truncated normal does (0 + scale·z would turn −0 into +0). Inlined into each
+ * caller with normal constant, so the unused branch compiles away.
  */
-export function fillNormal<T>(out: usize, n: i32, offset: f64, scale: f64, bound: f64, withOffset: bool): void {
+// @ts-ignore: decorator
+@inline function fillFromStream<T>(out: usize, n: i32, offset: f64, scale: f64, bound: f64, withOffset: bool, normal: bool): void {
   const sz = sizeof<T>();
   let s0 = load<u32>(STATE), s1 = load<u32>(STATE, 4), s2 = load<u32>(STATE, 8), s3 = load<u32>(STATE, 12);
   let idx = 0;
@@ -81,38 +84,34 @@ export function fillNormal<T>(out: usize, n: i32, offset: f64, scale: f64, bound
     const b = rotl<u32>(s0 + s3, 7) + s0;
     t = s1 << 9;
     s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+    const v = (<f64>(a >>> 11) * TWO32 + <f64>b) * INV_TWO53;
 
-    const i = <i32>(a & 255);
-    const u = 2 * ((<f64>(a >>> 11) * TWO32 + <f64>b) * INV_TWO53) - 1;
-    let z: f64;
-    if (Math.abs(u) < load<f64>(ZRATIO + (<usize>i << 3))) {
-      z = u * load<f64>(ZX + (<usize>i << 3));
-    } else {
-      store<u32>(STATE, s0); store<u32>(STATE, s1, 4); store<u32>(STATE, s2, 8); store<u32>(STATE, s3, 12);
-      z = normalSlow(i, u);
-      s0 = load<u32>(STATE); s1 = load<u32>(STATE, 4); s2 = load<u32>(STATE, 8); s3 = load<u32>(STATE, 12);
-      if (isNaN(z)) continue;
+    let z = v;
+    if (normal) {
+      const i = <i32>(a & 255);
+      const u = 2 * v - 1;
+      if (Math.abs(u) < load<f64>(ZRATIO + (<usize>i << 3))) {
+        z = u * load<f64>(ZX + (<usize>i << 3));
+      } else {
+        store<u32>(STATE, s0); store<u32>(STATE, s1, 4); store<u32>(STATE, s2, 8); store<u32>(STATE, s3, 12);
+        z = normalSlow(i, u);
+        s0 = load<u32>(STATE); s1 = load<u32>(STATE, 4); s2 = load<u32>(STATE, 8); s3 = load<u32>(STATE, 12);
+        if (isNaN(z)) continue;
+      }
+      if (Math.abs(z) > bound) continue;
     }
-    if (Math.abs(z) > bound) continue;
     store<T>(out + <usize>idx * sz, <T>(withOffset ? offset + scale * z : scale * z));
     idx++;
   }
   store<u32>(STATE, s0); store<u32>(STATE, s1, 4); store<u32>(STATE, s2, 8); store<u32>(STATE, s3, 12);
 }
 
-/** Fills out[0..n) with lo + (hi − lo)·uniform53. */
+/** Fills out[0..n) with offset + scale·z (or scale·z), z standard normal redrawn while |z| > bound. */
+export function fillNormal<T>(out: usize, n: i32, offset: f64, scale: f64, bound: f64, withOffset: bool): void {
+  fillFromStream<T>(out, n, offset, scale, bound, withOffset, true);
+}
+
+/** Fills out[0..n) with lo + (hi − lo)·uniform53, the reference's expression. */
 export function fillUniform<T>(out: usize, n: i32, lo: f64, hi: f64): void {
-  const sz = sizeof<T>();
-  const width = hi - lo;
-  let s0 = load<u32>(STATE), s1 = load<u32>(STATE, 4), s2 = load<u32>(STATE, 8), s3 = load<u32>(STATE, 12);
-  for (let idx = 0; idx < n; idx++) {
-    const a = rotl<u32>(s0 + s3, 7) + s0;
-    let t = s1 << 9;
-    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
-    const b = rotl<u32>(s0 + s3, 7) + s0;
-    t = s1 << 9;
-    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
-    store<T>(out + <usize>idx * sz, <T>(lo + width * ((<f64>(a >>> 11) * TWO32 + <f64>b) * INV_TWO53)));
-  }
-  store<u32>(STATE, s0); store<u32>(STATE, s1, 4); store<u32>(STATE, s2, 8); store<u32>(STATE, s3, 12);
+  fillFromStream<T>(out, n, lo, hi - lo, Infinity, true, false);
 }

@@ -178,13 +178,13 @@ function report(tf: Tf, ours: WasmBackend, matmulRows: MatmulRow[], normalRows: 
   const lines: string[] = [];
   lines.push(`matmul GFLOP/s (median of ${REPETITIONS}; reference: ${REFERENCE_REPETITIONS}); ratio = ours / tfjs-wasm f32`);
   const backends = [...new Set(matmulRows.map((r) => `${r.backend} ${r.dtype}`))];
-  lines.push(['shape'.padEnd(26), ...backends.map((b) => b.padStart(20))].join(''));
+  lines.push(['shape'.padEnd(26), ...backends.map((b) => b.padStart(22))].join(''));
   for (const shape of [...new Set(matmulRows.map((r) => r.shape))]) {
     const cells = backends.map((b) => {
       const row = matmulRows.find((r) => r.shape === shape && `${r.backend} ${r.dtype}` === b);
-      if (row === undefined) return ''.padStart(20);
+      if (row === undefined) return ''.padStart(22);
       const ratio = row.backend === 'tfjs-wasm' ? '' : ` (${(row.gflops / (peerGflops.get(shape) ?? NaN)).toFixed(2)}×)`;
-      return `${row.gflops.toFixed(row.gflops < 10 ? 2 : 1)}${ratio}`.padStart(20);
+      return `${row.gflops.toFixed(row.gflops < 10 ? 2 : 1)}${ratio}`.padStart(22);
     });
     lines.push([shape.padEnd(26), ...cells].join(''));
   }

@@ -6,6 +6,8 @@ import type { DType, FloatArray, MatmulOptions } from '../lib/kernels/backend';
 import { ReferenceBackend } from '../lib/kernels/reference';
 import { nextU32, seedState, ZIGGURAT_R, type RngState } from '../lib/kernels/rng';
 import { WasmBackend, type WasmVariant } from '../lib/kernels/wasm';
+import { Rng } from '../lib/tensor/rng';
+import { Tensor } from '../lib/tensor/tensor';
 
 const reference = new ReferenceBackend();
 const DTYPES: readonly DType[] = ['float32', 'float64'];
@@ -319,6 +321,16 @@ describe('wasm backend', function () {
       expect(c.every((v) => v === 0)).to.equal(true);
       expect(backend.memory.buffer).to.equal(buffer);
       expect(b.length).to.equal(2000);
+    });
+
+    it('serves as a Tensor allocator, and an Rng on it draws the reference stream', function () {
+      const backend = backendFor('relaxed');
+      const t = Tensor.zeros([3, 5], 'float32', backend.alloc);
+      expect(backend.owns(t.data)).to.equal(true);
+      new Rng(21, [1], backend).fillNormal(t, 0, 2);
+      const expected = Tensor.zeros([3, 5], 'float32');
+      new Rng(21, [1]).fillNormal(expected, 0, 2);
+      expect(bitDifferences(t.data, expected.data)).to.deep.equal([]);
     });
 
     it('throws when the fixed arena is exhausted instead of growing memory', function () {

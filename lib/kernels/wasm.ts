@@ -198,9 +198,10 @@ export class WasmBackend implements Backend {
 
   /**
    * A zero-filled array in wasm memory, which the kernels read and write without copying. It stays
-   * valid for the backend's life, or until reset() to a mark taken before it.
+   * valid for the backend's life, or until reset() to a mark taken before it. A bound function, so
+   * `backend.alloc` can be handed to Tensor as an Allocator on its own.
    */
-  alloc(dtype: DType, length: number): FloatArray {
+  readonly alloc = (dtype: DType, length: number): FloatArray => {
     if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);
     const bytes = dtype === 'float32' ? 4 : dtype === 'float64' ? 8 : 0;
     if (bytes === 0) throw new TypeError(`unknown dtype '${String(dtype)}' (expected float32 or float64)`);
@@ -215,7 +216,7 @@ export class WasmBackend implements Backend {
     this.top = end;
     this.cleanFrom = Math.max(this.cleanFrom, end);
     return view;
-  }
+  };
 
   /** The arena's current top, to hand to reset(). */
   mark(): number {
@@ -314,20 +315,22 @@ export class WasmBackend implements Backend {
     this.runSampler(state, out, (ptr, n) => kern.fillNormal(ptr, n, 0, std, bound, 0));
   }
 
-  /** Scratch space for Staging: from the aligned top of the arena to its end. */
+  /** @internal Scratch space for Staging: from the aligned top of the arena to its end. */
   scratchStart(): number {
     return alignUp(this.top, ALIGN);
   }
 
-  /** Records that scratch bytes below `end` were written, so alloc() must zero them when reused. */
+  /** @internal Records that scratch bytes below `end` were written, so alloc() must zero them when reused. */
   dirtied(end: number): void {
     if (end > this.cleanFrom) this.cleanFrom = end;
   }
 
+  /** @internal The whole memory as an array of the given element size. */
   heapFor(bytes: number): Float32Array | Float64Array {
     return bytes === 4 ? this.heapF32 : this.heapF64;
   }
 
+  /** @internal The arena's end: scratch may not reach past it. */
   get arenaLimit(): number {
     return this.arenaEnd;
   }

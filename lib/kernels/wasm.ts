@@ -239,16 +239,28 @@ export class WasmBackend implements Backend {
     return array.buffer === this.memory.buffer;
   }
 
-  matmul(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number, opts: MatmulOptions = {}): void {
+  matmul(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number, opts?: MatmulOptions): void {
     checkMatmulSizes(a, b, c, m, n, k);
     const kern = this.kernelsFor(c, 'matmul');
     this.requireSameDType(c, 'matmul', a, b);
-    const transA = opts.transA === true, transB = opts.transB === true, accumulate = opts.accumulate === true;
+    const transA = opts?.transA === true, transB = opts?.transB === true, accumulate = opts?.accumulate === true;
+    const buffer = this.memory.buffer;
+    // The common case needs no staging, and small products feel every allocation per call.
+    if (a.buffer === buffer && b.buffer === buffer && c.buffer === buffer) {
+      this.runMatmul(kern, a.byteOffset, b.byteOffset, c.byteOffset, m, n, k, transA, transB, accumulate, true);
+      return;
+    }
     const scratch = new Staging(this, kern.bytes);
     const pa = scratch.input(a, m * k), pb = scratch.input(b, k * n);
     const pc = scratch.output(c, m * n, accumulate);
+    this.runMatmul(kern, pa, pb, pc, m, n, k, transA, transB, accumulate, this.owns(c));
+    scratch.writeBack(c, pc, m * n);
+  }
+
+  private runMatmul(kern: DTypeKernels, pa: number, pb: number, pc: number, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, accumulate: boolean, checkOverlap: boolean): void {
     const cBytes = m * n * kern.bytes;
-    if (this.owns(c) && (overlaps(pc, cBytes, pa, m * k * kern.bytes) || overlaps(pc, cBytes, pb, k * n * kern.bytes))) {
+    if (checkOverlap && (overlaps(pc, cBytes, pa, m * k * kern.bytes) || overlaps(pc, cBytes, pb, k * n * kern.bytes))) {
       throw new RangeError('matmul: C overlaps A or B');
     }
     const acc = accumulate ? 1 : 0;
@@ -262,8 +274,6 @@ export class WasmBackend implements Backend {
     } else {
       kern.gemm(m, n, k, pa, pb, pc, transA ? 1 : 0, transB ? 1 : 0, acc, this.gemmWork);
     }
-    scratch.writeBack(c, pc, m * n);
-    scratch.release();
   }
 
   biasRelu(x: FloatArray, bias: FloatArray | null, out: FloatArray, rows: number, cols: number): void {
@@ -280,7 +290,6 @@ export class WasmBackend implements Backend {
     const pout = out === x ? px : scratch.output(out, size, false);
     kern.biasRelu(px, pbias, pout, rows, cols);
     scratch.writeBack(out, pout, size);
-    scratch.release();
   }
 
   reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number): void {
@@ -296,7 +305,6 @@ export class WasmBackend implements Backend {
     const pgi = gradIn === gradOut ? pgo : scratch.output(gradIn, length, false);
     kern.reluBackward(pgo, pout, pgi, length);
     scratch.writeBack(gradIn, pgi, length);
-    scratch.release();
   }
 
   fillNormal(state: RngState, out: FloatArray, mean: number, std: number): void {
@@ -353,8 +361,7 @@ export class WasmBackend implements Backend {
         fill(ptr, n);
         out.set(heap.subarray(ptr / bytes, ptr / bytes + n), done);
       }
-      scratch.release();
-    }
+      }
     state.set(this.heapU32.subarray(s, s + 4));
   }
 
@@ -364,11 +371,10 @@ export class WasmBackend implements Backend {
     throw new TypeError(`${op}: expected a Float32Array or Float64Array`);
   }
 
-  private requireSameDType(like: FloatArray, op: string, ...others: (FloatArray | null)[]): void {
-    for (const o of others) {
-      if (o !== null && o.constructor !== like.constructor) {
-        throw new TypeError(`${op}: arrays must share one dtype, got ${like.constructor.name} and ${o.constructor.name}`);
-      }
+  private requireSameDType(like: FloatArray, op: string, x: FloatArray | null, y: FloatArray | null): void {
+    const other = x !== null && x.constructor !== like.constructor ? x : y !== null && y.constructor !== like.constructor ? y : null;
+    if (other !== null) {
+      throw new TypeError(`${op}: arrays must share one dtype, got ${like.constructor.name} and ${other.constructor.name}`);
     }
   }
 }
@@ -417,10 +423,6 @@ class Staging {
     if (this.backend.owns(array)) return;
     const start = ptr / this.bytes;
     array.set(this.backend.heapFor(this.bytes).subarray(start, start + length));
-  }
-
-  release(): void {
-    this.cursor = this.backend.scratchStart();
   }
 }
 

@@ -8,6 +8,12 @@
 // alloc() is a bump allocator over that memory; mark()/reset() free everything allocated after a
 // mark. Arrays that live elsewhere (plain typed arrays, another backend's memory) are accepted too:
 // they are copied through scratch space above the arena's top, which costs a copy per call.
+//
+// Builds: 'relaxed' (f32x4/f64x2 relaxed_madd, which x86 runs as FMA) is taken when the engine
+// accepts it; Node 20 needs the V8 flag --experimental-wasm-relaxed-simd, which the loader sets
+// for the whole process. FMA rounds once per step, so matmul results differ from the 'simd' build
+// in the last bits (both stay within the tested error bound); samplers and ReLU kernels are
+// bit-identical to the reference in both builds.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -333,6 +333,18 @@ describe('wasm backend', function () {
       expect(bitDifferences(t.data, expected.data)).to.deep.equal([]);
     });
 
+    it('passes pointers above 2 GiB to the kernels intact (they arrive as wrapped i32)', function () {
+      // Reserving 3 GiB costs address space only: the padding below is never touched.
+      const backend = new WasmBackend({ memoryBytes: 3 * 2 ** 30 });
+      backend.alloc('float64', 2 ** 28 + 5);
+      checkMatmul(backend, 'float32', 9, 10, 11, { transB: true }, 30);
+      const x = backend.alloc('float64', 1000), expected = new Float64Array(1000);
+      expect(x.byteOffset).to.be.greaterThan(2 ** 31);
+      backend.fillNormal(seedState(31), x, 0, 1);
+      reference.fillNormal(seedState(31), expected, 0, 1);
+      expect(bitDifferences(x, expected)).to.deep.equal([]);
+    });
+
     it('throws when the fixed arena is exhausted instead of growing memory', function () {
       const backend = new WasmBackend({ memoryBytes: 4 << 20 });
       expect(() => backend.alloc('float64', 1 << 20)).to.throw(RangeError, /arena exhausted/);

@@ -7,7 +7,7 @@
 
 import { lanes, madd, vzero } from './simd';
 
-/** Rows of the register tile. */
+/** Rows of the register tile; packA's transpose4 assumes exactly 4. */
 const MR: i32 = 4;
 /** Depth of one packed block: a KC×NR strip of B (8 KiB in f32) stays in L1 across the A strips. */
 const KC: i32 = 256;
@@ -75,29 +75,76 @@ function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, acc
 }
 
 /**
+ * Transposes a 4×count block: for p in [0, count), the 4 values src_r[p] (r = 0..3, row r at
+ * src + r·srcStride bytes) go to dst + p·dstStride as 4 contiguous T. Both packers reduce to this
+ * when they read rows of the stored matrix; doing it with v128 loads and shuffles instead of
+ * strided scalar copies cut packing from about 40 % of a 1024×50·50×50 product (measured).
+ */
+function transpose4<T>(src: usize, srcStride: usize, count: i32, dst: usize, dstStride: usize): void {
+  const sz = sizeof<T>();
+  const r1 = src + srcStride, r2 = r1 + srcStride, r3 = r2 + srcStride;
+  let p = 0;
+  if (sz == 4) {
+    for (; p + 4 <= count; p += 4) {
+      const off = <usize>p * 4;
+      const a = v128.load(src + off), b = v128.load(r1 + off), c = v128.load(r2 + off), d = v128.load(r3 + off);
+      const ab01 = v128.shuffle<f32>(a, b, 0, 4, 1, 5), cd01 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+      const ab23 = v128.shuffle<f32>(a, b, 2, 6, 3, 7), cd23 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+      const out = dst + <usize>p * dstStride;
+      v128.store(out, v128.shuffle<f32>(ab01, cd01, 0, 1, 4, 5));
+      v128.store(out + dstStride, v128.shuffle<f32>(ab01, cd01, 2, 3, 6, 7));
+      v128.store(out + 2 * dstStride, v128.shuffle<f32>(ab23, cd23, 0, 1, 4, 5));
+      v128.store(out + 3 * dstStride, v128.shuffle<f32>(ab23, cd23, 2, 3, 6, 7));
+    }
+  } else {
+    for (; p + 2 <= count; p += 2) {
+      const off = <usize>p * 8;
+      const a = v128.load(src + off), b = v128.load(r1 + off), c = v128.load(r2 + off), d = v128.load(r3 + off);
+      const out = dst + <usize>p * dstStride;
+      v128.store(out, v128.shuffle<f64>(a, b, 0, 2));
+      v128.store(out, v128.shuffle<f64>(c, d, 0, 2), 16);
+      v128.store(out + dstStride, v128.shuffle<f64>(a, b, 1, 3));
+      v128.store(out + dstStride, v128.shuffle<f64>(c, d, 1, 3), 16);
+    }
+  }
+  for (; p < count; p++) {
+    const off = <usize>p * sz, out = dst + <usize>p * dstStride;
+    store<T>(out, load<T>(src + off));
+    store<T>(out + sz, load<T>(r1 + off));
+    store<T>(out + 2 * sz, load<T>(r2 + off));
+    store<T>(out + 3 * sz, load<T>(r3 + off));
+  }
+}
+
+/**
  * Packs op(A)[i0 .. i0+rows, p0 .. p0+kc) into MR-row strips, p-major within a strip, padding the
  * last strip with zeros. op(A)[i, p] sits at a + (i·rs + p·cs)·sizeof<T>.
  */
 function packA<T>(dst: usize, a: usize, rs: i32, cs: i32, i0: i32, rows: i32, p0: i32, kc: i32): void {
   const sz = sizeof<T>();
+  const stripRow = <usize>MR * sz;
   for (let s = 0; s < rows; s += MR) {
     const live = min(MR, rows - s);
     const base = a + <usize>((i0 + s) * rs + p0 * cs) * sz;
-    if (rs == 1 && live == MR) {
-      // op(A) = Aᵀ: the MR rows of one column are adjacent in memory.
+    if (live == MR && rs == 1) {
+      // op(A) = Aᵀ: the MR rows of one column are adjacent in memory, MR·sizeof<T> = 16 or 32 bytes.
       for (let p = 0; p < kc; p++) {
         const src = base + <usize>(p * cs) * sz;
-        for (let r = 0; r < MR; r++) store<T>(dst + <usize>r * sz, load<T>(src + <usize>r * sz));
-        dst += <usize>MR * sz;
+        v128.store(dst, v128.load(src));
+        if (sz == 8) v128.store(dst, v128.load(src, 16), 16);
+        dst += stripRow;
       }
-      continue;
-    }
-    for (let p = 0; p < kc; p++) {
-      const src = base + <usize>(p * cs) * sz;
-      let r = 0;
-      for (; r < live; r++) store<T>(dst + <usize>r * sz, load<T>(src + <usize>(r * rs) * sz));
-      for (; r < MR; r++) store<T>(dst + <usize>r * sz, <T>0);
-      dst += <usize>MR * sz;
+    } else if (live == MR && cs == 1) {
+      transpose4<T>(base, <usize>rs * sz, kc, dst, stripRow);
+      dst += <usize>kc * stripRow;
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const src = base + <usize>(p * cs) * sz;
+        let r = 0;
+        for (; r < live; r++) store<T>(dst + <usize>r * sz, load<T>(src + <usize>(r * rs) * sz));
+        for (; r < MR; r++) store<T>(dst + <usize>r * sz, <T>0);
+        dst += stripRow;
+      }
     }
   }
 }
@@ -109,10 +156,11 @@ function packA<T>(dst: usize, a: usize, rs: i32, cs: i32, i0: i32, rows: i32, p0
 function packB<T>(dst: usize, b: usize, rs: i32, cs: i32, p0: i32, kc: i32, j0: i32, cols: i32): void {
   const sz = sizeof<T>();
   const w = nr<T>();
+  const stripRow = <usize>w * sz;
   for (let t = 0; t < cols; t += w) {
     const live = min(w, cols - t);
     const base = b + <usize>(p0 * rs + (j0 + t) * cs) * sz;
-    if (cs == 1 && live == w) {
+    if (live == w && cs == 1) {
       // op(B) = B: a strip row is 32 contiguous bytes.
       for (let p = 0; p < kc; p++) {
         const src = base + <usize>(p * rs) * sz;
@@ -122,7 +170,12 @@ function packB<T>(dst: usize, b: usize, rs: i32, cs: i32, p0: i32, kc: i32, j0: 
       }
       continue;
     }
-    // Column by column, so that op(B) = Bᵀ reads each stored row of B contiguously.
+    if (live == w && rs == 1) {
+      // op(B) = Bᵀ: each group of 4 strip columns is 4 stored rows of B, transposed.
+      for (let g = 0; g < w; g += 4) transpose4<T>(base + <usize>(g * cs) * sz, <usize>cs * sz, kc, dst + <usize>g * sz, stripRow);
+      dst += <usize>kc * stripRow;
+      continue;
+    }
     for (let col = 0; col < w; col++) {
       const out = dst + <usize>col * sz;
       if (col < live) {
@@ -132,7 +185,7 @@ function packB<T>(dst: usize, b: usize, rs: i32, cs: i32, p0: i32, kc: i32, j0: 
         for (let p = 0; p < kc; p++) store<T>(out + <usize>(p * w) * sz, <T>0);
       }
     }
-    dst += <usize>(kc * w) * sz;
+    dst += <usize>kc * stripRow;
   }
 }
 

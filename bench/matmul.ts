@@ -44,7 +44,7 @@ const CASES: MatmulCase[] = [
 const QUICK = process.argv.includes('--quick');
 const REPETITIONS = QUICK ? 5 : 11;
 /** Each timed sample runs the operation enough times to last about this long, so timer resolution and call overhead stay negligible. */
-const SAMPLE_MS = QUICK ? 4 : 10;
+const SAMPLE_MS = QUICK ? 4 : 25;
 /** The reference backend is 20–50× slower; it gets a few repetitions, timed once per call. */
 const REFERENCE_REPETITIONS = 3;
 const NORMAL_DRAWS = 1 << 20;

@@ -4,6 +4,7 @@
 import type { Rng } from '../tensor/rng';
 import { checkWidths } from './dense';
 import { gain, type Initializer } from './init';
+import { normalQuantile } from './stats';
 
 
 function perLayer(widths: readonly number[], inits: Initializer | readonly Initializer[]): Initializer[] {
@@ -99,13 +100,16 @@ export function log10GaussianMoment(widths: readonly number[], variances: readon
 }
 
 /**
- * E[V̂]/M_0² for Gaussian weights and zero biases (§4), V̂ = (1/d)Σ M_j² − ((1/d)Σ M_j)², from
- * E[M_i M_j] = G_{ij}·E[M_i²] for i ≤ j with G_{ij} = ∏_{i<k≤j} c_k (the conditional-mean recursion).
- * With He weights (all c = 1) this is (1/d²)Σ_i (2i − 1 − d)·P_i.
+ * E[V̂]/M_0² for zero biases and i.i.d. symmetric weights (THEORY.md §5 (5.1)), V̂ = (1/d)Σ M_j² −
+ * ((1/d)Σ M_j)², from E[M_i M_j] = G_{ij}·E[M_i²] for i ≤ j with G_{ij} = ∏_{i<k≤j} c_k (the
+ * conditional-mean recursion). With He weights (all c = 1) this is (1/d²)Σ_i (2i − 1 − d)·P_i. P_i comes
+ * from the exact recursion of §3.7, so the result is exact for every i.i.d. symmetric law (for Gaussian
+ * weights P_i = ∏_{k≤i} c_k²(1 + 5/n_k) and `inputQ` does not matter).
  */
-export function expectedVHatRatio(widths: readonly number[], inits: Initializer | readonly Initializer[]): number {
+export function expectedVHatRatio(widths: readonly number[], inits: Initializer | readonly Initializer[],
+  inputQ = sphereInputQ(widths[0])): number {
   const c = gains(widths, inits);
-  const p = log10GaussianSecondMoments(widths, inits).map((l) => Math.pow(10, l));
+  const p = log10SecondMoments(widths, inits, inputQ).map((l) => Math.pow(10, l));
   const d = c.length;
   let sumSquares = 0, cross = 0;
   for (let i = 0; i < d; i++) {
@@ -165,3 +169,190 @@ export function log10GainPerLayer(init: Initializer, width: number): number {
   return Math.log10(gain(init, width, width));
 }
 
+
+// ---- FM2 for any i.i.d. symmetric law, the log-normal picture, and sample sizes (Figure 2).
+
+/** E[q(x)] = E[‖x‖₄⁴/‖x‖⁴] = 3/(n_0 + 2) for an input uniform on the unit sphere (§1.4). */
+export function sphereInputQ(n0: number): number {
+  return 3 / (n0 + 2);
+}
+
+function requireIid(list: readonly Initializer[], what: string): void {
+  const bad = list.find((i) => !i.iid);
+  if (bad) throw new RangeError(`${what} needs i.i.d. weight entries; '${bad.id}' has dependent rows (see THEORY.md §3.6)`);
+}
+
+function checkInputQ(widths: readonly number[], inputQ: number): void {
+  // q(x) = ‖x‖₄⁴/‖x‖⁴ lies in [1/n_0, 1] for every nonzero x (Cauchy–Schwarz).
+  if (!(inputQ >= 1 / widths[0] - 1e-12 && inputQ <= 1)) throw new RangeError(`input q = ‖x‖₄⁴/‖x‖⁴ must lie in [1/n_0, 1], got ${inputQ}`);
+}
+
+/**
+ * Per-layer factors of the exact second-moment recursion (THEORY.md §3.7): with P_j = E[M_j²] and
+ * Q_j = E[‖a_j‖₄⁴/n_j], zero biases and i.i.d. symmetric weights,
+ *   P_j = c_j²(P_{j−1}(1 + 5/n_j) + 2(μ̃₄ − 3)Q_{j−1}/(n_{j−1}n_j)),  Q_j = c_j²(6P_{j−1} + 2(μ̃₄ − 3)Q_{j−1}/n_{j−1}).
+ * Returned as f_j = P_j/(c_j²P_{j−1}) and the ratio ρ_{j−1} = Q_{j−1}/P_{j−1} entering it, so deep products
+ * stay in the log domain.
+ */
+function secondMomentSteps(widths: readonly number[], inits: Initializer | readonly Initializer[], inputQ: number):
+  { c: number; f: number; rhoIn: number; mu4: number }[] {
+  const list = perLayer(widths, inits);
+  requireIid(list, 'the second-moment recursion');
+  checkInputQ(widths, inputQ);
+  // ρ_0 = Q_0/P_0 = n_0·q(x): the input enters only through its fourth-moment ratio.
+  let rho = widths[0] * inputQ;
+  return list.map((init, i) => {
+    const nIn = widths[i], n = widths[i + 1];
+    const m = init.mu4(nIn, n) - 3;
+    const f = 1 + 5 / n + (2 * m * rho) / (nIn * n);
+    const step = { c: gain(init, nIn, n), f, rhoIn: rho, mu4: m + 3 };
+    rho = (6 + (2 * m * rho) / nIn) / f;
+    return step;
+  });
+}
+
+/**
+ * log10 P_j = log10 E[M_j²]/M_0², j = 1..d, exactly, for zero biases and i.i.d. symmetric weights of any
+ * law (THEORY.md §3.7). `inputQ` is q(x) = ‖x‖₄⁴/‖x‖⁴ of a fixed input, or its mean for a random one
+ * (default: uniform on the sphere, 3/(n_0 + 2)). For Gaussian weights the μ̃₄ term vanishes and this is
+ * ∏c_k²(1 + 5/n_k) (§4.4), the same as log10GaussianSecondMoments.
+ */
+export function log10SecondMoments(widths: readonly number[], inits: Initializer | readonly Initializer[],
+  inputQ = sphereInputQ(widths[0])): number[] {
+  let s = 0;
+  return secondMomentSteps(widths, inits, inputQ).map(({ c, f }) => (s += Math.log10(c * c * f)));
+}
+
+/**
+ * The leading-order form of §3.7 (approximate, relative error O(Σ 1/(n_j n_{j−1}²)) in the product):
+ * E[M_d²]/M_0² ≈ ∏_j c_j²(1 + 5/n_j + 12(μ̃₄ − 3)/(n_{j−1}n_j)) for j ≥ 2, the first layer exact with the
+ * input's q. ≈ e^{5β}·∏c_j² to leading order, whatever the law. log10.
+ */
+export function log10SecondMomentLeadingOrder(widths: readonly number[], inits: Initializer | readonly Initializer[],
+  inputQ = sphereInputQ(widths[0])): number {
+  let s = 0;
+  secondMomentSteps(widths, inits, inputQ).forEach(({ c, f, mu4 }, i) => {
+    const nIn = widths[i], n = widths[i + 1];
+    s += Math.log10(c * c * (i === 0 ? f : 1 + 5 / n + (12 * (mu4 - 3)) / (nIn * n)));
+  });
+  return s;
+}
+
+/**
+ * r = E[R⁴]/E[R²]² for R = M_d/M_0: the relative spread of the per-net values whose mean estimates the
+ * second moment (§4.7). Exact for Gaussian weights (§4.4); for other laws an upper bound when every
+ * standardized even moment of the law is at most the Gaussian's (uniform, truncated normal, Rademacher:
+ * THEORY.md §3.7), E[R⁴] then being at most the Gaussian value.
+ */
+export function secondMomentSpread(widths: readonly number[], inits: Initializer | readonly Initializer[],
+  inputQ = sphereInputQ(widths[0])): number {
+  const list = perLayer(widths, inits);
+  const variances = list.map((init, i) => init.variance(widths[i], widths[i + 1]));
+  const p = log10SecondMoments(widths, list, inputQ);
+  return Math.pow(10, log10GaussianMoment(widths, variances, 4) - 2 * p[p.length - 1]);
+}
+
+/** ψ(x), x > 0: recurrence up to x ≥ 6, then the asymptotic series (error < 1e-10). */
+export function digamma(x: number): number {
+  if (!(x > 0)) throw new RangeError(`digamma needs x > 0, got ${x}`);
+  let r = 0;
+  while (x < 6) { r -= 1 / x; x += 1; }
+  const i2 = 1 / (x * x);
+  return r + Math.log(x) - 0.5 / x - i2 * (1 / 12 - i2 * (1 / 120 - i2 * (1 / 252 - i2 * (1 / 240 - i2 / 132))));
+}
+
+/** ψ′(x), x > 0: recurrence up to x ≥ 6, then the asymptotic series (error < 1e-10). */
+export function trigamma(x: number): number {
+  if (!(x > 0)) throw new RangeError(`trigamma needs x > 0, got ${x}`);
+  let r = 0;
+  while (x < 6) { r += 1 / (x * x); x += 1; }
+  const i = 1 / x, i2 = i * i;
+  return r + i + i2 / 2 + i * i2 * (1 / 6 - i2 * (1 / 30 - i2 * (1 / 42 - i2 * (1 / 30 - (i2 * 5) / 66))));
+}
+
+/** E[ψ(K/2)], E[ψ′(K/2)] and Var ψ(K/2) for K ~ Bin(n, ½) conditioned on K ≥ 1 (§4.5). */
+function binomialDigammaMoments(n: number): { psi: number; trigamma: number; varPsi: number } {
+  let logW = -n * Math.LN2, s0 = 0, s1 = 0, s2 = 0, t = 0;
+  for (let k = 1; k <= n; k++) {
+    logW += Math.log((n - k + 1) / k);
+    if (logW < -745) continue; // exp underflows to 0: the term contributes nothing
+    const w = Math.exp(logW), p = digamma(k / 2);
+    s0 += w; s1 += w * p; s2 += w * p * p; t += w * trigamma(k / 2);
+  }
+  const psi = s1 / s0;
+  return { psi, trigamma: t / s0, varPsi: Math.max(0, s2 / s0 - psi * psi) };
+}
+
+/** The log-normal approximation of ln(M_d/M_0) (§4.5, §4.8), with the atom at 0 from dead layers. */
+export interface LogRatioLaw {
+  /** E[ln(M_d/M_0) | alive]. */
+  readonly mean: number;
+  /** Var(ln(M_d/M_0) | alive). */
+  readonly variance: number;
+  /** P(M_d = 0) = 1 − ∏(1 − 2^{−n_j}) (§4.3; continuous laws, zero biases). */
+  readonly pDead: number;
+  /** 'exact': the digamma moments of the Gaussian law; 'mu4-corrected': those plus the leading μ̃₄ term. */
+  readonly method: 'exact' | 'mu4-corrected';
+}
+
+/**
+ * Mean and variance of ln(M_d/M_0) over live nets (THEORY.md §4.5 and §4.8). Gaussian weights: exact,
+ * E = Σ[ln c_j + ln(4/n_j) + E ψ(K_j/2)], Var = Σ[E ψ′(K_j/2) + Var ψ(K_j/2)] (K_j ~ Bin(n_j, ½), K_j ≥ 1);
+ * ≈ Σ ln c_j − 5β/2 and 5β. Other i.i.d. symmetric laws: the Gaussian values plus the leading μ̃₄ term
+ * δ_j = 2(μ̃₄ − 3)ρ_{j−1}/(n_{j−1}n_j) of the relative variance (−δ_j/2 in the mean, +δ_j in the variance);
+ * the law's other O(1/n_j²) terms are neglected there.
+ */
+export function logRatioLaw(widths: readonly number[], inits: Initializer | readonly Initializer[],
+  inputQ = sphereInputQ(widths[0])): LogRatioLaw {
+  const steps = secondMomentSteps(widths, inits, inputQ);
+  const gaussian = perLayer(widths, inits).every((i) => i.law === 'normal');
+  let mean = 0, variance = 0;
+  const cache = new Map<number, ReturnType<typeof binomialDigammaMoments>>();
+  steps.forEach(({ c, rhoIn, mu4 }, i) => {
+    const nIn = widths[i], n = widths[i + 1];
+    let b = cache.get(n);
+    if (b === undefined) { b = binomialDigammaMoments(n); cache.set(n, b); }
+    const delta = gaussian ? 0 : (2 * (mu4 - 3) * rhoIn) / (nIn * n);
+    mean += Math.log(c) + Math.log(4 / n) + b.psi - delta / 2;
+    variance += b.trigamma + b.varPsi + delta;
+  });
+  return { mean, variance, pDead: deadProbability(widths), method: gaussian ? 'exact' : 'mu4-corrected' };
+}
+
+/**
+ * The p-quantile of log10(M_d/M_0) under the log-normal approximation with the dead atom:
+ * P(ln R ≤ x) = p_dead + (1 − p_dead)Φ((x − mean)/sd), so the quantile is −Infinity for p ≤ p_dead.
+ */
+export function log10RatioQuantile(law: LogRatioLaw, p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`quantile level must lie in (0, 1), got ${p}`);
+  if (p <= law.pDead) return -Infinity;
+  const z = normalQuantile((p - law.pDead) / (1 - law.pDead));
+  return (law.mean + z * Math.sqrt(law.variance)) * Math.LOG10E;
+}
+
+/** Nets needed for a trustworthy sample mean of R² (THEORY.md §4.7 rules 2 and 3, §4.9). */
+export interface SecondMomentSampleSize {
+  /** r = E[R⁴]/E[R²]² used. */
+  readonly r: number;
+  /** Rule 2: relative error ε at z standard errors, (z/ε)²(r − 1). */
+  readonly precision: number;
+  /** Rule 3: skewness of the mean ≤ 0.15 under the log-normal surrogate, 44(r + 2)²(r − 1). */
+  readonly skewness: number;
+  /** The larger of the two, rounded up. */
+  readonly needed: number;
+}
+
+/**
+ * How many independent nets a sample second moment (1/N)Σ(M_d/M_0)² needs at a given β to be
+ * trustworthy (§4.7, §4.9). Without `r`, the log-normal surrogate r = e^{20β} (s² = 5β, R² has log-variance
+ * 4s²); pass r from `secondMomentSpread` for the exact value of an architecture (smaller at small widths).
+ * Defaults z = 2, ε = 0.1: the sample mean within 10% at two standard errors.
+ */
+export function netsForSecondMoment(beta: number, opts: { r?: number; z?: number; eps?: number } = {}): SecondMomentSampleSize {
+  if (!(beta >= 0)) throw new RangeError(`β must be ≥ 0, got ${beta}`);
+  const r = opts.r ?? Math.exp(20 * beta), z = opts.z ?? 2, eps = opts.eps ?? 0.1;
+  if (!(r >= 1)) throw new RangeError(`r = E[R⁴]/E[R²]² is ≥ 1 by Jensen, got ${r}`);
+  const precision = (z / eps) ** 2 * (r - 1);
+  const skewness = 44 * (r + 2) ** 2 * (r - 1);
+  return { r, precision, skewness, needed: Math.ceil(Math.max(precision, skewness)) };
+}

@@ -4,7 +4,9 @@
 //
 // A family is a shape f_1..f_d ≥ 1 (relative widths) times a scale s: n_j = max(1, round(s·f_j)). Every
 // n_j is non-decreasing in s, so β(s) is a non-increasing step function and bisection on s finds the two
-// integer profiles on either side of the target; the closer one is returned with its achieved β.
+// integer profiles on either side of the target. Single widths are then moved by ±1 while the family's
+// neighbour order (increasing, alternating wide/narrow, …) holds and β gets closer; the result is
+// returned with its achieved β. Constant profiles are never edited: β = d/n is all they can reach.
 
 /** The shapes of Figure 2 (the paper names constant, increasing, decreasing, alternating, …). */
 export const WIDTH_FAMILIES = ['constant', 'increasing', 'decreasing', 'alternating', 'bottleneck'] as const;
@@ -95,12 +97,60 @@ export function profileForBeta(family: WidthFamily, depth: number, target: numbe
   }
   const a = scaled(shape, lo), b = scaled(shape, hi);
   const ba = betaOfHidden(a), bb = betaOfHidden(b);
-  const [hidden, achieved] = Math.abs(ba - target) <= Math.abs(bb - target) ? [a, ba] : [b, bb];
+  const [hidden, scaledBeta] = Math.abs(ba - target) <= Math.abs(bb - target) ? [a, ba] : [b, bb];
+  const achieved = refine(family, hidden, scaledBeta, target, maxWidth);
   if (Math.abs(achieved - target) > tolerance * target) {
     throw new RangeError(`no integer ${family} profile of depth ${depth} comes within ${tolerance * 100}% of β = ${target} `
       + `(closest: ${achieved.toPrecision(4)} with widths ${compactWidths(hidden)}; smallest shape entry ${fMin})`);
   }
   return { family, hidden, beta: achieved, targetBeta: target };
+}
+
+/**
+ * The order the family imposes on neighbours n_j, n_{j+1} (0-based j): −1 means n_j < n_{j+1}, +1 means
+ * n_j > n_{j+1}, 'le'/'ge' the weak versions. Constant allows no change at all (null).
+ */
+function neighbourOrder(family: WidthFamily, depth: number, j: number): 'le' | 'ge' | -1 | 1 | null {
+  switch (family) {
+    case 'constant': return null;
+    case 'increasing': return 'le';
+    case 'decreasing': return 'ge';
+    case 'alternating': return j % 2 === 0 ? 1 : -1;
+    case 'bottleneck': return j < Math.floor((depth - 1) / 2) ? 'ge' : j >= Math.ceil((depth - 1) / 2) ? 'le' : 'ge';
+  }
+}
+
+function orderHolds(rel: 'le' | 'ge' | -1 | 1, x: number, y: number): boolean {
+  return rel === 'le' ? x <= y : rel === 'ge' ? x >= y : rel === 1 ? x > y : x < y;
+}
+
+/**
+ * Greedy ±1 moves on single widths that bring β closer to the target while keeping the family's
+ * neighbour order (non-decreasing, wide/narrow alternation, …), so that families whose scaled shape is
+ * coarse (few distinct widths) still reach the target closely. Edits `hidden`; returns its β.
+ */
+function refine(family: WidthFamily, hidden: number[], beta: number, target: number, maxWidth: number): number {
+  const d = hidden.length;
+  const rel = (j: number) => neighbourOrder(family, d, j);
+  if (family === 'constant') return beta;
+  for (let j = 0; j + 1 < d; j++) if (!orderHolds(rel(j)!, hidden[j], hidden[j + 1])) return beta; // e.g. ρ ≈ 1
+  for (let it = 0; it < 100 * d; it++) {
+    let bestErr = Math.abs(beta - target), bestJ = -1, bestN = 0;
+    for (let j = 0; j < d; j++) {
+      for (const n of [hidden[j] - 1, hidden[j] + 1]) {
+        if (n < 1 || n > maxWidth) continue;
+        if (j > 0 && !orderHolds(rel(j - 1)!, hidden[j - 1], n)) continue;
+        if (j + 1 < d && !orderHolds(rel(j)!, n, hidden[j + 1])) continue;
+        const err = Math.abs(beta - 1 / hidden[j] + 1 / n - target);
+        if (err < bestErr - 1e-15) { bestErr = err; bestJ = j; bestN = n; }
+      }
+    }
+    if (bestJ < 0) break;
+    beta += 1 / bestN - 1 / hidden[bestJ];
+    hidden[bestJ] = bestN;
+  }
+  // Recomputed, not accumulated, so the reported β is exactly that of the widths.
+  return betaOfHidden(hidden);
 }
 
 /** An explicit list of hidden widths, checked: integers ≥ 1, at least one layer. */

@@ -36,6 +36,9 @@ export function quantile(sorted: ArrayLike<number>, p: number): number {
   if (lo === hi) return sorted[lo];
   const a = sorted[lo], b = sorted[hi];
   if (a === b) return a; // also keeps ±Infinity ties finite-safe
+  // Interpolating towards an infinite order statistic (dead nets have log length −∞) gives ±∞ or NaN;
+  // take the nearer order statistic instead.
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return h - lo < 0.5 ? a : b;
   return a + (h - lo) * (b - a);
 }
 

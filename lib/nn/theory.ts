@@ -238,18 +238,28 @@ export function log10SecondMomentLeadingOrder(widths: readonly number[], inits: 
   return s;
 }
 
+/** The spread of the per-net values R² whose sample mean estimates E[R²] (§4.7, §4.9). */
+export interface SecondMomentSpread {
+  /** r = E[R⁴]/E[R²]². */
+  readonly r: number;
+  /** Skewness of R²: (E[R⁶]/E[R²]³ − 3r + 2)/(r − 1)^{3/2}. */
+  readonly skewness: number;
+}
+
 /**
- * r = E[R⁴]/E[R²]² for R = M_d/M_0: the relative spread of the per-net values whose mean estimates the
- * second moment (§4.7). Exact for Gaussian weights (§4.4); for other laws an upper bound when every
- * standardized even moment of the law is at most the Gaussian's (uniform, truncated normal, Rademacher:
- * THEORY.md §3.7), E[R⁴] then being at most the Gaussian value.
+ * The spread of R² for R = M_d/M_0 (THEORY.md §4.9). Exact for Gaussian weights, from the moments
+ * (4.4). For other laws r uses the Gaussian E[R⁴], an upper bound when every standardized even moment of
+ * the law is at most the Gaussian's (uniform, truncated normal, Rademacher: §3.7), over the law's own
+ * exact E[R²]; the skewness is the Gaussian architecture's (an approximation).
  */
 export function secondMomentSpread(widths: readonly number[], inits: Initializer | readonly Initializer[],
-  inputQ = sphereInputQ(widths[0])): number {
+  inputQ = sphereInputQ(widths[0])): SecondMomentSpread {
   const list = perLayer(widths, inits);
   const variances = list.map((init, i) => init.variance(widths[i], widths[i + 1]));
   const p = log10SecondMoments(widths, list, inputQ);
-  return Math.pow(10, log10GaussianMoment(widths, variances, 4) - 2 * p[p.length - 1]);
+  const g2 = log10GaussianMoment(widths, variances, 2), g4 = log10GaussianMoment(widths, variances, 4);
+  const rg = Math.pow(10, g4 - 2 * g2), b = Math.pow(10, log10GaussianMoment(widths, variances, 6) - 3 * g2);
+  return { r: Math.pow(10, g4 - 2 * p[p.length - 1]), skewness: (b - 3 * rg + 2) / Math.pow(rg - 1, 1.5) };
 }
 
 /** ψ(x), x > 0: recurrence up to x ≥ 6, then the asymptotic series (error < 1e-10). */
@@ -270,17 +280,31 @@ export function trigamma(x: number): number {
   return r + i + i2 / 2 + i * i2 * (1 / 6 - i2 * (1 / 30 - i2 * (1 / 42 - i2 * (1 / 30 - (i2 * 5) / 66))));
 }
 
-/** E[ψ(K/2)], E[ψ′(K/2)] and Var ψ(K/2) for K ~ Bin(n, ½) conditioned on K ≥ 1 (§4.5). */
-function binomialDigammaMoments(n: number): { psi: number; trigamma: number; varPsi: number } {
-  let logW = -n * Math.LN2, s0 = 0, s1 = 0, s2 = 0, t = 0;
+/** ψ″(x), x > 0: recurrence up to x ≥ 6, then the asymptotic series (error < 1e-10). */
+export function tetragamma(x: number): number {
+  if (!(x > 0)) throw new RangeError(`tetragamma needs x > 0, got ${x}`);
+  let r = 0;
+  while (x < 6) { r -= 2 / (x * x * x); x += 1; }
+  const i = 1 / x, i2 = i * i;
+  return r - i2 - i2 * i - i2 * i2 * (1 / 2 - i2 * (1 / 6 - i2 * (1 / 6 - i2 * (3 / 10 - (i2 * 5) / 6))));
+}
+
+/**
+ * The first three cumulants of ln Γ_{K/2} (Γ_α ~ Gamma(α, 1)) for K ~ Bin(n, ½) conditioned on K ≥ 1
+ * (§4.5, §4.8): by total cumulance, mean E ψ, variance E ψ′ + Var ψ, third cumulant
+ * E ψ″ + 3 Cov(ψ, ψ′) + κ₃(ψ), all of K/2.
+ */
+function binomialLogGammaCumulants(n: number): { k1: number; k2: number; k3: number } {
+  let logW = -n * Math.LN2, s0 = 0, s1 = 0, s2 = 0, s3 = 0, t = 0, tp = 0, u = 0;
   for (let k = 1; k <= n; k++) {
     logW += Math.log((n - k + 1) / k);
     if (logW < -745) continue; // exp underflows to 0: the term contributes nothing
-    const w = Math.exp(logW), p = digamma(k / 2);
-    s0 += w; s1 += w * p; s2 += w * p * p; t += w * trigamma(k / 2);
+    const w = Math.exp(logW), p = digamma(k / 2), q = trigamma(k / 2);
+    s0 += w; s1 += w * p; s2 += w * p * p; s3 += w * p * p * p; t += w * q; tp += w * q * p; u += w * tetragamma(k / 2);
   }
-  const psi = s1 / s0;
-  return { psi, trigamma: t / s0, varPsi: Math.max(0, s2 / s0 - psi * psi) };
+  const m = s1 / s0, varPsi = Math.max(0, s2 / s0 - m * m), eq = t / s0;
+  const k3Psi = s3 / s0 - 3 * m * (s2 / s0) + 2 * m * m * m;
+  return { k1: m, k2: eq + varPsi, k3: u / s0 + 3 * (tp / s0 - m * eq) + k3Psi };
 }
 
 /** The log-normal approximation of ln(M_d/M_0) (§4.5, §4.8), with the atom at 0 from dead layers. */
@@ -289,6 +313,8 @@ export interface LogRatioLaw {
   readonly mean: number;
   /** Var(ln(M_d/M_0) | alive). */
   readonly variance: number;
+  /** Third cumulant of ln(M_d/M_0) | alive (Gaussian law; negative: ln χ² has a long left tail). */
+  readonly thirdCumulant: number;
   /** P(M_d = 0) = 1 − ∏(1 − 2^{−n_j}) (§4.3; continuous laws, zero biases). */
   readonly pDead: number;
   /** 'exact': the digamma moments of the Gaussian law; 'mu4-corrected': those plus the leading μ̃₄ term. */
@@ -306,28 +332,34 @@ export function logRatioLaw(widths: readonly number[], inits: Initializer | read
   inputQ = sphereInputQ(widths[0])): LogRatioLaw {
   const steps = secondMomentSteps(widths, inits, inputQ);
   const gaussian = perLayer(widths, inits).every((i) => i.law === 'normal');
-  let mean = 0, variance = 0;
-  const cache = new Map<number, ReturnType<typeof binomialDigammaMoments>>();
+  let mean = 0, variance = 0, thirdCumulant = 0;
+  const cache = new Map<number, ReturnType<typeof binomialLogGammaCumulants>>();
   steps.forEach(({ c, rhoIn, mu4 }, i) => {
     const nIn = widths[i], n = widths[i + 1];
     let b = cache.get(n);
-    if (b === undefined) { b = binomialDigammaMoments(n); cache.set(n, b); }
+    if (b === undefined) { b = binomialLogGammaCumulants(n); cache.set(n, b); }
     const delta = gaussian ? 0 : (2 * (mu4 - 3) * rhoIn) / (nIn * n);
-    mean += Math.log(c) + Math.log(4 / n) + b.psi - delta / 2;
-    variance += b.trigamma + b.varPsi + delta;
+    // ln R_j = ln c_j + ln(4/n_j) + ln Γ_{K_j/2} (§4.5); independent layers, so cumulants add.
+    mean += Math.log(c) + Math.log(4 / n) + b.k1 - delta / 2;
+    variance += b.k2 + delta;
+    thirdCumulant += b.k3;
   });
-  return { mean, variance, pDead: deadProbability(widths), method: gaussian ? 'exact' : 'mu4-corrected' };
+  return { mean, variance, thirdCumulant, pDead: deadProbability(widths), method: gaussian ? 'exact' : 'mu4-corrected' };
 }
 
 /**
  * The p-quantile of log10(M_d/M_0) under the log-normal approximation with the dead atom:
  * P(ln R ≤ x) = p_dead + (1 − p_dead)Φ((x − mean)/sd), so the quantile is −Infinity for p ≤ p_dead.
+ * With `skewCorrected`, the Cornish–Fisher term of the third cumulant is added (§4.8).
  */
-export function log10RatioQuantile(law: LogRatioLaw, p: number): number {
+export function log10RatioQuantile(law: LogRatioLaw, p: number, skewCorrected = false): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`quantile level must lie in (0, 1), got ${p}`);
   if (p <= law.pDead) return -Infinity;
   const z = normalQuantile((p - law.pDead) / (1 - law.pDead));
-  return (law.mean + z * Math.sqrt(law.variance)) * Math.LOG10E;
+  const sd = Math.sqrt(law.variance);
+  // Cornish–Fisher (§4.8): z + (z² − 1)γ/6 with γ = κ₃/sd³ corrects the normal quantile for the skew.
+  const w = skewCorrected ? z + ((z * z - 1) * law.thirdCumulant) / (6 * sd * sd * sd) : z;
+  return (law.mean + w * sd) * Math.LOG10E;
 }
 
 /** Nets needed for a trustworthy sample mean of R² (THEORY.md §4.7 rules 2 and 3, §4.9). */
@@ -336,7 +368,7 @@ export interface SecondMomentSampleSize {
   readonly r: number;
   /** Rule 2: relative error ε at z standard errors, (z/ε)²(r − 1). */
   readonly precision: number;
-  /** Rule 3: skewness of the mean ≤ 0.15 under the log-normal surrogate, 44(r + 2)²(r − 1). */
+  /** Rule 3: skewness of the mean γ/√N ≤ 0.15, i.e. (γ/0.15)², γ the skewness of R². */
   readonly skewness: number;
   /** The larger of the two, rounded up. */
   readonly needed: number;
@@ -344,15 +376,17 @@ export interface SecondMomentSampleSize {
 
 /**
  * How many independent nets a sample second moment (1/N)Σ(M_d/M_0)² needs at a given β to be
- * trustworthy (§4.7, §4.9). Without `r`, the log-normal surrogate r = e^{20β} (s² = 5β, R² has log-variance
- * 4s²); pass r from `secondMomentSpread` for the exact value of an architecture (smaller at small widths).
- * Defaults z = 2, ε = 0.1: the sample mean within 10% at two standard errors.
+ * trustworthy (§4.7, §4.9): within ε at z standard errors, with a skewness of the mean small enough for
+ * that z to mean what it says. Without `spread`, the log-normal surrogate: r = e^{20β} (ln R has variance
+ * 5β, R² four times that) and γ = (r + 2)√(r − 1). Pass `secondMomentSpread` of an architecture for its
+ * exact values (far smaller at small widths). Defaults z = 2, ε = 0.1.
  */
-export function netsForSecondMoment(beta: number, opts: { r?: number; z?: number; eps?: number } = {}): SecondMomentSampleSize {
+export function netsForSecondMoment(beta: number, opts: { spread?: SecondMomentSpread; z?: number; eps?: number } = {}): SecondMomentSampleSize {
   if (!(beta >= 0)) throw new RangeError(`β must be ≥ 0, got ${beta}`);
-  const r = opts.r ?? Math.exp(20 * beta), z = opts.z ?? 2, eps = opts.eps ?? 0.1;
+  const r = opts.spread?.r ?? Math.exp(20 * beta), z = opts.z ?? 2, eps = opts.eps ?? 0.1;
   if (!(r >= 1)) throw new RangeError(`r = E[R⁴]/E[R²]² is ≥ 1 by Jensen, got ${r}`);
+  const gamma = opts.spread?.skewness ?? (r + 2) * Math.sqrt(r - 1);
   const precision = (z / eps) ** 2 * (r - 1);
-  const skewness = 44 * (r + 2) ** 2 * (r - 1);
+  const skewness = (Math.max(0, gamma) / 0.15) ** 2;
   return { r, precision, skewness, needed: Math.ceil(Math.max(precision, skewness)) };
 }

@@ -1,0 +1,320 @@
+// Figure 2 of Hanin & Rolnick (2018): FM2 is decided by the architecture, through β = Σ_j 1/n_j.
+// (a) For He-initialized nets of several width profiles (constant, increasing, decreasing, alternating,
+//     bottleneck, or explicit lists) at several target β: the second moment and variance of
+//     R = M_d/M_0 across nets, the per-layer spread V̂ within a net, and quantiles of log10 R, each with
+//     its theory (THEORY.md §3.7, §4.5, §4.8, §5). Rows with method = exact_sampler draw the exact
+//     Gaussian law (§4.2) instead of real nets: cheap enough for the many nets large β needs.
+//
+//   node lib/experiments/fig2.js [--part a] [--preset quick|paper] [--families ...] [--betas ...] [--depths ...]
+//
+// Data path: this script → runner (cells on worker threads) → fm2.ts (one cell) → nn/dense + nn/trace
+// (real nets) or nn/theory.sampleGaussianLogLengths (exact sampler) → kernels.
+
+import * as path from 'node:path';
+import { initializerById } from '../nn/init';
+import { archName, compactWidths, isWidthFamily, parseArchitectures, profileForBeta, WIDTH_FAMILIES, type WidthFamily, type WidthProfile } from '../nn/profiles';
+import {
+  expectedVHatRatio, gains, log10RatioQuantile, log10SecondMoments, logRatioLaw, netsForSecondMoment, secondMomentSpread,
+} from '../nn/theory';
+import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli';
+import { ensureOutDir, writeCsv, writeJson } from './files';
+import { backendFlag, checkBackend, initListFlag } from './flags';
+import type { Fm2CellParams, Fm2CellResult, Fm2Method } from './fm2';
+import { lineChartSpec, writePlot, type Row } from './plot';
+import { runRecord } from './record';
+import { runExperiment, type Cell, type Experiment } from './runner';
+import { printTable } from './table';
+
+/** The issue's fixed columns first; extra columns after them. */
+export const FIG2A_COLUMNS = [
+  'arch', 'init', 'depth', 'beta', 'nets', 'mean_ratio', 'second_moment', 'second_moment_theory', 'log10_var_ratio',
+  'var_hat_mean', 'var_hat_theory', 'q05_log10_ratio', 'q50_log10_ratio', 'q95_log10_ratio',
+  // Extra columns.
+  'method', 'family', 'beta_target', 'widths', 'input_dim', 'mean_ratio_theory', 'log10_var_ratio_theory',
+  'q05_log10_theory', 'q50_log10_theory', 'q95_log10_theory', 'q05_log10_cf', 'q50_log10_cf', 'q95_log10_cf', 'mean_log10_ratio', 'mean_log10_theory', 'sd_log10_ratio',
+  'sd_log10_theory', 'dead', 'dead_expected', 'spread_r', 'spread_skewness', 'nets_needed', 'trustworthy', 'seconds',
+] as const;
+
+/** The exact sampler draws the Gaussian law; its rows are labelled with this initializer. */
+const SAMPLER_INIT = 'he_normal';
+
+const familiesFlag: Flag<WidthFamily[]> = {
+  help: `width families, comma separated (${WIDTH_FAMILIES.join(', ')}), or 'none' with --widths`,
+  metavar: 'LIST',
+  default: [...WIDTH_FAMILIES],
+  parse: (t, n) => {
+    if (t.trim() === 'none') return [];
+    const names = t.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (names.length === 0) throw new UsageError(`${n} needs a non-empty list (or 'none' with --widths)`);
+    for (const f of names) if (!isWidthFamily(f)) throw new UsageError(`${n}: unknown family '${f}' (known: ${WIDTH_FAMILIES.join(', ')})`);
+    if (new Set(names).size !== names.length) throw new UsageError(`${n} lists a family twice`);
+    return names as WidthFamily[];
+  },
+};
+
+/** Positive β values; 'none' for an empty list where that makes sense. */
+function betaListFlag(help: string, opts: { default?: number[]; allowNone: boolean }): Flag<number[]> {
+  return {
+    help: help + (opts.allowNone ? " ('none' for no values)" : ''),
+    metavar: 'LIST',
+    default: opts.default,
+    parse: (t, n) => {
+      if (opts.allowNone && t.trim() === 'none') return [];
+      const vs = parseFloatList(t, n);
+      for (const v of vs) if (!(v > 0)) throw new UsageError(`${n} expects β values > 0, got ${v}`);
+      return vs;
+    },
+  };
+}
+
+const widthsFlag: Flag<WidthProfile[]> = {
+  help: "explicit hidden widths n_1,...,n_d; several architectures separated by ';' (e.g. '20,20,20;40,10,40'); 'none' for none",
+  metavar: 'ARCHS',
+  default: [],
+  parse: (t, n) => {
+    if (t.trim() === 'none') return [];
+    try {
+      return parseArchitectures(t);
+    } catch (err) {
+      throw new UsageError(`${n}: ${(err as Error).message}`);
+    }
+  },
+};
+
+export const FIG2_CLI = defineCli({
+  name: 'fig2',
+  summary: 'Figure 2 of Hanin & Rolnick (2018): (a) FM2 statistics of He-initialized nets against β = Σ1/n_j, per width profile.',
+  flags: {
+    part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
+    families: familiesFlag,
+    betas: betaListFlag('target β values, run with real nets and with the exact sampler', { allowNone: true }),
+    'sampler-betas': betaListFlag('more target β values run with the exact Gaussian sampler only (large β)', { allowNone: true }),
+    depths: intListFlag('depths d (number of hidden ReLU layers); every family is built at each depth'),
+    ratio: floatFlag('widest/narrowest width ρ of the non-constant families', { default: 4, min: 1, max: 1000 }),
+    widths: widthsFlag,
+    'input-dim': intFlag('input width n_0 (784, as for vectorized MNIST in part b)', { default: 784, min: 1, max: 100000 }),
+    'max-width': intFlag('largest hidden width a target β may need', { default: 100000, min: 1 }),
+    'beta-tol': floatFlag('largest accepted relative error of the achieved β', { default: 0.05, min: 0, max: 1 }),
+    inits: initListFlag(['he_normal', 'he_uniform']),
+    nets: intFlag('real nets per architecture × init', { min: 2 }),
+    'sampler-nets': intFlag('exact-sampler paths per architecture (0: no sampler rows)', { min: 0 }),
+    backend: backendFlag(),
+  },
+  presets: {
+    quick: { nets: 1000, 'sampler-nets': 20000, depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], 'sampler-betas': [5] },
+    paper: { nets: 5000, 'sampler-nets': 1000000, depths: [20], betas: [0.1, 0.25, 0.5, 1, 2, 4], 'sampler-betas': [5, 10] },
+  },
+  defaultPreset: 'quick',
+});
+
+type Args = ParsedCli<typeof FIG2_CLI.flags>;
+
+interface Arch {
+  readonly profile: WidthProfile;
+  readonly name: string;
+  /** Real nets (with every --inits) and the sampler, or the sampler only. */
+  readonly methods: readonly Fm2Method[];
+}
+
+/**
+ * Every architecture of the run, built and checked before anything is written: an unreachable β or a
+ * bad width is a UsageError (exit 2) with no output folder touched.
+ */
+export function buildArchitectures(args: Pick<Args, 'families' | 'betas' | 'sampler-betas' | 'depths' | 'ratio' | 'widths' | 'max-width' | 'beta-tol' | 'sampler-nets'>): Arch[] {
+  if (args.families.length > 0 && args.betas.length + args['sampler-betas'].length === 0) {
+    throw new UsageError('--families needs target β values (--betas or --sampler-betas)');
+  }
+  const samplerToo: Fm2Method[] = args['sampler-nets'] > 0 ? ['net', 'exact_sampler'] : ['net'];
+  const wanted: { profile: WidthProfile; methods: Fm2Method[] }[] = [];
+  const make = (family: WidthFamily, depth: number, b: number) => {
+    try {
+      return profileForBeta(family, depth, b, { ratio: args.ratio, maxWidth: args['max-width'], tolerance: args['beta-tol'] });
+    } catch (err) {
+      throw new UsageError(`${(err as Error).message} (see --betas, --depths, --ratio, --beta-tol)`);
+    }
+  };
+  for (const depth of args.depths) {
+    for (const family of args.families) {
+      for (const b of args.betas) wanted.push({ profile: make(family, depth, b), methods: samplerToo });
+      if (args['sampler-nets'] > 0) for (const b of args['sampler-betas']) wanted.push({ profile: make(family, depth, b), methods: ['exact_sampler'] });
+    }
+  }
+  for (const p of args.widths) {
+    if (p.hidden.some((n) => n > args['max-width'])) throw new UsageError(`--widths: a width exceeds --max-width ${args['max-width']}`);
+    wanted.push({ profile: p, methods: samplerToo });
+  }
+  if (wanted.length === 0) throw new UsageError('no architectures: give --families with --betas, or --widths');
+  // Two targets can land on the same widths; run each architecture once, with the union of its methods.
+  const byName = new Map<string, Arch>();
+  for (const w of wanted) {
+    const name = archName(w.profile);
+    const old = byName.get(name);
+    const methods = old ? [...new Set([...old.methods, ...w.methods])] : w.methods;
+    byName.set(name, { profile: old?.profile ?? w.profile, name, methods });
+  }
+  return [...byName.values()];
+}
+
+type Fig2aCell = Cell<Fm2CellParams & { backend: string }>;
+
+function checkInits(ids: readonly string[]): void {
+  for (const id of ids) {
+    // The second-moment recursion (THEORY.md §3.7) needs i.i.d. entries; FM2 is about He variance.
+    const init = initializerById(id);
+    if (!init.iid) throw new UsageError(`--inits: '${id}' has dependent entries; Figure 2's theory needs i.i.d. weights`);
+  }
+}
+
+interface Fig2aRow extends Record<string, string | number | boolean | null> {
+  arch: string; init: string; method: string; family: string; depth: number; beta: number; nets: number;
+}
+
+function theoryRow(arch: Arch, init: string, widths: readonly number[], result: Fm2CellResult, method: Fm2Method, inputDim: number): Fig2aRow {
+  const law = initializerById(init);
+  const logP = log10SecondMoments(widths, law);
+  const p = Math.pow(10, logP[logP.length - 1]);
+  const meanTheory = gains(widths, law).reduce((a, c) => a * c, 1);
+  const lr = logRatioLaw(widths, law);
+  const spread = secondMomentSpread(widths, law);
+  const needed = netsForSecondMoment(arch.profile.beta, { spread }).needed;
+  return {
+    arch: arch.name, init, depth: widths.length - 1, beta: arch.profile.beta, nets: result.nets,
+    mean_ratio: result.mean_ratio,
+    second_moment: Math.pow(10, result.log10_second_moment),
+    second_moment_theory: p,
+    log10_var_ratio: result.log10_var_ratio,
+    var_hat_mean: result.var_hat_mean,
+    var_hat_theory: expectedVHatRatio(widths, law),
+    q05_log10_ratio: result.q05_log10_ratio, q50_log10_ratio: result.q50_log10_ratio, q95_log10_ratio: result.q95_log10_ratio,
+    method, family: arch.profile.family, beta_target: arch.profile.targetBeta, widths: compactWidths(arch.profile.hidden), input_dim: inputDim,
+    mean_ratio_theory: meanTheory,
+    // Var R = E[R²] − E[R]², both exact.
+    log10_var_ratio_theory: Math.log10(p - meanTheory * meanTheory),
+    q05_log10_theory: log10RatioQuantile(lr, 0.05), q50_log10_theory: log10RatioQuantile(lr, 0.5), q95_log10_theory: log10RatioQuantile(lr, 0.95),
+    q05_log10_cf: log10RatioQuantile(lr, 0.05, true), q50_log10_cf: log10RatioQuantile(lr, 0.5, true), q95_log10_cf: log10RatioQuantile(lr, 0.95, true),
+    mean_log10_ratio: result.mean_log10_ratio, mean_log10_theory: lr.mean * Math.LOG10E,
+    sd_log10_ratio: result.sd_log10_ratio, sd_log10_theory: Math.sqrt(lr.variance) * Math.LOG10E,
+    dead: result.dead, dead_expected: result.nets * lr.pDead,
+    spread_r: spread.r, spread_skewness: spread.skewness, nets_needed: needed, trustworthy: result.nets >= needed,
+    seconds: result.seconds,
+  };
+}
+
+async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
+  const started = Date.now();
+  const n0 = args['input-dim'];
+  const cells: Fig2aCell[] = [];
+  for (const arch of archs) {
+    const widths = [n0, ...arch.profile.hidden];
+    for (const method of arch.methods) {
+      const inits = method === 'net' ? args.inits : [SAMPLER_INIT];
+      const nets = method === 'net' ? args.nets : args['sampler-nets'];
+      for (const init of inits) {
+        cells.push({ key: `method=${method}/init=${init}/arch=${arch.name}`, params: { init, widths, nets, seed: args.seed, method, backend: args.backend } });
+      }
+    }
+  }
+  const exp: Experiment<Fig2aCell['params'], Fm2CellResult> = { name: 'fig2a', task: path.join(__dirname, 'fm2.js'), cells };
+  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
+  if (!outcome.complete) {
+    process.stderr.write(`fig2a: ${outcome.results.length} of ${cells.length} cells done (shard run); rerun with --resume where all shard logs are\n`);
+    return;
+  }
+  const archByName = new Map(archs.map((a) => [a.name, a]));
+  const rows = outcome.results.map(({ key, params, result }) => {
+    const name = key.slice(key.indexOf('/arch=') + 6);
+    return theoryRow(archByName.get(name)!, params.init, params.widths, result, params.method, n0);
+  });
+  writeCsv(path.join(args.out, 'fig2a.csv'), FIG2A_COLUMNS, rows);
+
+  const files = ['fig2a.csv', 'fig2a.json'];
+  for (const plot of await writePlots(args, rows)) files.push(path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : []));
+  const seconds = (Date.now() - started) / 1000;
+  writeJson(path.join(args.out, 'fig2a.json'), runRecord('fig2a', args, {
+    seconds, cell_seconds: rows.reduce((s, r) => s + (r.seconds as number), 0), files,
+  }));
+  printSummary(args, rows);
+  process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
+}
+
+async function writePlots(args: Args, rows: readonly Fig2aRow[]) {
+  const panel = (r: Fig2aRow) => `${r.init} (${r.method === 'net' ? 'real nets' : 'exact sampler'})`;
+  // The universal leading order e^{5β} beside each family's exact theory (§3.7), per panel.
+  const universal: Row[] = [];
+  for (const pn of [...new Set(rows.map(panel))]) {
+    const bs = rows.filter((r) => panel(r) === pn).map((r) => r.beta);
+    const lo = Math.min(...bs), hi = Math.max(...bs);
+    for (let i = 0; i <= 40; i++) {
+      const b = lo + ((hi - lo) * i) / 40;
+      universal.push({ panel: pn, family: 'e^{5β} (leading order)', beta: b, log10_second_moment: 5 * b * Math.LOG10E });
+    }
+  }
+  const moment = lineChartSpec({
+    title: `Figure 2(a): E[(M_d/M_0)²] against β (points: ${args.nets} nets, ${args['sampler-nets']} sampler paths; dashed: theory)`,
+    x: { field: 'beta', title: 'β = Σ 1/n_j' },
+    y: { field: 'log10_second_moment', title: 'log10 mean of (M_d/M_0)²' },
+    measured: rows.map((r) => ({ panel: panel(r), family: r.family, beta: r.beta, log10_second_moment: Math.log10(r.second_moment as number) })),
+    theory: [...rows.map((r) => ({ panel: panel(r), family: r.family, beta: r.beta, log10_second_moment: Math.log10(r.second_moment_theory as number) })), ...universal],
+    color: 'family', facet: { field: 'panel', title: '', columns: 3 }, width: 300, height: 220,
+  });
+  const quantiles = lineChartSpec({
+    title: 'Figure 2(a): a typical net — median and 5–95% range of log10(M_d/M_0) against β (dashed: log-normal theory median)',
+    x: { field: 'beta', title: 'β = Σ 1/n_j' },
+    y: { field: 'q50', title: 'log10(M_d/M_0)' },
+    measured: rows.map((r) => ({ panel: panel(r), family: r.family, beta: r.beta, q50: r.q50_log10_ratio, lo: finiteOrNull(r.q05_log10_ratio), hi: finiteOrNull(r.q95_log10_ratio) })),
+    theory: rows.map((r) => ({ panel: panel(r), family: r.family, beta: r.beta, q50: r.q50_log10_theory })),
+    color: 'family', lo: 'lo', hi: 'hi', facet: { field: 'panel', title: '', columns: 3 }, width: 300, height: 220,
+  });
+  return [await writePlot(path.join(args.out, 'fig2a'), moment), await writePlot(path.join(args.out, 'fig2a_quantiles'), quantiles)];
+}
+
+function finiteOrNull(v: string | number | boolean | null): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function printSummary(args: Args, rows: readonly Fig2aRow[]): void {
+  const view = rows.map((r) => ({
+    ...r,
+    'measured/theory': (r.second_moment as number) / (r.second_moment_theory as number),
+    trusted: r.trustworthy ? 'yes' : 'no',
+  }));
+  process.stdout.write(`\nFigure 2(a): second moment of R = M_d/M_0 (theory exact, THEORY.md §3.7), V̂/M_0² (§5), median log10 R (§4.8: log-normal, cf = with the skew term)\n`);
+  process.stdout.write(`method: net = real nets (${args.nets} per row), exact_sampler = the exact Gaussian law (§4.2, ${args['sampler-nets']} paths)\n`);
+  printTable(['method', 'init', 'family', 'depth', 'beta', 'nets', 'second_moment', 'second_moment_theory', 'measured/theory',
+    'nets_needed', 'trusted', 'var_hat_mean', 'var_hat_theory', 'q50_log10_ratio', 'q50_log10_theory', 'q50_log10_cf', 'dead'], view, { digits: 4 });
+  // Per β, the sample size the second moment needs (§4.7, §4.9): log-normal surrogate and the exact range.
+  const byBeta = new Map<number, Fig2aRow[]>();
+  for (const r of rows) {
+    const t = (r.beta_target as number | null) ?? Number(r.beta.toPrecision(3));
+    byBeta.set(t, [...(byBeta.get(t) ?? []), r]);
+  }
+  const need = [...byBeta.entries()].sort((a, b) => a[0] - b[0]).map(([b, rs]) => {
+    // Exact rules per architecture (spread from §4.4), the largest over this β's architectures.
+    const rules = rs.map((r) => netsForSecondMoment(r.beta, { spread: { r: r.spread_r as number, skewness: r.spread_skewness as number } }));
+    const surrogate = netsForSecondMoment(b);
+    return {
+      beta: b, measured_with: [...new Set(rs.map((r) => r.nets))].join('/'),
+      precision_rule: Math.max(...rules.map((x) => Math.ceil(x.precision))), skewness_rule: Math.max(...rules.map((x) => Math.ceil(x.skewness))),
+      'log-normal_surrogate': surrogate.needed,
+    };
+  });
+  process.stdout.write('\nNets needed for a trustworthy sample second moment at each β (THEORY.md §4.7, §4.9): precision = within 10% at 2 se,\n'
+    + 'skewness = skewness of the mean ≤ 0.15; exact values for these architectures (largest over families), and the e^{20β} log-normal surrogate:\n');
+  printTable(['beta', 'measured_with', 'precision_rule', 'skewness_rule', 'log-normal_surrogate'], need, { digits: 3 });
+  process.stdout.write('(exact: r = E[R⁴]/E[R²]² of each architecture, §4.4; beyond β ≈ 0.3 no feasible sample measures E[R²]: compare the quantiles instead)\n');
+}
+
+async function fig2(argv: readonly string[]): Promise<void> {
+  const args = parseCli(FIG2_CLI, argv);
+  if (args === null) return;
+  // Everything the user can get wrong is checked here, before the output folder is touched.
+  checkBackend(args.backend);
+  checkInits(args.inits);
+  if (args.part === 'b') throw new UsageError('--part b is not available yet: it needs the training loop (lib/nn/train*.ts) merged into this branch');
+  const archs = buildArchitectures(args);
+  ensureOutDir(args.out);
+  await runPartA(args, archs);
+  if (args.part === 'all') process.stderr.write('fig2: part (b) is not available yet (needs the training loop); ran part (a) only\n');
+}
+
+if (require.main === module) main(() => fig2(process.argv.slice(2)));

@@ -18,6 +18,7 @@ import {
 } from '../nn/theory';
 import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli';
 import { ensureOutDir, writeCsv, writeJson } from './files';
+import { recordInvocation } from './invocation';
 import { backendFlag, checkBackend, initListFlag } from './flags';
 import type { Fm2CellParams, Fm2CellResult, Fm2Method } from './fm2';
 import { lineChartSpec, writePlot, type Row } from './plot';
@@ -32,7 +33,8 @@ export const FIG2A_COLUMNS = [
   // Extra columns.
   'method', 'family', 'beta_target', 'widths', 'input_dim', 'mean_ratio_theory', 'log10_var_ratio_theory',
   'q05_log10_theory', 'q50_log10_theory', 'q95_log10_theory', 'q05_log10_cf', 'q50_log10_cf', 'q95_log10_cf', 'mean_log10_ratio', 'mean_log10_theory', 'sd_log10_ratio',
-  'sd_log10_theory', 'dead', 'dead_expected', 'spread_r', 'spread_skewness', 'nets_needed', 'trustworthy', 'seconds',
+  'sd_log10_theory', 'dead', 'dead_expected', 'spread_r', 'spread_skewness', 'nets_needed', 'trustworthy',
+  // No timings here: a CSV must not depend on the machine or the split into shards (they are in fig2a.json).
 ] as const;
 
 /** The exact sampler draws the Gaussian law; its rows are labelled with this initializer. */
@@ -196,7 +198,6 @@ function theoryRow(arch: Arch, init: string, widths: readonly number[], result: 
     sd_log10_ratio: result.sd_log10_ratio, sd_log10_theory: Math.sqrt(lr.variance) * Math.LOG10E,
     dead: result.dead, dead_expected: result.nets * lr.pDead,
     spread_r: spread.r, spread_skewness: spread.skewness, nets_needed: needed, trustworthy: result.nets >= needed,
-    seconds: result.seconds,
   };
 }
 
@@ -217,7 +218,7 @@ async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
   const exp: Experiment<Fig2aCell['params'], Fm2CellResult> = { name: 'fig2a', task: path.join(__dirname, 'fm2.js'), cells };
   const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
   if (!outcome.complete) {
-    process.stderr.write(`fig2a: ${outcome.results.length} of ${cells.length} cells done (shard run); rerun with --resume where all shard logs are\n`);
+    process.stderr.write(`fig2a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
     return;
   }
   const archByName = new Map(archs.map((a) => [a.name, a]));
@@ -225,13 +226,14 @@ async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
     const name = key.slice(key.indexOf('/arch=') + 6);
     return theoryRow(archByName.get(name)!, params.init, params.widths, result, params.method, n0);
   });
+  const cellSeconds = outcome.results.reduce((s, r) => s + r.result.seconds, 0);
   writeCsv(path.join(args.out, 'fig2a.csv'), FIG2A_COLUMNS, rows);
 
   const files = ['fig2a.csv', 'fig2a.json'];
   for (const plot of await writePlots(args, rows)) files.push(path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : []));
   const seconds = (Date.now() - started) / 1000;
   writeJson(path.join(args.out, 'fig2a.json'), runRecord('fig2a', args, {
-    seconds, cell_seconds: rows.reduce((s, r) => s + (r.seconds as number), 0), files,
+    seconds, cell_seconds: cellSeconds, files,
   }));
   printSummary(args, rows);
   process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
@@ -313,6 +315,7 @@ async function fig2(argv: readonly string[]): Promise<void> {
   if (args.part === 'b') throw new UsageError('--part b is not available yet: it needs the training loop (lib/nn/train*.ts) merged into this branch');
   const archs = buildArchitectures(args);
   ensureOutDir(args.out);
+  recordInvocation(args.out, 'fig2', argv);
   await runPartA(args, archs);
   if (args.part === 'all') process.stderr.write('fig2: part (b) is not available yet (needs the training loop); ran part (a) only\n');
 }

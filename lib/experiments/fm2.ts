@@ -5,14 +5,13 @@
 // result out, so it runs in a worker.
 
 import type { Backend } from '../kernels/backend';
-import { createBackend } from '../kernels/index';
 import { DenseReluNet } from '../nn/dense';
 import { initializerById } from '../nn/init';
 import { logMeanExp, mean, quantile, sortedCopy, variance } from '../nn/stats';
 import { sampleGaussianLogLengths } from '../nn/theory';
 import { randomUnitInput, traceForward } from '../nn/trace';
 import { Rng } from '../tensor/rng';
-import { stringKey } from './lengths';
+import { stringKey, threadBackend } from './lengths';
 
 export type Fm2Method = 'net' | 'exact_sampler';
 
@@ -116,14 +115,7 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
   };
 }
 
-const backends = new Map<string, Backend>();
-
-/** The runner's entry point: one cell, with the backend named in the params (created once per thread). */
+/** The runner's entry point: one cell, with the backend named in the params. */
 export function run(p: Fm2CellParams & { backend: string }): Fm2CellResult {
-  let b = backends.get(p.backend);
-  if (b === undefined) {
-    b = createBackend(p.backend);
-    backends.set(p.backend, b);
-  }
-  return runFm2Cell(p, b);
+  return runFm2Cell(p, threadBackend(p.backend));
 }

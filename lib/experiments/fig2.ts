@@ -12,6 +12,7 @@
 
 import * as path from 'node:path';
 import { initializerById } from '../nn/init';
+import { ksCritical, ksTwoSample } from '../nn/stats';
 import { archName, compactWidths, isWidthFamily, parseArchitectures, profileForBeta, WIDTH_FAMILIES, type WidthFamily, type WidthProfile } from '../nn/profiles';
 import {
   expectedVHatRatio, gains, log10RatioQuantile, log10SecondMoments, logRatioLaw, netsForSecondMoment, secondMomentSpread,
@@ -227,15 +228,16 @@ async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
     return theoryRow(archByName.get(name)!, params.init, params.widths, result, params.method, n0);
   });
   const cellSeconds = outcome.results.reduce((s, r) => s + r.result.seconds, 0);
+  const equalBeta = equalBetaDistances(rows, outcome.results.map((r) => r.result.log10_ratio_sketch));
   writeCsv(path.join(args.out, 'fig2a.csv'), FIG2A_COLUMNS, rows);
 
   const files = ['fig2a.csv', 'fig2a.json'];
   for (const plot of await writePlots(args, rows)) files.push(path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : []));
   const seconds = (Date.now() - started) / 1000;
   writeJson(path.join(args.out, 'fig2a.json'), runRecord('fig2a', args, {
-    seconds, cell_seconds: cellSeconds, files,
+    seconds, cell_seconds: cellSeconds, files, equal_beta_ks: equalBeta,
   }));
-  printSummary(args, rows);
+  printSummary(args, rows, equalBeta);
   process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
 }
 
@@ -274,7 +276,57 @@ function finiteOrNull(v: string | number | boolean | null): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-function printSummary(args: Args, rows: readonly Fig2aRow[]): void {
+interface EqualBetaKs extends Record<string, string | number | boolean | null> {
+  beta_target: number; method: string; init: string; families: number;
+  /** Largest KS distance of log10 R between two families at this target β (sketch-based, ±~1/200). */
+  max_D_equal_beta: number; pair: string;
+  /** Smallest KS distance between a family here and any family at the next target β. */
+  min_D_next_beta: number | null; next_beta: number | null;
+  /** KS critical values for the two samples' sizes at α = 10⁻⁶ and 0.01 (§6.5). */
+  crit_1e6: number; crit_001: number;
+}
+
+/**
+ * Equal β behaves alike (Figure 2's claim): per target β, method and init, the largest KS distance
+ * between the families' distributions of log10 R, against the smallest distance to the next β. The
+ * distances come from each cell's quantile sketch, so they resolve differences down to ~1/200.
+ */
+function equalBetaDistances(rows: readonly Fig2aRow[], sketches: readonly number[][]): EqualBetaKs[] {
+  const groups = new Map<string, { row: Fig2aRow; sketch: number[] }[]>();
+  rows.forEach((row, i) => {
+    if (row.beta_target === null || row.family === 'explicit') return;
+    const key = `${row.method}|${row.init}|${row.depth}|${row.beta_target}`;
+    groups.set(key, [...(groups.get(key) ?? []), { row, sketch: sketches[i] }]);
+  });
+  const out: EqualBetaKs[] = [];
+  for (const members of groups.values()) {
+    const { method, init, depth } = members[0].row;
+    const b = members[0].row.beta_target as number;
+    if (members.length < 2) continue;
+    let maxD = 0, pair = '';
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const d = ksTwoSample(members[i].sketch, members[j].sketch);
+        if (d >= maxD) { maxD = d; pair = `${members[i].row.family}/${members[j].row.family}`; }
+      }
+    }
+    const higher = [...groups.values()].filter((g) => g[0].row.method === method && g[0].row.init === init && g[0].row.depth === depth
+      && (g[0].row.beta_target as number) > b).sort((x, y) => (x[0].row.beta_target as number) - (y[0].row.beta_target as number));
+    let minNext: number | null = null;
+    if (higher.length > 0) {
+      for (const m of members) for (const o of higher[0]) minNext = Math.min(minNext ?? Infinity, ksTwoSample(m.sketch, o.sketch));
+    }
+    const n = members[0].row.nets;
+    out.push({
+      beta_target: b, method, init, families: members.length, max_D_equal_beta: maxD, pair,
+      min_D_next_beta: minNext, next_beta: higher.length > 0 ? (higher[0][0].row.beta_target as number) : null,
+      crit_1e6: ksCritical(1e-6, n, n), crit_001: ksCritical(0.01, n, n),
+    });
+  }
+  return out.sort((x, y) => x.method.localeCompare(y.method) || x.init.localeCompare(y.init) || x.beta_target - y.beta_target);
+}
+
+function printSummary(args: Args, rows: readonly Fig2aRow[], equalBeta: readonly EqualBetaKs[]): void {
   const view = rows.map((r) => ({
     ...r,
     'measured/theory': (r.second_moment as number) / (r.second_moment_theory as number),
@@ -304,6 +356,11 @@ function printSummary(args: Args, rows: readonly Fig2aRow[]): void {
     + 'skewness = skewness of the mean ≤ 0.15; exact values for these architectures (largest over families), and the e^{20β} log-normal surrogate:\n');
   printTable(['beta', 'measured_with', 'precision_rule', 'skewness_rule', 'log-normal_surrogate'], need, { digits: 3 });
   process.stdout.write('(exact: r = E[R⁴]/E[R²]² of each architecture, §4.4; beyond β ≈ 0.3 no feasible sample measures E[R²]: compare the quantiles instead)\n');
+  if (equalBeta.length > 0) {
+    process.stdout.write('\nEqual β, different width profiles: KS distance of log10(M_d/M_0) between families (largest pair), against the\n'
+      + 'smallest distance to any family at the next β; critical values for these sample sizes (from 200-point quantile sketches):\n');
+    printTable(['method', 'init', 'beta_target', 'families', 'max_D_equal_beta', 'pair', 'next_beta', 'min_D_next_beta', 'crit_001', 'crit_1e6'], equalBeta, { digits: 3 });
+  }
 }
 
 async function fig2(argv: readonly string[]): Promise<void> {

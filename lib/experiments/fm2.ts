@@ -43,8 +43,16 @@ export interface Fm2CellResult {
   /** Mean and sd of log10 R over the live nets. */
   readonly mean_log10_ratio: number;
   readonly sd_log10_ratio: number;
+  /**
+   * log10 R at the levels (i + ½)/QUANTILE_SKETCH, i = 0..QUANTILE_SKETCH − 1: a sketch of the whole
+   * distribution, so that cells can be compared by a KS distance (to within ~1/QUANTILE_SKETCH) after the
+   * run without keeping every net's value.
+   */
+  readonly log10_ratio_sketch: number[];
   readonly seconds: number;
 }
+
+export const QUANTILE_SKETCH = 200;
 
 /**
  * log10 of the unbiased sample variance of e^{l_i} from logs l_i, scaled by the largest term so that
@@ -111,6 +119,7 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
     q95_log10_ratio: quantile(sorted, 0.95),
     mean_log10_ratio: alive.length > 0 ? mean(alive) : NaN,
     sd_log10_ratio: alive.length > 1 ? Math.sqrt(variance(alive)) : NaN,
+    log10_ratio_sketch: Array.from({ length: QUANTILE_SKETCH }, (_, i) => quantile(sorted, (i + 0.5) / QUANTILE_SKETCH)),
     seconds: (Date.now() - started) / 1000,
   };
 }

@@ -4,6 +4,8 @@
 //     R = M_d/M_0 across nets, the per-layer spread V̂ within a net, and quantiles of log10 R, each with
 //     its theory (THEORY.md §3.7, §4.5, §4.8, §5). Rows with method = exact_sampler draw the exact
 //     Gaussian law (§4.2) instead of real nets: cheap enough for the many nets large β needs.
+// (b) Epochs of plain SGD until 20% MNIST test accuracy for the same families at equal depth and
+//     several β (the training panel of Figure 1(b), lib/experiments/panel.ts).
 //
 //   node lib/experiments/fig2.js [--part a] [--preset quick|paper] [--families ...] [--betas ...] [--depths ...]
 //
@@ -20,7 +22,8 @@ import {
 import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli';
 import { ensureOutDir, writeCsv, writeJson } from './files';
 import { recordInvocation } from './invocation';
-import { backendFlag, checkBackend, initListFlag } from './flags';
+import { backendFlag, checkBackend, initListFlag, trainingFlags } from './flags';
+import { runTrainingPanel } from './panel';
 import type { Fm2CellParams, Fm2CellResult, Fm2Method } from './fm2';
 import { lineChartSpec, writePlot, type Row } from './plot';
 import { runRecord } from './record';
@@ -84,9 +87,23 @@ const widthsFlag: Flag<WidthProfile[]> = {
   },
 };
 
+/** One initializer id, checked against lib/nn/init.ts. */
+function initFlag(help: string, def: string): Flag<string> {
+  return {
+    help, metavar: 'ID', default: def,
+    parse: (t, n) => {
+      try {
+        return initializerById(t.trim()).id;
+      } catch (err) {
+        throw new UsageError(`${n}: ${(err as Error).message}`);
+      }
+    },
+  };
+}
+
 export const FIG2_CLI = defineCli({
   name: 'fig2',
-  summary: 'Figure 2 of Hanin & Rolnick (2018): (a) FM2 statistics of He-initialized nets against β = Σ1/n_j, per width profile.',
+  summary: 'Figure 2 of Hanin & Rolnick (2018): (a) FM2 statistics of He-initialized nets against β = Σ1/n_j, per width profile; (b) epochs to 20% MNIST test accuracy against β.',
   flags: {
     part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
     families: familiesFlag,
@@ -102,10 +119,21 @@ export const FIG2_CLI = defineCli({
     nets: intFlag('real nets per architecture × init', { min: 2 }),
     'sampler-nets': intFlag('exact-sampler paths per architecture (0: no sampler rows)', { min: 0 }),
     backend: backendFlag(),
+    'train-betas': betaListFlag('target β values trained in part (b)', { allowNone: true }),
+    'train-depths': intListFlag('depths trained in part (b); every family at each'),
+    'train-init': initFlag('initializer of the trained nets (part b)', 'he_normal'),
+    ...trainingFlags(),
   },
   presets: {
-    quick: { nets: 1000, 'sampler-nets': 20000, depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], 'sampler-betas': [5] },
-    paper: { nets: 5000, 'sampler-nets': 1000000, depths: [20], betas: [0.1, 0.25, 0.5, 1, 2, 4], 'sampler-betas': [5, 10] },
+    quick: {
+      nets: 1000, 'sampler-nets': 20000, depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], 'sampler-betas': [5],
+      // Evaluating every 15 of the 59 steps of an epoch resolves epochs to target in quarters.
+      'train-depths': [10], 'train-betas': [0.5, 1, 2], runs: 2, 'max-epochs': 5, 'eval-every': 15,
+    },
+    paper: {
+      nets: 5000, 'sampler-nets': 1000000, depths: [20], betas: [0.1, 0.25, 0.5, 1, 2, 4], 'sampler-betas': [5, 10],
+      'train-depths': [20], 'train-betas': [0.1, 0.25, 0.5, 1, 2, 4], runs: 5, 'max-epochs': 100,
+    },
   },
   defaultPreset: 'quick',
 });
@@ -129,23 +157,11 @@ export function buildArchitectures(args: Pick<Args, 'families' | 'betas' | 'samp
   }
   const samplerToo: Fm2Method[] = args['sampler-nets'] > 0 ? ['net', 'exact_sampler'] : ['net'];
   const wanted: { profile: WidthProfile; methods: Fm2Method[] }[] = [];
-  const make = (family: WidthFamily, depth: number, b: number) => {
-    try {
-      return profileForBeta(family, depth, b, { ratio: args.ratio, maxWidth: args['max-width'], tolerance: args['beta-tol'] });
-    } catch (err) {
-      throw new UsageError(`${(err as Error).message} (see --betas, --depths, --ratio, --beta-tol)`);
-    }
-  };
-  for (const depth of args.depths) {
-    for (const family of args.families) {
-      for (const b of args.betas) wanted.push({ profile: make(family, depth, b), methods: samplerToo });
-      if (args['sampler-nets'] > 0) for (const b of args['sampler-betas']) wanted.push({ profile: make(family, depth, b), methods: ['exact_sampler'] });
-    }
+  for (const p of familyProfiles(args, args.depths, args.betas, '--betas, --depths')) wanted.push({ profile: p, methods: samplerToo });
+  if (args['sampler-nets'] > 0) {
+    for (const p of familyProfiles(args, args.depths, args['sampler-betas'], '--sampler-betas, --depths')) wanted.push({ profile: p, methods: ['exact_sampler'] });
   }
-  for (const p of args.widths) {
-    if (p.hidden.some((n) => n > args['max-width'])) throw new UsageError(`--widths: a width exceeds --max-width ${args['max-width']}`);
-    wanted.push({ profile: p, methods: samplerToo });
-  }
+  for (const p of checkedExplicit(args)) wanted.push({ profile: p, methods: samplerToo });
   if (wanted.length === 0) throw new UsageError('no architectures: give --families with --betas, or --widths');
   // Two targets can land on the same widths; run each architecture once, with the union of its methods.
   const byName = new Map<string, Arch>();
@@ -155,6 +171,42 @@ export function buildArchitectures(args: Pick<Args, 'families' | 'betas' | 'samp
     const methods = old ? [...new Set([...old.methods, ...w.methods])] : w.methods;
     byName.set(name, { profile: old?.profile ?? w.profile, name, methods });
   }
+  return [...byName.values()];
+}
+
+type ProfileArgs = Pick<Args, 'families' | 'ratio' | 'widths' | 'max-width' | 'beta-tol'>;
+
+/** Every family at every depth and target β, in that order; an unreachable β is a UsageError. */
+function familyProfiles(args: ProfileArgs, depths: readonly number[], betas: readonly number[], flags: string): WidthProfile[] {
+  const out: WidthProfile[] = [];
+  for (const depth of depths) {
+    for (const family of args.families) {
+      for (const b of betas) {
+        try {
+          out.push(profileForBeta(family, depth, b, { ratio: args.ratio, maxWidth: args['max-width'], tolerance: args['beta-tol'] }));
+        } catch (err) {
+          throw new UsageError(`${(err as Error).message} (see ${flags}, --ratio, --beta-tol)`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function checkedExplicit(args: ProfileArgs): readonly WidthProfile[] {
+  for (const p of args.widths) {
+    if (p.hidden.some((n) => n > args['max-width'])) throw new UsageError(`--widths: a width exceeds --max-width ${args['max-width']}`);
+  }
+  return args.widths;
+}
+
+/** The trained architectures of part (b): every family at each --train-depths and --train-betas, and --widths. */
+export function buildTrainArchitectures(args: Pick<Args, keyof ProfileArgs | 'train-betas' | 'train-depths'>): WidthProfile[] {
+  if (args.families.length > 0 && args['train-betas'].length === 0) throw new UsageError('--families needs target β values for part (b) (--train-betas)');
+  const all = [...familyProfiles(args, args['train-depths'], args['train-betas'], '--train-betas, --train-depths'), ...checkedExplicit(args)];
+  if (all.length === 0) throw new UsageError('no architectures to train: give --families with --train-betas, or --widths');
+  const byName = new Map<string, WidthProfile>();
+  for (const p of all) if (!byName.has(archName(p))) byName.set(archName(p), p);
   return [...byName.values()];
 }
 
@@ -369,12 +421,29 @@ async function fig2(argv: readonly string[]): Promise<void> {
   // Everything the user can get wrong is checked here, before the output folder is touched.
   checkBackend(args.backend);
   checkInits(args.inits);
-  if (args.part === 'b') throw new UsageError('--part b is not available yet: it needs the training loop (lib/nn/train*.ts) merged into this branch');
-  const archs = buildArchitectures(args);
+  const partA = args.part === 'a' || args.part === 'all', partB = args.part === 'b' || args.part === 'all';
+  const archs = partA ? buildArchitectures(args) : [];
+  const trained = partB ? buildTrainArchitectures(args) : [];
   ensureOutDir(args.out);
   recordInvocation(args.out, 'fig2', argv);
-  await runPartA(args, archs);
-  if (args.part === 'all') process.stderr.write('fig2: part (b) is not available yet (needs the training loop); ran part (a) only\n');
+  if (partA) await runPartA(args, archs);
+  if (partB) await runPartB(args, trained);
+}
+
+async function runPartB(args: Args, profiles: readonly WidthProfile[]): Promise<void> {
+  const init = args['train-init'];
+  await runTrainingPanel({
+    name: 'fig2b', figure: 'Figure 2(b)', args,
+    archs: profiles.map((p) => ({
+      key: `init=${init}/arch=${archName(p)}`, init, hidden: p.hidden,
+      group: { arch: archName(p), depth: p.hidden.length, beta: p.beta, family: p.family, beta_target: p.targetBeta ?? p.beta, init },
+    })),
+    groupColumns: ['arch', 'depth', 'beta'],
+    trailingColumns: ['family', 'beta_target', 'init'],
+    x: { field: 'beta', title: 'β = Σ 1/n_j (equal depth)' },
+    color: 'family',
+    paperNote: 'paper protocol: all He-initialized, 5 runs, at most 100 epochs (--preset paper); widths and β of the paper unknown',
+  });
 }
 
 if (require.main === module) main(() => fig2(process.argv.slice(2)));

@@ -1,6 +1,6 @@
-// fig2.js as a user runs it: spawned, with bad input (one line, exit 2, nothing written) and a small
-// complete run (the CSV's fixed columns, one row per architecture × init × method, the same numbers
-// for any --workers and for --shard halves merged with --resume).
+// fig2.js as a user runs it: spawned, with bad input (one line, exit 2, nothing written), a small
+// complete part (a) (the CSV's fixed columns, one row per architecture × init × method, the same numbers
+// for any --workers and for --shard halves merged with --resume), and a tiny part (b).
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,7 +26,7 @@ function run(...args: string[]): Promise<Ran> {
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fig2-spec-'));
 
 /** A run small enough for a spec: two families at one β and depth 4, plus one explicit architecture. */
-const SMALL = ['--families', 'constant,alternating', '--betas', '0.5', '--depths', '4', '--widths', '6,10,6', '--input-dim', '16',
+const SMALL = ['--part', 'a', '--families', 'constant,alternating', '--betas', '0.5', '--depths', '4', '--widths', '6,10,6', '--input-dim', '16',
   '--nets', '40', '--sampler-nets', '300', '--sampler-betas', '2'];
 
 function readCsv(file: string): { header: string[]; rows: Record<string, string>[] } {
@@ -51,7 +51,9 @@ describe('fig2.js', () => {
       [['--families', 'none'], /no architectures/],
       [['--families', 'constant', '--betas', 'none', '--sampler-betas', 'none'], /needs target β values/],
       [['--inits', 'orthogonal'], /i\.i\.d\./],
-      [['--part', 'b'], /--part b is not available yet/],
+      [['--part', 'b', '--train-betas', '20', '--train-depths', '10'], /no integer .* profile of depth 10 reaches β = 20/],
+      [['--part', 'b', '--families', 'none'], /no architectures to train/],
+      [['--part', 'b', '--train-init', 'bogus'], /--train-init/],
     ];
     const outs = cases.map(() => path.join(tmp(), 'out'));
     const results = await Promise.all(cases.map(([args], i) => run(...args, '--out', outs[i])));
@@ -93,5 +95,19 @@ describe('fig2.js', () => {
     expect(merged.status, merged.stderr).to.equal(0);
     // Byte-identical: the CSV holds no timings.
     expect(fs.readFileSync(path.join(c, 'fig2a.csv'), 'utf8')).to.equal(fs.readFileSync(path.join(a, 'fig2a.csv'), 'utf8'));
+  });
+
+  it('part (b): one training run per architecture, fig2b.csv with the fixed columns first', async () => {
+    const out = tmp();
+    // Depth 2 at β = 1: widths of 1 to 5, one epoch each; the training itself is tested in train.spec.
+    const r = await run('--part', 'b', '--families', 'constant,increasing', '--train-betas', '1', '--train-depths', '2', '--runs', '1',
+      '--max-epochs', '1', '--workers', '1', '--out', out);
+    expect(r.status, r.stderr).to.equal(0);
+    const { header, rows } = readCsv(path.join(out, 'fig2b.csv'));
+    expect(header.slice(0, 6)).to.deep.equal(['arch', 'depth', 'beta', 'runs', 'reached', 'mean_epochs_to_target']);
+    expect(rows.map((x) => x.family)).to.deep.equal(['constant', 'increasing']);
+    for (const x of rows) expect(Number(x.beta)).to.be.closeTo(1, 0.05);
+    expect(readCsv(path.join(out, 'fig2b_runs.csv')).rows).to.have.length(2);
+    expect(fs.existsSync(path.join(out, 'fig2a.csv'))).to.equal(false);
   });
 });

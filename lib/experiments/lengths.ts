@@ -100,12 +100,17 @@ function lengthCell(p: LengthCellParams, started: number, backend: Backend | und
 
 const backends = new Map<string, Backend>();
 
-/** The runner's entry point: one cell, with the backend named in the params (created once per thread). */
-export function run(p: LengthCellParams & { backend: string }): LengthCellResult {
-  let b = backends.get(p.backend);
+/** The backend of that name, created once per thread and shared by the cells (and tasks) it runs. */
+export function threadBackend(name: string): Backend {
+  let b = backends.get(name);
   if (b === undefined) {
-    b = createBackend(p.backend);
-    backends.set(p.backend, b);
+    b = createBackend(name);
+    backends.set(name, b);
   }
-  return runLengthCell(p, b);
+  return b;
+}
+
+/** The runner's entry point: one cell, with the backend named in the params. */
+export function run(p: LengthCellParams & { backend: string }): LengthCellResult {
+  return runLengthCell(p, threadBackend(p.backend));
 }

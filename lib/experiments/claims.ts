@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initializerById, gain } from '../nn/init';
 import { readCsv, type CsvRow } from './csv';
+import { normalCdf } from '../nn/stats';
 
 export type Verdict = 'holds' | 'fails' | 'inconclusive' | 'not run';
 
@@ -173,4 +174,58 @@ export function trendClaim(figure: string, file: string, x: string, claim: strin
     verdict: xs.length < 2 ? 'inconclusive' : slower ? 'holds' : 'fails',
     rule: `training trends: compares the reach rate (then the mean epochs of the runs that reached) at the largest and smallest ${x}`,
   };
+}
+
+/**
+ * Each group's measured mean against the theory at every x: z = (centre − theory)/sd with the centre
+ * and sd of the 95% interval (log-normal, so its centre is the estimate of log10 of the mean).
+ */
+export function curveClaims(figure: string, rows: readonly CsvRow[], groupFields: readonly string[], x: string,
+  what: (group: string, finalTheory: number) => string): Claim[] {
+  const key = (r: CsvRow) => groupFields.map((g) => String(r[g])).join(' ');
+  const groups = [...new Set(rows.map(key))];
+  return groups.map((g) => {
+    const mine = rows.filter((r) => key(r) === g && Number.isFinite(num(r, 'log10_mean_ratio_lo')) && Number.isFinite(num(r, 'log10_mean_ratio_hi')))
+      .sort((a, b) => num(a, x) - num(b, x));
+    if (mine.length === 0) return notRun(figure, `${g}: no points`);
+    const zs = mine.map((r) => {
+      const lo = num(r, 'log10_mean_ratio_lo'), hi = num(r, 'log10_mean_ratio_hi');
+      return ((lo + hi) / 2 - num(r, 'log10_theory_ratio')) / Math.max((hi - lo) / (2 * 1.96), 1e-12);
+    });
+    const worst = zs.reduce((m, z) => Math.max(m, Math.abs(z)), 0);
+    const last = mine[mine.length - 1];
+    const limit = Math.max(3, normalQuantileTwoSided(0.05 / mine.length));
+    return {
+      figure, claim: what(g, num(last, 'log10_theory_ratio')),
+      prediction: `log10 E[M/M_0] = ${fmt(num(last, 'log10_theory_ratio'), 2)} at ${x} = ${num(last, x)}`,
+      measured: `${fmt((num(last, 'log10_mean_ratio_lo') + num(last, 'log10_mean_ratio_hi')) / 2, 2)} [${fmt(num(last, 'log10_mean_ratio_lo'), 2)}, ${fmt(num(last, 'log10_mean_ratio_hi'), 2)}]; largest |z| over ${mine.length} points ${fmt(worst, 2)}`,
+      verdict: worst <= limit ? 'holds' : 'fails',
+      rule: 'curves: every point\'s 95% log-normal interval (centre ± 1.96 sd) agrees with the theory within a Bonferroni bound (|z| ≤ Φ⁻¹(1 − 0.025/points), at least 3)',
+    };
+  });
+}
+
+/** Two-sided normal quantile z with P(|Z| > z) = p, by bisection on the CDF. */
+function normalQuantileTwoSided(p: number): number {
+  let lo = 0, hi = 40;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (2 * (1 - normalCdf(mid)) > p) lo = mid; else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Figure 3(a): residual nets — the mean follows ∏(1 + κη²) (linear modules) or its ReLU analogue. */
+export function fig3aClaims(dir: string): Claim[] {
+  const file = path.join(dir, 'fig3a.csv');
+  if (!fs.existsSync(file)) return [notRun('Figure 3(a)', 'summable residual scales avoid FM1')];
+  return curveClaims('Figure 3(a)', readCsv(file), ['convention', 'schedule'], 'modules',
+    (g, t) => `${g}: the mean length ${t > 1 ? `grows (FM1) to 10^${fmt(t, 1)}` : 'stays bounded'} as modules are added`);
+}
+
+/** Conv nets (a): the per-layer gain of the mean is c with fan-in = kernel area × channels. */
+export function convAClaims(dir: string): Claim[] {
+  const file = path.join(dir, 'conv_a.csv');
+  if (!fs.existsSync(file)) return [notRun('Conv (a)', 'E[M_d] changes by c per conv layer')];
+  return slopeClaims('Conv (a)', readCsv(file), 'init', (id, t) => `${id}: the mean length of a deep conv net changes by c per layer (theory slope ${fmt(t)})`);
 }

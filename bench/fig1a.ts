@@ -49,7 +49,8 @@ function cell(backend: Backend, nets: number, seed: number): void {
  */
 export function measureFig1a(specs: readonly { backend: string; nets: number }[], repetitions: number): Fig1aRate[] {
   const runs = specs.map((s) => ({ ...s, b: createBackend(s.backend), walls: [] as number[], cpus: [] as number[] }));
-  for (const r of runs) cell(r.b, Math.max(2, Math.ceil(r.nets / 10)), 99); // warm-up: wasm tier-up, JIT
+  // Warm-up: wasm tier-up and the JIT. Too short a warm-up read 40 % low in --quick runs.
+  for (const r of runs) cell(r.b, Math.max(5, Math.ceil(r.nets / 4)), 99);
   for (let i = 0; i < repetitions; i++) {
     for (const r of runs) {
       const t = timed(() => cell(r.b, r.nets, 1000 + i));

@@ -45,9 +45,10 @@ async function main(): Promise<void> {
   load.after_fig1a = loadAverage();
 
   // Batches timed per depth, scaled to an epoch of 60,000 images; the reference backend is ~20× slower.
-  const steps = quick ? 2 : 5;
+  // --quick drops d = 100, whose PyTorch peer alone takes ~20 s for two batches here.
+  const steps = quick ? 2 : 5, depths = quick ? [50] : [50, 100];
   const training: TrainRow[] = [
-    { backend: 'wasm', dtype: 'float32', results: timeEpochs([50, 100], steps, 'wasm', 'float32') },
+    { backend: 'wasm', dtype: 'float32', results: timeEpochs(depths, steps, 'wasm', 'float32') },
     { backend: 'wasm', dtype: 'float64', results: timeEpochs([50], steps, 'wasm', 'float64') },
   ];
   if (!quick) training.push({ backend: 'reference', dtype: 'float32', results: timeEpochs([50], 2, 'reference', 'float32') });
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     load.after_torch_matmul = loadAverage();
     torchFig1a = ['float64', 'float32'].map((dtype) => runPython<TorchFig1a>('torch_fig1a.py', ['--nets', String(quick ? 10 : 40), '--dtype', dtype, '--threads', '1']));
     load.after_torch_fig1a = loadAverage();
-    torchTrain = runPython<TorchTrain>('torch_train.py', ['--depths', '50,100', '--steps', String(steps), '--threads', '2']);
+    torchTrain = runPython<TorchTrain>('torch_train.py', ['--depths', depths.join(','), '--steps', String(steps), '--threads', '2']);
     load.after_torch_train = loadAverage();
   }
 

@@ -1,5 +1,7 @@
-// Flags shared by several figure scripts: lists of initializers and the kernel backend.
+// Flags shared by several figure scripts: lists of initializers and the kernel backend (with the
+// per-thread backend cache the cell tasks use).
 
+import type { Backend } from '../kernels/backend';
 import { availableBackends, BACKEND_NAMES, createBackend } from '../kernels/index';
 import { initializerById } from '../nn/init';
 import { UsageError, type Flag } from './cli';
@@ -48,4 +50,16 @@ export function checkBackend(name: string): void {
   } catch (err) {
     throw new UsageError(`--backend: ${(err as Error).message}`);
   }
+}
+
+const backends = new Map<string, Backend>();
+
+/** The backend named by a cell's params, created once per thread (a cell task's entry point uses it). */
+export function cachedBackend(name: string): Backend {
+  let b = backends.get(name);
+  if (b === undefined) {
+    b = createBackend(name);
+    backends.set(name, b);
+  }
+  return b;
 }

@@ -1,0 +1,291 @@
+// Convolutional nets (Hanin & Rolnick 2018, §2: fan-in = kh·kw·C_in, channels in the role of widths).
+// (a) The mean of M_d/M_0 against depth for deep conv ReLU nets, one curve per initialization of
+//     Figure 1, with the exact theory of THEORY.md §8.1 (gains ∏c_j times the padding's boundary loss).
+// (b) FM2: the second moment E[R²]/E[R]² against β = Σ 1/C_j, with the §8.2 bound.
+// (c) Training (epochs to 20% MNIST accuracy) needs the autograd and the MNIST loader: not here yet.
+//
+//   node lib/experiments/conv.js [--part a|b|all] [--preset quick|paper] [--input unit|cifar:PATH] ...
+//
+// Data path: this script → runner (cells on worker threads) → conv-lengths.ts (one cell) →
+// nn/conv-net (the net and its log-domain forward) → nn/conv (im2col + backend matmul) → kernels.
+
+import * as path from 'node:path';
+import { CifarError, readCifarBatch } from '../data/cifar';
+import { stackGeometry, type ConvLayerSpec, type Padding } from '../nn/conv';
+import { boundaryFactor, channelBeta, convGains, log10SecondMomentBound } from '../nn/conv-theory';
+import { FIGURE1_INITS, initializerById, type Initializer } from '../nn/init';
+import { slope } from '../nn/stats';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli';
+import type { ConvCellParams, ConvCellResult, ConvInput } from './conv-lengths';
+import { inputShape } from './conv-lengths';
+import { writeCsv, writeJson } from './files';
+import { backendFlag, checkBackend, initListFlag } from './flags';
+import { lineChartSpec, writePlot } from './plot';
+import { runRecord } from './record';
+import { runExperiment, type Cell, type Experiment } from './runner';
+import { printTable } from './table';
+
+const CONV_A_COLUMNS = [
+  'init', 'depth', 'channels', 'kernel', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
+  // Extra columns after the fixed ones.
+  'log10_gains', 'log10_boundary', 'mean_log10_ratio', 'sd_log10_ratio', 'dead', 'stride', 'padding', 'input', 'seconds',
+] as const;
+
+const CONV_B_COLUMNS = [
+  'init', 'depth', 'channels', 'kernel', 'beta', 'nets',
+  'log10_norm_second_moment', 'log10_norm_second_moment_lo', 'log10_norm_second_moment_hi',
+  'log10_bound', 'log10_dense_gaussian', 'gamma', 'var_ln_ratio', 'dead', 'log10_mean_ratio', 'log10_theory_ratio', 'stride', 'padding', 'input', 'seconds',
+] as const;
+
+/** What --input names: random unit inputs, an MNIST-like set (not available yet) or a CIFAR-10 batch file. */
+type InputSpec = { kind: 'unit' } | { kind: 'mnist' } | { kind: 'fashion' } | { kind: 'cifar'; path: string };
+
+const inputFlag: Flag<InputSpec> = {
+  help: 'input: unit (a fresh random unit-norm C×H×W tensor per net), mnist, fashion, or cifar:PATH (one image of a CIFAR-10 binary batch, --image)',
+  metavar: 'unit|mnist|fashion|cifar:PATH',
+  default: { kind: 'unit' },
+  parse: (t, n) => {
+    if (t === 'unit' || t === 'mnist' || t === 'fashion') return { kind: t };
+    if (t.startsWith('cifar:') && t.length > 'cifar:'.length) return { kind: 'cifar', path: t.slice('cifar:'.length) };
+    throw new UsageError(`${n} expects unit, mnist, fashion or cifar:PATH, got '${t}'`);
+  },
+};
+
+const channelsFlag: Flag<number | 'depth'> = {
+  help: "channels C_j of every conv layer in part (a), or 'depth' for C_j = depth (β = 1)",
+  metavar: 'N|depth',
+  default: 'depth',
+  parse: (t, n) => {
+    if (t === 'depth') return 'depth';
+    if (!/^\d+$/.test(t) || Number(t) < 1 || !Number.isSafeInteger(Number(t))) throw new UsageError(`${n} expects a positive integer or 'depth', got '${t}'`);
+    return Number(t);
+  },
+};
+
+export const CONV_CLI = defineCli({
+  name: 'conv',
+  summary: 'Convolutional ReLU nets: (a) mean output length against depth per initialization, (b) the second moment against β = Σ 1/C_j.',
+  flags: {
+    part: enumFlag(['a', 'b', 'c', 'all'] as const, 'which part to run (c, training, is not available yet; all runs a and b)', { default: 'all' }),
+    inits: initListFlag([...FIGURE1_INITS]),
+    depths: intListFlag('depths d (conv ReLU layers) for part a'),
+    channels: channelsFlag,
+    kernel: intFlag('square kernel side k (k×k)', { default: 3, min: 1 }),
+    stride: intFlag('stride of every conv layer', { default: 1, min: 1 }),
+    padding: enumFlag(['same', 'valid', 'circular'] as const, 'padding of every conv layer', { default: 'same' }),
+    input: inputFlag,
+    image: intFlag('which image of a data-set input (0-based)', { default: 0, min: 0 }),
+    size: intFlag('height = width of unit inputs', { min: 1 }),
+    'in-channels': intFlag('channels of unit inputs', { default: 3, min: 1 }),
+    nets: intFlag('independently initialized nets per cell (part a)', { min: 1 }),
+    'b-init': stringFlag('initializer of part b', { default: 'he_normal', metavar: 'ID' }),
+    'b-depths': intListFlag('depths of part b'),
+    'b-channels': intListFlag('channel counts C of part b (every layer C channels; β = depth/C)'),
+    'b-nets': intFlag('nets per cell (part b)', { min: 1 }),
+    backend: backendFlag(),
+  },
+  presets: {
+    quick: { depths: [5, 10, 15, 20, 25, 30], size: 8, nets: 200, 'b-depths': [5, 10, 20], 'b-channels': [4, 8, 16, 32], 'b-nets': 300 },
+    paper: { depths: [10, 20, 30, 40, 50], size: 16, nets: 1000, 'b-depths': [5, 10, 20, 40], 'b-channels': [2, 4, 8, 16, 32, 64], 'b-nets': 1000 },
+  },
+  defaultPreset: 'quick',
+});
+
+type Args = ParsedCli<typeof CONV_CLI.flags>;
+type ConvCell = Cell<ConvCellParams & { backend: string }>;
+
+/** The input the cells get; a data set is opened here, up front, so a bad path fails before any output. */
+function resolveInput(args: Args): ConvInput {
+  const spec = args.input;
+  if (spec.kind === 'unit') return { kind: 'unit', shape: [args['in-channels'], args.size, args.size] };
+  if (spec.kind === 'mnist' || spec.kind === 'fashion') {
+    throw new UsageError(`--input ${spec.kind} needs the MNIST loader, which is not merged into this build yet; use unit or cifar:PATH`);
+  }
+  try {
+    const batch = readCifarBatch(spec.path);
+    if (args.image >= batch.count) throw new UsageError(`--image ${args.image}: ${spec.path} holds ${batch.count} images (0..${batch.count - 1})`);
+  } catch (err) {
+    if (err instanceof CifarError) throw new UsageError(`--input: ${err.message}`);
+    throw err;
+  }
+  return { kind: 'cifar', path: path.resolve(spec.path), index: args.image };
+}
+
+function inputLabel(input: ConvInput): string {
+  return input.kind === 'unit' ? `unit ${input.shape.join('×')}` : `cifar ${path.basename(input.path)}#${input.index}`;
+}
+
+function stack(depth: number, channels: number, args: Args): ConvLayerSpec[] {
+  const layer: ConvLayerSpec = { outChannels: channels, kh: args.kernel, kw: args.kernel, stride: args.stride, padding: args.padding as Padding };
+  return new Array<ConvLayerSpec>(depth).fill(layer);
+}
+
+/** Every cell's geometry is checked before anything runs or is written: a kernel too large is a usage error. */
+function checkStacks(input: ConvInput, stacks: readonly ConvLayerSpec[][]): void {
+  for (const layers of stacks) {
+    try {
+      stackGeometry(inputShape(input), layers);
+    } catch (err) {
+      if (err instanceof RangeError) throw new UsageError(`depth ${layers.length}, ${inputLabel(input)} input, ${describeLayer(layers[0])}: ${err.message}`);
+      throw err;
+    }
+  }
+}
+
+function describeLayer(l: ConvLayerSpec): string {
+  return `${l.kh}×${l.kw} stride ${l.stride} ${l.padding}`;
+}
+
+function cellsFor(name: string, inits: readonly string[], stacks: readonly ConvLayerSpec[][], nets: number, input: ConvInput, args: Args): Experiment<ConvCell['params'], ConvCellResult> {
+  const cells: ConvCell[] = [];
+  for (const init of inits) {
+    for (const layers of stacks) {
+      cells.push({ key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`, params: { init, input, layers, nets, seed: args.seed, backend: args.backend } });
+    }
+  }
+  return { name, task: path.join(__dirname, 'conv-lengths.js'), cells };
+}
+
+function log10Gains(params: ConvCellParams): number {
+  const geoms = stackGeometry(inputShape(params.input), params.layers);
+  return convGains(geoms, params.layers.map((l) => l.outChannels), initializerById(params.init)).reduce((s, c) => s + Math.log10(c), 0);
+}
+
+function partAStacks(args: Args): ConvLayerSpec[][] {
+  return args.depths.map((d) => stack(d, args.channels === 'depth' ? d : args.channels, args));
+}
+
+function partBStacks(args: Args): ConvLayerSpec[][] {
+  return args['b-depths'].flatMap((d) => args['b-channels'].map((c) => stack(d, c, args)));
+}
+
+function partBInit(args: Args): Initializer {
+  let init;
+  try { init = initializerById(args['b-init']); } catch (err) { throw new UsageError(`--b-init: ${(err as Error).message}`); }
+  if (!init.iid) throw new UsageError(`--b-init: part b's bound needs i.i.d. weights; '${init.id}' is not`);
+  return init;
+}
+
+async function runPartA(args: Args, input: ConvInput, stacks: ConvLayerSpec[][]): Promise<void> {
+  const started = Date.now();
+  const exp = cellsFor('conv_a', args.inits, stacks, args.nets, input, args);
+  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
+  if (!outcome.complete) {
+    process.stderr.write(`conv_a: ${outcome.results.length} of ${exp.cells.length} cells done (shard run); rerun with --resume once all shards are in ${args.out}\n`);
+    return;
+  }
+  const label = inputLabel(input);
+  const rows = outcome.results.map(({ params, result }) => {
+    const g = log10Gains(params);
+    return {
+      init: params.init, depth: params.layers.length, channels: params.layers[0].outChannels, kernel: args.kernel,
+      ...result, log10_gains: g, log10_boundary: result.log10_theory_ratio - g,
+      stride: args.stride, padding: args.padding, input: label,
+    };
+  });
+  writeCsv(path.join(args.out, 'conv_a.csv'), CONV_A_COLUMNS, rows);
+
+  // Per-layer slope of log10 E[R] against depth: measured, the exact theory fitted the same way, and
+  // log10 c alone (what the slope would be without the padding's boundary loss).
+  const fit = (rs: typeof rows, field: 'log10_mean_ratio' | 'log10_theory_ratio' | 'mean_log10_ratio' | 'log10_gains') =>
+    rs.length >= 2 ? slope(rs.map((r) => r.depth), rs.map((r) => r[field])) : NaN;
+  const slopes = args.inits.map((id) => {
+    const mine = rows.filter((r) => r.init === id);
+    return {
+      init: id, log10_c: fit(mine, 'log10_gains'), theory_slope: fit(mine, 'log10_theory_ratio'),
+      measured_slope: fit(mine, 'log10_mean_ratio'), typical_slope: fit(mine, 'mean_log10_ratio'),
+    };
+  });
+  const spec = lineChartSpec({
+    title: `Conv nets: mean of M_d/M_0 against depth (${args.kernel}×${args.kernel} ${args.padding}, ${label}, ${args.nets} nets per point; dashed: exact theory)`,
+    x: { field: 'depth', title: `depth d (channels = ${String(args.channels)})` },
+    y: { field: 'log10_mean_ratio', title: 'log10 mean of M_d/M_0' },
+    measured: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_mean_ratio, lo: r.log10_mean_ratio_lo, hi: r.log10_mean_ratio_hi })),
+    theory: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_theory_ratio })),
+    color: 'init', lo: 'lo', hi: 'hi', width: 520, height: 340,
+  });
+  const plot = await writePlot(path.join(args.out, 'conv_a'), spec);
+  const seconds = (Date.now() - started) / 1000;
+  writeJson(path.join(args.out, 'conv_a.json'), runRecord('conv_a', args, {
+    seconds, cell_seconds: rows.reduce((s, r) => s + r.seconds, 0), slopes, input: label,
+    files: ['conv_a.csv', 'conv_a.json', path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : [])],
+  }));
+
+  process.stdout.write(`\nConv (a): log10 of the mean of M_d/M_0 (${args.nets} nets per cell, ${label} input; lo/hi: 95% log-normal interval)\n`);
+  printTable(['init', 'depth', 'channels', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'log10_gains', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });
+  const same = args.padding === 'same' && args.stride === 1 && input.kind === 'unit';
+  const lambda = same ? boundaryFactor(stackGeometry(inputShape(input), stack(1, 1, args))[0]) : NaN;
+  process.stdout.write(`\nPer-layer log10 slope against depth: log10_c = the gain alone (fully connected rates: +0.301, 0, 0, −0.111, −0.301, −0.412); `
+    + `theory_slope = the exact recursion incl. the ${args.padding} padding's boundary loss${same ? ` (limit log10 λ = ${Math.log10(lambda).toFixed(4)} per layer)` : ''}\n`);
+  printTable(['init', 'log10_c', 'theory_slope', 'measured_slope', 'typical_slope'], slopes, { digits: 4 });
+  process.stdout.write(`\nwrote ${args.out}/conv_a.csv, conv_a.json, conv_a.svg${plot.png ? ', conv_a.png' : ''} in ${seconds.toFixed(1)} s\n`);
+}
+
+async function runPartB(args: Args, input: ConvInput, init: Initializer, stacks: ConvLayerSpec[][]): Promise<void> {
+  const started = Date.now();
+  const exp = cellsFor('conv_b', [init.id], stacks, args['b-nets'], input, args);
+  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
+  if (!outcome.complete) {
+    process.stderr.write(`conv_b: ${outcome.results.length} of ${exp.cells.length} cells done (shard run); rerun with --resume once all shards are in ${args.out}\n`);
+    return;
+  }
+  const label = inputLabel(input);
+  const rows = outcome.results.map(({ params, result }) => {
+    const channels = params.layers.map((l) => l.outChannels), beta = channelBeta(channels);
+    const geoms = stackGeometry(inputShape(params.input), params.layers);
+    // Normalized by the exact theory mean, so the gains and the boundary loss cancel: what is left is FM2.
+    const norm = result.log10_second_moment - 2 * result.log10_theory_ratio;
+    return {
+      init: params.init, depth: params.layers.length, channels: channels[0], kernel: args.kernel, beta, nets: result.nets,
+      log10_norm_second_moment: norm,
+      log10_norm_second_moment_lo: result.log10_second_moment_lo - 2 * result.log10_theory_ratio,
+      log10_norm_second_moment_hi: result.log10_second_moment_hi - 2 * result.log10_theory_ratio,
+      log10_bound: log10SecondMomentBound(geoms, channels, init) - 2 * result.log10_theory_ratio,
+      log10_dense_gaussian: channels.reduce((s, c) => s + Math.log10(1 + 5 / c), 0),
+      gamma: (norm * Math.LN10) / beta,
+      // Var(ln R) over the live nets: ≈ 5β for fully connected Gaussian nets (§4.5), and far better
+      // estimated than the second moment, which rare huge nets dominate once β is large.
+      var_ln_ratio: (result.sd_log10_ratio * Math.LN10) ** 2, dead: result.dead,
+      log10_mean_ratio: result.log10_mean_ratio, log10_theory_ratio: result.log10_theory_ratio,
+      stride: args.stride, padding: args.padding, input: label, seconds: result.seconds,
+    };
+  });
+  writeCsv(path.join(args.out, 'conv_b.csv'), CONV_B_COLUMNS, rows);
+  const spec = lineChartSpec({
+    title: `Conv nets, ${init.id}: E[R²]/E[R]² against β = Σ 1/C_j (${args['b-nets']} nets per point; dashed: upper bound ∏c²ρ²(1 + (2κ−1)/C)/E[R]²)`,
+    x: { field: 'beta', title: 'β = Σ_j 1/C_j' },
+    y: { field: 'log10_norm_second_moment', title: 'log10 E[R²]/E[R]²' },
+    measured: rows.map((r) => ({ depth: `d=${r.depth}`, beta: r.beta, log10_norm_second_moment: r.log10_norm_second_moment, lo: r.log10_norm_second_moment_lo, hi: r.log10_norm_second_moment_hi })),
+    theory: rows.map((r) => ({ depth: `d=${r.depth}`, beta: r.beta, log10_norm_second_moment: r.log10_bound })),
+    color: 'depth', colorTitle: 'depth', lo: 'lo', hi: 'hi', connect: true, width: 520, height: 340,
+  });
+  const plot = await writePlot(path.join(args.out, 'conv_b'), spec);
+  const seconds = (Date.now() - started) / 1000;
+  writeJson(path.join(args.out, 'conv_b.json'), runRecord('conv_b', args, {
+    seconds, cell_seconds: rows.reduce((s, r) => s + r.seconds, 0), input: label,
+    files: ['conv_b.csv', 'conv_b.json', path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : [])],
+  }));
+  process.stdout.write(`\nConv (b): log10 E[R²]/E[R]² (R = M_d/M_0, E[R] exact) against β = Σ 1/C_j, ${init.id}, ${label} input\n`);
+  printTable(['depth', 'channels', 'beta', 'log10_norm_second_moment', 'log10_norm_second_moment_lo', 'log10_norm_second_moment_hi', 'log10_bound', 'log10_dense_gaussian', 'gamma', 'var_ln_ratio', 'dead'], rows, { digits: 4 });
+  process.stdout.write('(gamma = ln(E[R²]/E[R]²)/β and var_ln_ratio = Var(ln R): fully connected Gaussian nets have both ≈ 5β at small β, i.e. gamma ≈ 5;\n'
+    + ' spatial averaging can only lower them. At large β the sample second moment misses the rare huge nets that carry it: read var_ln_ratio there)\n');
+  process.stdout.write(`\nwrote ${args.out}/conv_b.csv, conv_b.json, conv_b.svg${plot.png ? ', conv_b.png' : ''} in ${seconds.toFixed(1)} s\n`);
+}
+
+async function conv(argv: readonly string[]): Promise<void> {
+  const args = parseCli(CONV_CLI, argv);
+  if (args === null) return;
+  checkBackend(args.backend);
+  if (args.part === 'c') throw new UsageError('--part c (epochs to 20% MNIST accuracy) needs the autograd and the MNIST loader, which are not merged into this build yet');
+  const input = resolveInput(args);
+  // Everything both parts need is checked before either runs, so a bad flag never leaves half the outputs.
+  const doA = args.part === 'a' || args.part === 'all', doB = args.part === 'b' || args.part === 'all';
+  const aStacks = doA ? partAStacks(args) : [], bStacks = doB ? partBStacks(args) : [];
+  const bInit = doB ? partBInit(args) : null;
+  checkStacks(input, [...aStacks, ...bStacks]);
+  if (doA) await runPartA(args, input, aStacks);
+  if (bInit !== null) await runPartB(args, input, bInit, bStacks);
+  if (args.part === 'all') process.stderr.write('note: part c (training) is not available in this build yet\n');
+}
+
+if (require.main === module) main(() => conv(process.argv.slice(2)));

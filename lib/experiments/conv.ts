@@ -18,23 +18,25 @@ import { slope } from '../nn/stats';
 import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli';
 import type { ConvCellParams, ConvCellResult, ConvInput } from './conv-lengths';
 import { inputShape } from './conv-lengths';
-import { writeCsv, writeJson } from './files';
-import { backendFlag, checkBackend, initListFlag } from './flags';
+import { ensureOutDir, writeCsv, writeJson } from './files';
+import { recordInvocation } from './invocation';
+import { backendFlag, checkBackend, countOrDepthFlag, initListFlag } from './flags';
 import { lineChartSpec, writePlot } from './plot';
 import { runRecord } from './record';
-import { runExperiment, type Cell, type Experiment } from './runner';
+import { runExperiment, type Cell, type CellResult, type Experiment } from './runner';
 import { printTable } from './table';
 
 const CONV_A_COLUMNS = [
   'init', 'depth', 'channels', 'kernel', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
   // Extra columns after the fixed ones.
-  'log10_gains', 'log10_boundary', 'mean_log10_ratio', 'sd_log10_ratio', 'dead', 'stride', 'padding', 'input', 'seconds',
+  'log10_gains', 'log10_boundary', 'mean_log10_ratio', 'sd_log10_ratio', 'dead', 'stride', 'padding', 'input',
+  // No timings: a CSV must not depend on the machine or the split into shards (they are in the .json).
 ] as const;
 
 const CONV_B_COLUMNS = [
   'init', 'depth', 'channels', 'kernel', 'beta', 'nets',
   'log10_norm_second_moment', 'log10_norm_second_moment_lo', 'log10_norm_second_moment_hi',
-  'log10_bound', 'log10_dense_gaussian', 'gamma', 'var_ln_ratio', 'dead', 'log10_mean_ratio', 'log10_theory_ratio', 'stride', 'padding', 'input', 'seconds',
+  'log10_bound', 'log10_dense_gaussian', 'gamma', 'var_ln_ratio', 'dead', 'log10_mean_ratio', 'log10_theory_ratio', 'stride', 'padding', 'input',
 ] as const;
 
 /** What --input names: random unit inputs, an MNIST-like set (not available yet) or a CIFAR-10 batch file. */
@@ -51,17 +53,6 @@ const inputFlag: Flag<InputSpec> = {
   },
 };
 
-const channelsFlag: Flag<number | 'depth'> = {
-  help: "channels C_j of every conv layer in part (a), or 'depth' for C_j = depth (β = 1)",
-  metavar: 'N|depth',
-  default: 'depth',
-  parse: (t, n) => {
-    if (t === 'depth') return 'depth';
-    if (!/^\d+$/.test(t) || Number(t) < 1 || !Number.isSafeInteger(Number(t))) throw new UsageError(`${n} expects a positive integer or 'depth', got '${t}'`);
-    return Number(t);
-  },
-};
-
 export const CONV_CLI = defineCli({
   name: 'conv',
   summary: 'Convolutional ReLU nets: (a) mean output length against depth per initialization, (b) the second moment against β = Σ 1/C_j.',
@@ -69,7 +60,7 @@ export const CONV_CLI = defineCli({
     part: enumFlag(['a', 'b', 'c', 'all'] as const, 'which part to run (c, training, is not available yet; all runs a and b)', { default: 'all' }),
     inits: initListFlag([...FIGURE1_INITS]),
     depths: intListFlag('depths d (conv ReLU layers) for part a'),
-    channels: channelsFlag,
+    channels: countOrDepthFlag("channels C_j of every conv layer in part (a), or 'depth' for C_j = depth (β = 1)"),
     kernel: intFlag('square kernel side k (k×k)', { default: 3, min: 1 }),
     stride: intFlag('stride of every conv layer', { default: 1, min: 1 }),
     padding: enumFlag(['same', 'valid', 'circular'] as const, 'padding of every conv layer', { default: 'same' }),
@@ -146,6 +137,14 @@ function cellsFor(name: string, inits: readonly string[], stacks: readonly ConvL
   return { name, task: path.join(__dirname, 'conv-lengths.js'), cells };
 }
 
+/** Runs the cells; null (with a note) when this is one shard of a run whose other shards are elsewhere. */
+async function runCells(exp: Experiment<ConvCell['params'], ConvCellResult>, args: Args): Promise<CellResult<ConvCell['params'], ConvCellResult>[] | null> {
+  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
+  if (outcome.complete) return outcome.results;
+  process.stderr.write(`${exp.name}: ${outcome.results.length} of ${exp.cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
+  return null;
+}
+
 function log10Gains(params: ConvCellParams): number {
   const geoms = stackGeometry(inputShape(params.input), params.layers);
   return convGains(geoms, params.layers.map((l) => l.outChannels), initializerById(params.init)).reduce((s, c) => s + Math.log10(c), 0);
@@ -169,13 +168,10 @@ function partBInit(args: Args): Initializer {
 async function runPartA(args: Args, input: ConvInput, stacks: ConvLayerSpec[][]): Promise<void> {
   const started = Date.now();
   const exp = cellsFor('conv_a', args.inits, stacks, args.nets, input, args);
-  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
-  if (!outcome.complete) {
-    process.stderr.write(`conv_a: ${outcome.results.length} of ${exp.cells.length} cells done (shard run); rerun with --resume once all shards are in ${args.out}\n`);
-    return;
-  }
+  const results = await runCells(exp, args);
+  if (results === null) return;
   const label = inputLabel(input);
-  const rows = outcome.results.map(({ params, result }) => {
+  const rows = results.map(({ params, result }) => {
     const g = log10Gains(params);
     return {
       init: params.init, depth: params.layers.length, channels: params.layers[0].outChannels, kernel: args.kernel,
@@ -224,13 +220,10 @@ async function runPartA(args: Args, input: ConvInput, stacks: ConvLayerSpec[][])
 async function runPartB(args: Args, input: ConvInput, init: Initializer, stacks: ConvLayerSpec[][]): Promise<void> {
   const started = Date.now();
   const exp = cellsFor('conv_b', [init.id], stacks, args['b-nets'], input, args);
-  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
-  if (!outcome.complete) {
-    process.stderr.write(`conv_b: ${outcome.results.length} of ${exp.cells.length} cells done (shard run); rerun with --resume once all shards are in ${args.out}\n`);
-    return;
-  }
+  const results = await runCells(exp, args);
+  if (results === null) return;
   const label = inputLabel(input);
-  const rows = outcome.results.map(({ params, result }) => {
+  const rows = results.map(({ params, result }) => {
     const channels = params.layers.map((l) => l.outChannels), beta = channelBeta(channels);
     const geoms = stackGeometry(inputShape(params.input), params.layers);
     // Normalized by the exact theory mean, so the gains and the boundary loss cancel: what is left is FM2.
@@ -283,6 +276,8 @@ async function conv(argv: readonly string[]): Promise<void> {
   const aStacks = doA ? partAStacks(args) : [], bStacks = doB ? partBStacks(args) : [];
   const bInit = doB ? partBInit(args) : null;
   checkStacks(input, [...aStacks, ...bStacks]);
+  ensureOutDir(args.out);
+  recordInvocation(args.out, 'conv', argv);
   if (doA) await runPartA(args, input, aStacks);
   if (bInit !== null) await runPartB(args, input, bInit, bStacks);
   if (args.part === 'all') process.stderr.write('note: part c (training) is not available in this build yet\n');

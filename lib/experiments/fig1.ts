@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { FIGURE1_INITS, initializerById } from '../nn/init';
 import { slope } from '../nn/stats';
 import { gain } from '../nn/init';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag } from './cli';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli } from './cli';
 import { writeCsv, writeJson } from './files';
 import type { LengthCellParams, LengthCellResult } from './lengths';
 import { lineChartSpec, writePlot } from './plot';
@@ -20,7 +20,7 @@ import { printTable } from './table';
 import { runRecord } from './record';
 import { recordInvocation } from './invocation';
 import { ensureOutDir } from './files';
-import { backendFlag, initListFlag, checkBackend } from './flags';
+import { backendFlag, countOrDepthFlag, initListFlag, checkBackend } from './flags';
 
 const FIG1A_COLUMNS = [
   'init', 'depth', 'width', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
@@ -30,17 +30,6 @@ const FIG1A_COLUMNS = [
   // No timings here: a CSV must not depend on the machine or the split into shards (they are in fig1a.json).
 ] as const;
 
-const widthFlag: Flag<number | 'depth'> = {
-  help: "hidden width n_j, or 'depth' for width = depth (β = 1)",
-  metavar: 'N|depth',
-  default: 'depth',
-  parse: (t, n) => {
-    if (t === 'depth') return 'depth';
-    if (!/^\d+$/.test(t) || Number(t) < 1 || !Number.isSafeInteger(Number(t))) throw new UsageError(`${n} expects a positive integer or 'depth', got '${t}'`);
-    return Number(t);
-  },
-};
-
 export const FIG1_CLI = defineCli({
   name: 'fig1',
   summary: 'Figure 1 of Hanin & Rolnick (2018): (a) mean output length against depth per initialization.',
@@ -48,7 +37,7 @@ export const FIG1_CLI = defineCli({
     part: enumFlag(['a', 'all'] as const, 'which panel to run', { default: 'all' }),
     inits: initListFlag([...FIGURE1_INITS]),
     depths: intListFlag('depths d (number of ReLU layers)', { default: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] }),
-    width: widthFlag,
+    width: countOrDepthFlag("hidden width n_j, or 'depth' for width = depth (β = 1)"),
     nets: intFlag('independently initialized nets per init × depth (part a)', { min: 1 }),
     input: enumFlag(['unit'] as const, 'input: random unit-norm vectors, a fresh one per net', { default: 'unit' }),
     backend: backendFlag(),

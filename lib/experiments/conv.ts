@@ -18,11 +18,11 @@ import { slope } from '../nn/stats';
 import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli';
 import type { ConvCellParams, ConvCellResult, ConvInput } from './conv-lengths';
 import { inputShape } from './conv-lengths';
-import { ensureOutDir, writeCsv, writeJson } from './files';
+import { ensureOutDir, writeCsv } from './files';
 import { recordInvocation } from './invocation';
 import { backendFlag, checkBackend, countOrDepthFlag, initListFlag } from './flags';
-import { lineChartSpec, writePlot } from './plot';
-import { runRecord } from './record';
+import { lineChartSpec, meanRatioChartSpec, writePlot } from './plot';
+import { writeRunRecord } from './record';
 import { runExperiment, type Cell, type CellResult, type Experiment } from './runner';
 import { printTable } from './table';
 
@@ -192,20 +192,11 @@ async function runPartA(args: Args, input: ConvInput, stacks: ConvLayerSpec[][])
       measured_slope: fit(mine, 'log10_mean_ratio'), typical_slope: fit(mine, 'mean_log10_ratio'),
     };
   });
-  const spec = lineChartSpec({
-    title: `Conv nets: mean of M_d/M_0 against depth (${args.kernel}×${args.kernel} ${args.padding}, ${label}, ${args.nets} nets per point; dashed: exact theory)`,
-    x: { field: 'depth', title: `depth d (channels = ${String(args.channels)})` },
-    y: { field: 'log10_mean_ratio', title: 'log10 mean of M_d/M_0' },
-    measured: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_mean_ratio, lo: r.log10_mean_ratio_lo, hi: r.log10_mean_ratio_hi })),
-    theory: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_theory_ratio })),
-    color: 'init', lo: 'lo', hi: 'hi', width: 520, height: 340,
-  });
+  const spec = meanRatioChartSpec(rows,
+    `Conv nets: mean of M_d/M_0 against depth (${args.kernel}×${args.kernel} ${args.padding}, ${label}, ${args.nets} nets per point; dashed: exact theory)`,
+    `depth d (channels = ${String(args.channels)})`);
   const plot = await writePlot(path.join(args.out, 'conv_a'), spec);
-  const seconds = (Date.now() - started) / 1000;
-  writeJson(path.join(args.out, 'conv_a.json'), runRecord('conv_a', args, {
-    seconds, cell_seconds: rows.reduce((s, r) => s + r.seconds, 0), slopes, input: label,
-    files: ['conv_a.csv', 'conv_a.json', path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : [])],
-  }));
+  const seconds = writeRunRecord(args.out, 'conv_a', args, started, rows.reduce((s, r) => s + r.seconds, 0), plot, { slopes, input: label });
 
   process.stdout.write(`\nConv (a): log10 of the mean of M_d/M_0 (${args.nets} nets per cell, ${label} input; lo/hi: 95% log-normal interval)\n`);
   printTable(['init', 'depth', 'channels', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'log10_gains', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });
@@ -253,11 +244,7 @@ async function runPartB(args: Args, input: ConvInput, init: Initializer, stacks:
     color: 'depth', colorTitle: 'depth', lo: 'lo', hi: 'hi', connect: true, width: 520, height: 340,
   });
   const plot = await writePlot(path.join(args.out, 'conv_b'), spec);
-  const seconds = (Date.now() - started) / 1000;
-  writeJson(path.join(args.out, 'conv_b.json'), runRecord('conv_b', args, {
-    seconds, cell_seconds: rows.reduce((s, r) => s + r.seconds, 0), input: label,
-    files: ['conv_b.csv', 'conv_b.json', path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : [])],
-  }));
+  const seconds = writeRunRecord(args.out, 'conv_b', args, started, rows.reduce((s, r) => s + r.seconds, 0), plot, { input: label });
   process.stdout.write(`\nConv (b): log10 E[R²]/E[R]² (R = M_d/M_0, E[R] exact) against β = Σ 1/C_j, ${init.id}, ${label} input\n`);
   printTable(['depth', 'channels', 'beta', 'log10_norm_second_moment', 'log10_norm_second_moment_lo', 'log10_norm_second_moment_hi', 'log10_bound', 'log10_dense_gaussian', 'gamma', 'var_ln_ratio', 'dead'], rows, { digits: 4 });
   process.stdout.write('(gamma = ln(E[R²]/E[R]²)/β and var_ln_ratio = Var(ln R): fully connected Gaussian nets have both ≈ 5β at small β, i.e. gamma ≈ 5;\n'

@@ -12,12 +12,12 @@ import { FIGURE1_INITS, initializerById } from '../nn/init';
 import { slope } from '../nn/stats';
 import { gain } from '../nn/init';
 import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli } from './cli';
-import { writeCsv, writeJson } from './files';
+import { writeCsv } from './files';
 import type { LengthCellParams, LengthCellResult } from './lengths';
-import { lineChartSpec, writePlot } from './plot';
+import { meanRatioChartSpec, writePlot } from './plot';
 import { runExperiment, type Cell, type Experiment } from './runner';
 import { printTable } from './table';
-import { runRecord } from './record';
+import { writeRunRecord } from './record';
 import { recordInvocation } from './invocation';
 import { ensureOutDir } from './files';
 import { backendFlag, countOrDepthFlag, initListFlag, checkBackend } from './flags';
@@ -86,20 +86,10 @@ async function runPartA(args: NonNullable<ReturnType<typeof parseCli<typeof FIG1
       typical_slope: mine.length >= 2 ? slope(mine.map((r) => r.depth), mine.map((r) => r.mean_log10_ratio)) : NaN,
     };
   });
-  const spec = lineChartSpec({
-    title: `Figure 1(a): mean of M_d/M_0 against depth (${args.nets} nets per point; dashed: theory ∏c_j)`,
-    x: { field: 'depth', title: 'depth d (width = ' + (args.width === 'depth' ? 'depth' : String(args.width)) + ')' },
-    y: { field: 'log10_mean_ratio', title: 'log10 mean of M_d/M_0' },
-    measured: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_mean_ratio, lo: r.log10_mean_ratio_lo, hi: r.log10_mean_ratio_hi })),
-    theory: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_theory_ratio })),
-    color: 'init', lo: 'lo', hi: 'hi', width: 520, height: 340,
-  });
+  const spec = meanRatioChartSpec(rows, `Figure 1(a): mean of M_d/M_0 against depth (${args.nets} nets per point; dashed: theory ∏c_j)`,
+    'depth d (width = ' + (args.width === 'depth' ? 'depth' : String(args.width)) + ')');
   const plot = await writePlot(path.join(args.out, 'fig1a'), spec);
-  const seconds = (Date.now() - started) / 1000;
-  writeJson(path.join(args.out, 'fig1a.json'), runRecord('fig1a', args, {
-    seconds, cell_seconds: rows.reduce((s, r) => s + r.seconds, 0), slopes,
-    files: ['fig1a.csv', 'fig1a.json', path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : [])],
-  }));
+  const seconds = writeRunRecord(args.out, 'fig1a', args, started, rows.reduce((s, r) => s + r.seconds, 0), plot, { slopes });
 
   process.stdout.write(`\nFigure 1(a): log10 of the mean of M_d/M_0 (${args.nets} nets per cell; lo/hi: 95% log-normal interval)\n`);
   printTable(['init', 'depth', 'width', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });

@@ -1,7 +1,7 @@
 // im2col / col2im: the unfolding that turns a 2-D convolution into one matrix product per image,
 // Y (out × P) = W (out × C·kh·kw) · cols (C·kh·kw × P), P = outH·outW output positions.
 // Plain loops over one image stored C×H×W (row-major, contiguous from an offset). Kernels know only
-// sizes: the geometry below is computed by lib/nn/conv.ts from the layer's padding and stride.
+// sizes: the geometry below is computed by lib/kernels/conv.ts from the layer's padding and stride.
 
 import type { FloatArray } from './backend';
 

@@ -66,6 +66,16 @@ export function fixedImage(input: ConvInput): Float64Array | null {
 
 export function runConvCell(p: ConvCellParams, backend?: Backend): ConvCellResult {
   const started = Date.now();
+  const mark = backend?.mark?.();
+  try {
+    return convCell(p, started, backend);
+  } finally {
+    // The nets' weights live in the backend's memory for this cell only.
+    if (mark !== undefined) backend?.reset?.(mark);
+  }
+}
+
+function convCell(p: ConvCellParams, started: number, backend: Backend | undefined): ConvCellResult {
   const init = initializerById(p.init);
   const shape = inputShape(p.input);
   const net = new ConvReluNet(shape, p.layers, init, { backend });

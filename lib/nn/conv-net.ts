@@ -79,6 +79,17 @@ export interface ConvForwardTrace {
 export function convTraceForward(net: ConvReluNet, x: ArrayLike<number>, record = true): ConvForwardTrace {
   const [c0, h0, w0] = net.input, n0 = c0 * h0 * w0;
   if (x.length !== n0) throw new RangeError(`input has ${x.length} entries, the net expects ${c0}×${h0}×${w0} = ${n0}`);
+  // Scratch lives in the backend's memory; an arena backend gets it back when the pass ends.
+  const mark = net.backend.mark?.();
+  try {
+    return traceLoop(net, x, record);
+  } finally {
+    if (mark !== undefined) net.backend.reset?.(mark);
+  }
+}
+
+function traceLoop(net: ConvReluNet, x: ArrayLike<number>, record: boolean): ConvForwardTrace {
+  const [c0, h0, w0] = net.input, n0 = c0 * h0 * w0;
   const backend = net.backend, geoms = net.geometries;
   const sizes = [n0, ...net.layers.map((l, j) => l.outChannels * geoms[j].outH * geoms[j].outW)];
   const maxSize = Math.max(...sizes);

@@ -15,7 +15,7 @@ export interface ConvLayerSpec extends ConvWindow {
   readonly outChannels: number;
 }
 
-const REFERENCE = new ReferenceBackend();
+const REFERENCE: Backend = new ReferenceBackend();
 
 /** Geometries of a stack of layers from the input shape; a layer that cannot fit names its index. */
 export function stackGeometry(input: ImageShape, layers: readonly ConvLayerSpec[]): ConvGeometry[] {
@@ -56,9 +56,14 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, opts: C
   const g = geometryOf(x, w, opts), backend = opts.backend ?? REFERENCE;
   const dtype = x.dtype, batch = x.shape[0], out = w.shape[0];
   const y = Tensor.zeros([batch, out, g.outH, g.outW], dtype, (dt, n) => backend.alloc(dt, n));
-  const cols = backend.alloc(dtype, colsLength(g));
-  conv2dForwardInto(backend, x.contiguous().data, w.contiguous().data, bias === null ? null : bias.contiguous().data,
-    y.data, cols, batch, out, g);
+  // The unfolding is scratch: an arena backend gets it back at once (y, allocated before, stays).
+  const mark = backend.mark?.();
+  try {
+    conv2dForwardInto(backend, x.contiguous().data, w.contiguous().data, bias === null ? null : bias.contiguous().data,
+      y.data, backend.alloc(dtype, colsLength(g)), batch, out, g);
+  } finally {
+    if (mark !== undefined) backend.reset?.(mark);
+  }
   return y;
 }
 
@@ -73,7 +78,12 @@ export function conv2dBackward(x: Tensor, w: Tensor, gy: Tensor, opts: Conv2dOpt
   }
   const alloc = (dt: typeof x.dtype, n: number) => backend.alloc(dt, n);
   const dx = Tensor.zeros(x.shape, x.dtype, alloc), dw = Tensor.zeros(w.shape, w.dtype, alloc), db = Tensor.zeros([out], w.dtype, alloc);
-  conv2dBackwardInto(backend, x.contiguous().data, w.contiguous().data, gy.contiguous().data, backend.alloc(x.dtype, colsLength(g)),
-    batch, out, g, { dx: dx.data, dw: dw.data, db: db.data });
+  const mark = backend.mark?.();
+  try {
+    conv2dBackwardInto(backend, x.contiguous().data, w.contiguous().data, gy.contiguous().data, backend.alloc(x.dtype, colsLength(g)),
+      batch, out, g, { dx: dx.data, dw: dw.data, db: db.data });
+  } finally {
+    if (mark !== undefined) backend.reset?.(mark);
+  }
   return { dx, dw, db };
 }

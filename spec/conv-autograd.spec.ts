@@ -1,11 +1,13 @@
 // The autograd's conv2d and meanPool ops against central differences (gradcheck, float64), alone on
 // random shapes (paddings, strides, 1×1 and non-square kernels, with and without bias, an input that
-// feeds two convs) and inside random conv classifiers: conv → ReLU → … → meanPool or flatten →
-// linear → softmax cross-entropy. Inputs come from the seeded Rng, so a finite difference lands
-// within eps of a ReLU kink with negligible probability (PyTorch's tolerances, gradcheck.ts).
+// feeds two convs) and inside random conv classifiers (lib/nn/conv-classifier.ts's convForward:
+// conv → ReLU → … → meanPool or flatten → linear → softmax cross-entropy). Inputs come from the
+// seeded Rng, so a finite difference lands within eps of a ReLU kink with negligible probability
+// (PyTorch's tolerances, gradcheck.ts).
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { add, addBias, conv2d, gradcheck, matmul, meanPool, relu, reshape, softmaxCrossEntropy, sum, type Var } from '../lib/autograd';
+import { add, conv2d, gradcheck, meanPool, relu, softmaxCrossEntropy, sum, type Var } from '../lib/autograd';
+import { convForward } from '../lib/nn/conv-classifier';
 import type { Padding } from '../lib/kernels/conv';
 import { conv2d as conv2dTensor } from '../lib/nn/conv';
 import { Rng } from '../lib/tensor/rng';
@@ -85,13 +87,8 @@ describe('autograd conv2d and meanPool', () => {
       params.push(normalTensor(rng, [a.classes, features]), normalTensor(rng, [a.classes]));
       const labels = Array.from({ length: a.batch }, () => rng.int(a.classes));
       const X = normalTensor(rng, [a.batch, a.cin, a.size, a.size]);
-      return ok(gradcheck((x: Var, ...p: Var[]) => {
-        let h = x;
-        a.layers.forEach((l, j) => { h = relu(conv2d(h, p[2 * j], p[2 * j + 1], { stride: l.stride, padding: l.padding })); });
-        const f = a.pool ? meanPool(h) : reshape(h, [a.batch, features]);
-        const L = a.layers.length;
-        return softmaxCrossEntropy(addBias(matmul(f, p[2 * L], { transB: true }), p[2 * L + 1]), labels);
-      }, [X, ...params]));
+      const layers = a.layers.map((l) => ({ outChannels: l.channels, kh: l.k, kw: l.k, stride: l.stride, padding: l.padding }));
+      return ok(gradcheck((x: Var, ...p: Var[]) => softmaxCrossEntropy(convForward(x, p, layers, a.pool ? 'pool' : 'flatten'), labels), [X, ...params]));
     }), { seed: 8, numRuns: 40 });
   });
 });

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CIFAR_PIXELS, CIFAR_RECORD, CifarError, cifarImage, parseCifarBatch, readCifarBatch } from '../lib/data/cifar';
+import { CIFAR_PIXELS, CIFAR_RECORD, cifarImage, parseCifarBatch, readCifarBatch } from '../lib/nn/cifar';
+import { DatasetError } from '../lib/nn/mnist';
 import { errorOf } from './errors';
 
 const script = path.join(__dirname, '..', 'lib', 'experiments', 'conv.js');
@@ -36,14 +37,14 @@ describe('conv.js', () => {
     expect(img[1024]).to.equal(((2 + 1024) % 256) / 255); // the green plane starts at 1024: C×H×W
     for (const [bytes, re] of [[new Uint8Array(0), /empty/], [new Uint8Array(3074), /not a whole number of 3073-byte/]] as const) {
       const e = errorOf(() => parseCifarBatch(bytes, 'bad.bin'));
-      expect(e).to.be.instanceOf(CifarError);
+      expect(e).to.be.instanceOf(DatasetError);
       expect(e.message).to.match(re).and.not.include('\n');
     }
     const bad = cifarBytes(2);
     bad[CIFAR_RECORD] = 12;
-    expect(() => parseCifarBatch(bad, 'l.bin')).to.throw(CifarError, /record 1 has label 12/);
-    expect(() => readCifarBatch(path.join(dir, 'missing.bin'))).to.throw(CifarError, /cannot read .*ENOENT/);
-    expect(() => cifarImage(b, 3)).to.throw(CifarError, /out of range/);
+    expect(() => parseCifarBatch(bad, 'l.bin')).to.throw(DatasetError, /record 1 has label 12/);
+    expect(() => readCifarBatch(path.join(dir, 'missing.bin'))).to.throw(DatasetError, /cannot read .*ENOENT/);
+    expect(() => cifarImage(b, 3)).to.throw(DatasetError, /out of range/);
   });
 
   it('exits 2 with one line on stderr and writes nothing for bad sizes, strides, channels and files', () => {
@@ -60,7 +61,9 @@ describe('conv.js', () => {
       [['--input', 'cifar:' + path.join(dir, 'nope.bin')], /--input: cannot read CIFAR-10 batch .*nope\.bin/],
       [['--input', 'cifar:' + truncated], /--input: .*truncated\.bin: 5000 bytes is not a whole number/],
       [['--input', 'imagenet'], /--input expects unit, mnist, fashion or cifar:PATH/],
-      [['--part', 'c'], /part c/],
+      [['--part', 'c', '--padding', 'valid', '--train-depths', '14'], /depth 14, mnist test #0 input.*kernel 3 is larger than the input/],
+      [['--part', 'c', '--limit-train', '-1'], /--limit-train/],
+      [['--input', 'mnist', '--image', '10000'], /--image 10000: the mnist test set holds 10000 images/],
       [['--b-init', 'orthogonal'], /--b-init: .*i\.i\.d\./],
     ];
     for (const [args, re] of cases) {
@@ -85,5 +88,19 @@ describe('conv.js', () => {
     expect(lines).to.have.length(3);
     expect(lines[1]).to.match(/^he_normal,1,2,3,4,/);
     for (const f of ['conv_a.json', 'conv_a.svg']) expect(fs.existsSync(path.join(out, f)), f).to.equal(true);
+  });
+
+  it('runs part a on an MNIST test image and part c (a tiny training run) end to end', () => {
+    const out = path.join(dir, 'mnist');
+    const r = run('--part', 'a', '--input', 'mnist', '--image', '3', '--depths', '2', '--channels', '2', '--nets', '3', '--inits', 'he_normal',
+      '--workers', '1', '--out', out);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(fs.readFileSync(path.join(out, 'conv_a.csv'), 'utf8')).to.include('mnist test #3');
+    const c = run('--part', 'c', '--train-inits', 'he_normal', '--train-depths', '1', '--train-channels', '2', '--runs', '1', '--max-epochs', '1',
+      '--limit-train', '64', '--limit-test', '64', '--batch', '32', '--workers', '1', '--out', out);
+    expect(c.status, c.stderr).to.equal(0);
+    const lines = fs.readFileSync(path.join(out, 'conv_c.csv'), 'utf8').trim().split('\n');
+    expect(lines[0].startsWith('init,depth,channels,runs,reached,')).to.equal(true);
+    expect(lines[1]).to.match(/^he_normal,1,2,1,/);
   });
 });

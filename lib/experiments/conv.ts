@@ -2,20 +2,23 @@
 // (a) The mean of M_d/M_0 against depth for deep conv ReLU nets, one curve per initialization of
 //     Figure 1, with the exact theory of THEORY.md §8.1 (gains ∏c_j times the padding's boundary loss).
 // (b) FM2: the second moment E[R²]/E[R]² against β = Σ 1/C_j, with the §8.2 bound.
-// (c) Training (epochs to 20% MNIST accuracy) needs the autograd and the MNIST loader: not here yet.
+// (c) Does it start training? Epochs to 20% MNIST test accuracy for a few depths and initializations
+//     (Figure 1(b)'s protocol and panel, lib/experiments/panel.ts; conv nets with mean pooling).
 //
-//   node lib/experiments/conv.js [--part a|b|all] [--preset quick|paper] [--input unit|cifar:PATH] ...
+//   node lib/experiments/conv.js [--part a|b|c|all] [--preset quick|paper] [--input unit|mnist|fashion|cifar:PATH] ...
 //
 // Data path: this script → runner (cells on worker threads) → conv-lengths.ts (one cell) →
 // nn/conv-net (the net and its log-domain forward) → nn/conv (im2col + backend matmul) → kernels.
 
 import * as path from 'node:path';
-import { CifarError, readCifarBatch } from '../data/cifar';
-import { stackGeometry, type ConvLayerSpec, type Padding } from '../nn/conv';
+import { readCifarBatch } from '../nn/cifar';
+import { DatasetError, loadDataset, type DatasetName } from '../nn/mnist';
+import { PAPER_PROTOCOL } from '../nn/train';
+import { stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from '../nn/conv';
 import { boundaryFactor, channelBeta, convGains, log10SecondMomentBound } from '../nn/conv-theory';
 import { FIGURE1_INITS, initializerById, type Initializer } from '../nn/init';
 import { slope } from '../nn/stats';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli';
+import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli';
 import type { ConvCellParams, ConvCellResult, ConvInput } from './conv-lengths';
 import { inputShape } from './conv-lengths';
 import { ensureOutDir, writeCsv } from './files';
@@ -23,6 +26,7 @@ import { recordInvocation } from './invocation';
 import { backendFlag, checkBackend, countOrDepthFlag, initListFlag } from './flags';
 import { lineChartSpec, meanRatioChartSpec, writePlot } from './plot';
 import { writeRunRecord } from './record';
+import { runTrainingPanel } from './panel';
 import { runExperiment, type Cell, type CellResult, type Experiment } from './runner';
 import { printTable } from './table';
 
@@ -55,9 +59,9 @@ const inputFlag: Flag<InputSpec> = {
 
 export const CONV_CLI = defineCli({
   name: 'conv',
-  summary: 'Convolutional ReLU nets: (a) mean output length against depth per initialization, (b) the second moment against β = Σ 1/C_j.',
+  summary: 'Convolutional ReLU nets: (a) mean output length against depth per initialization, (b) the second moment against β = Σ 1/C_j, (c) epochs to 20% MNIST accuracy.',
   flags: {
-    part: enumFlag(['a', 'b', 'c', 'all'] as const, 'which part to run (c, training, is not available yet; all runs a and b)', { default: 'all' }),
+    part: enumFlag(['a', 'b', 'c', 'all'] as const, 'which part to run', { default: 'all' }),
     inits: initListFlag([...FIGURE1_INITS]),
     depths: intListFlag('depths d (conv ReLU layers) for part a'),
     channels: countOrDepthFlag("channels C_j of every conv layer in part (a), or 'depth' for C_j = depth (β = 1)"),
@@ -74,10 +78,33 @@ export const CONV_CLI = defineCli({
     'b-channels': intListFlag('channel counts C of part b (every layer C channels; β = depth/C)'),
     'b-nets': intFlag('nets per cell (part b)', { min: 1 }),
     backend: backendFlag(),
+    'train-inits': initListFlag([...FIGURE1_INITS]),
+    'train-depths': intListFlag('conv layers of the nets trained in part c'),
+    'train-channels': intFlag('channels of every conv layer in part c', { min: 1 }),
+    head: enumFlag(['flatten', 'pool'] as const, 'part c: flatten the last conv layer into the linear output layer, or average-pool it first', { default: 'flatten' }),
+    'train-stride': intFlag('stride of the first conv layer in part c (the rest have stride 1)', { default: 2, min: 1 }),
+    runs: intFlag('training runs per init × depth (part c)', { min: 1 }),
+    'max-epochs': intFlag('epoch limit per run (part c)', { min: 1 }),
+    target: floatFlag('test accuracy to reach (part c)', { default: 0.2, min: 0, max: 1 }),
+    batch: intFlag('batch size (part c)', { min: 1 }),
+    lr: floatFlag('SGD learning rate (part c)', { default: PAPER_PROTOCOL.lr, min: 0 }),
+    'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
+    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype (part c)', { default: 'float32' }),
+    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data (part c)', { default: 'mnist' }),
+    'limit-train': intFlag('train on the first N training images only (0: all 60,000)', { min: 0 }),
+    'limit-test': intFlag('evaluate on the first N test images only (0: all 10,000)', { min: 0 }),
   },
   presets: {
-    quick: { depths: [5, 10, 15, 20, 25, 30], size: 8, nets: 200, 'b-depths': [5, 10, 20], 'b-channels': [4, 8, 16, 32], 'b-nets': 300 },
-    paper: { depths: [10, 20, 30, 40, 50], size: 16, nets: 1000, 'b-depths': [5, 10, 20, 40], 'b-channels': [2, 4, 8, 16, 32, 64], 'b-nets': 1000 },
+    quick: {
+      depths: [5, 10, 15, 20, 25, 30], size: 8, nets: 200, 'b-depths': [5, 10, 20], 'b-channels': [4, 8, 16, 32], 'b-nets': 300,
+      'train-inits': ['he_normal', 'he_normal_truncated', 'glorot_uniform'], 'train-depths': [2, 6], 'train-channels': 8, runs: 2,
+      'max-epochs': 8, batch: 128, 'limit-train': 2048, 'limit-test': 1000,
+    },
+    paper: {
+      depths: [10, 20, 30, 40, 50], size: 16, nets: 1000, 'b-depths': [5, 10, 20, 40], 'b-channels': [2, 4, 8, 16, 32, 64], 'b-nets': 1000,
+      'train-depths': [5, 10, 20, 30], 'train-channels': 16, runs: 5, 'max-epochs': PAPER_PROTOCOL.maxEpochs, batch: PAPER_PROTOCOL.batchSize,
+      'limit-train': 0, 'limit-test': 0,
+    },
   },
   defaultPreset: 'quick',
 });
@@ -89,21 +116,35 @@ type ConvCell = Cell<ConvCellParams & { backend: string }>;
 function resolveInput(args: Args): ConvInput {
   const spec = args.input;
   if (spec.kind === 'unit') return { kind: 'unit', shape: [args['in-channels'], args.size, args.size] };
-  if (spec.kind === 'mnist' || spec.kind === 'fashion') {
-    throw new UsageError(`--input ${spec.kind} needs the MNIST loader, which is not merged into this build yet; use unit or cifar:PATH`);
-  }
+  let count: number;
   try {
-    const batch = readCifarBatch(spec.path);
-    if (args.image >= batch.count) throw new UsageError(`--image ${args.image}: ${spec.path} holds ${batch.count} images (0..${batch.count - 1})`);
+    count = spec.kind === 'cifar' ? readCifarBatch(spec.path).count : loadDataset(datasetName(spec.kind)).test.count;
   } catch (err) {
-    if (err instanceof CifarError) throw new UsageError(`--input: ${err.message}`);
+    if (err instanceof DatasetError) throw new UsageError(`--input: ${err.message}`);
     throw err;
   }
-  return { kind: 'cifar', path: path.resolve(spec.path), index: args.image };
+  const where = spec.kind === 'cifar' ? spec.path : `the ${spec.kind} test set`;
+  if (args.image >= count) throw new UsageError(`--image ${args.image}: ${where} holds ${count} images (0..${count - 1})`);
+  return spec.kind === 'cifar' ? { kind: 'cifar', path: path.resolve(spec.path), index: args.image } : { kind: 'mnist', dataset: datasetName(spec.kind), index: args.image };
+}
+
+/** Part c's data must load here, before any output, rather than fail in every worker. */
+function checkTrainingData(name: DatasetName): void {
+  try {
+    loadDataset(name);
+  } catch (err) {
+    if (err instanceof DatasetError) throw new UsageError(`--dataset: ${err.message}`);
+    throw err;
+  }
+}
+
+function datasetName(kind: 'mnist' | 'fashion'): DatasetName {
+  return kind === 'mnist' ? 'mnist' : 'fashion-mnist';
 }
 
 function inputLabel(input: ConvInput): string {
-  return input.kind === 'unit' ? `unit ${input.shape.join('×')}` : `cifar ${path.basename(input.path)}#${input.index}`;
+  if (input.kind === 'unit') return `unit ${input.shape.join('×')}`;
+  return input.kind === 'mnist' ? `${input.dataset} test #${input.index}` : `cifar ${path.basename(input.path)}#${input.index}`;
 }
 
 function stack(depth: number, channels: number, args: Args): ConvLayerSpec[] {
@@ -252,22 +293,49 @@ async function runPartB(args: Args, input: ConvInput, init: Initializer, stacks:
   process.stdout.write(`\nwrote ${args.out}/conv_b.csv, conv_b.json, conv_b.svg${plot.png ? ', conv_b.png' : ''} in ${seconds.toFixed(1)} s\n`);
 }
 
+/** Part c's nets: on MNIST's 1×28×28 images, the first layer strided (the rest stride 1), then --head into 10 classes. */
+const TRAIN_INPUT: ImageShape = [1, 28, 28];
+
+function partCStacks(args: Args): ConvLayerSpec[][] {
+  return args['train-depths'].map((d) => stack(d, args['train-channels'], args)
+    .map((l, j) => (j === 0 ? { ...l, stride: args['train-stride'] } : l)));
+}
+
+async function runPartC(args: Args, stacks: ConvLayerSpec[][]): Promise<void> {
+  const limitTrain = args['limit-train'] === 0 ? null : args['limit-train'], limitTest = args['limit-test'] === 0 ? null : args['limit-test'];
+  const archs = args['train-inits'].flatMap((init) => stacks.map((layers) => ({
+    key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`,
+    group: { init, depth: layers.length, channels: layers[0].outChannels },
+    hidden: [], init,
+    extra: { conv: { input: TRAIN_INPUT, layers, head: args.head }, limitTrain, limitTest },
+  })));
+  await runTrainingPanel({
+    name: 'conv_c', figure: `Conv (c), ${args.kernel}×${args.kernel} ${args.padding}, first stride ${args['train-stride']}, ${args.head} head`, args, archs,
+    groupColumns: ['init', 'depth', 'channels'],
+    x: { field: 'depth', title: `conv layers d (${args['train-channels']} channels)` },
+    color: 'init',
+    paperNote: `Figure 1(b)'s protocol is batch ${PAPER_PROTOCOL.batchSize}, lr ${PAPER_PROTOCOL.lr}, ≤ ${PAPER_PROTOCOL.maxEpochs} epochs on all 60,000 images, 5 runs (--preset paper); `
+      + `this run: batch ${args.batch}, ${limitTrain === null ? 'all' : limitTrain} training and ${limitTest === null ? 'all' : limitTest} test images, ≤ ${args['max-epochs']} epochs, ${args.runs} runs`,
+  });
+}
+
 async function conv(argv: readonly string[]): Promise<void> {
   const args = parseCli(CONV_CLI, argv);
   if (args === null) return;
   checkBackend(args.backend);
-  if (args.part === 'c') throw new UsageError('--part c (epochs to 20% MNIST accuracy) needs the autograd and the MNIST loader, which are not merged into this build yet');
   const input = resolveInput(args);
   // Everything both parts need is checked before either runs, so a bad flag never leaves half the outputs.
-  const doA = args.part === 'a' || args.part === 'all', doB = args.part === 'b' || args.part === 'all';
-  const aStacks = doA ? partAStacks(args) : [], bStacks = doB ? partBStacks(args) : [];
+  const doA = args.part === 'a' || args.part === 'all', doB = args.part === 'b' || args.part === 'all', doC = args.part === 'c' || args.part === 'all';
+  const aStacks = doA ? partAStacks(args) : [], bStacks = doB ? partBStacks(args) : [], cStacks = doC ? partCStacks(args) : [];
   const bInit = doB ? partBInit(args) : null;
   checkStacks(input, [...aStacks, ...bStacks]);
+  checkStacks({ kind: 'mnist', dataset: args.dataset, index: 0 }, cStacks);
+  if (doC) checkTrainingData(args.dataset);
   ensureOutDir(args.out);
   recordInvocation(args.out, 'conv', argv);
   if (doA) await runPartA(args, input, aStacks);
   if (bInit !== null) await runPartB(args, input, bInit, bStacks);
-  if (args.part === 'all') process.stderr.write('note: part c (training) is not available in this build yet\n');
+  if (doC) await runPartC(args, cStacks);
 }
 
 if (require.main === module) main(() => conv(process.argv.slice(2)));

@@ -11,6 +11,7 @@ import { convForward } from '../lib/nn/conv-classifier';
 import type { Padding } from '../lib/kernels/conv';
 import { conv2d as conv2dTensor } from '../lib/nn/conv';
 import { Rng } from '../lib/tensor/rng';
+import { convCaseArb } from './conv-cases';
 import { Tensor } from '../lib/tensor/tensor';
 
 function normalTensor(rng: Rng, shape: number[]): Tensor {
@@ -21,19 +22,7 @@ function normalTensor(rng: Rng, shape: number[]): Tensor {
 
 const ok = (r: ReturnType<typeof gradcheck>) => r.ok || (() => { throw new Error(JSON.stringify(r.failures.slice(0, 3))); })();
 
-const opArb = fc.record({
-  seed: fc.integer({ min: 0, max: 2 ** 31 }),
-  batch: fc.integer({ min: 1, max: 2 }),
-  cin: fc.integer({ min: 1, max: 3 }),
-  cout: fc.integer({ min: 1, max: 3 }),
-  h: fc.integer({ min: 1, max: 6 }),
-  w: fc.integer({ min: 1, max: 6 }),
-  kh: fc.integer({ min: 1, max: 3 }),
-  kw: fc.integer({ min: 1, max: 3 }),
-  stride: fc.integer({ min: 1, max: 2 }),
-  padding: fc.constantFrom<Padding>('valid', 'same', 'circular'),
-  bias: fc.boolean(),
-}).filter((c) => c.padding !== 'valid' || (c.kh <= c.h && c.kw <= c.w));
+const opArb = convCaseArb({ batch: 2, channels: 3, size: 6, kernel: 3, stride: 2 });
 
 describe('autograd conv2d and meanPool', () => {
   it('conv2d: gradcheck on random shapes, and the forward equals lib/nn/conv.ts', () => {

@@ -8,6 +8,7 @@ import { ReferenceBackend } from '../lib/kernels/reference';
 import { conv2d, conv2dBackward, convGeometry, stackGeometry, type Padding } from '../lib/nn/conv';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
+import { convCaseArb, type ConvCase } from './conv-cases';
 import { errorOf } from './errors';
 
 /** TensorFlow's rule, written out independently of conv.ts: out = ⌈n/s⌉, the odd padding after. */
@@ -40,23 +41,9 @@ function dot(a: Tensor, b: Tensor): number {
   return s;
 }
 
-const caseArb = fc.record({
-  batch: fc.integer({ min: 1, max: 3 }),
-  cin: fc.integer({ min: 1, max: 4 }),
-  cout: fc.integer({ min: 1, max: 4 }),
-  h: fc.integer({ min: 1, max: 9 }),
-  w: fc.integer({ min: 1, max: 9 }),
-  kh: fc.integer({ min: 1, max: 5 }),
-  kw: fc.integer({ min: 1, max: 5 }),
-  stride: fc.integer({ min: 1, max: 3 }),
-  padding: fc.constantFrom<Padding>('valid', 'same', 'circular'),
-  bias: fc.boolean(),
-  seed: fc.integer({ min: 0, max: 1e9 }),
-}).filter((c) => c.padding !== 'valid' || (c.kh <= c.h && c.kw <= c.w));
+const caseArb = convCaseArb({ batch: 3, channels: 4, size: 9, kernel: 5, stride: 3 });
 
-type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
-
-function draw(c: Case) {
+function draw(c: ConvCase) {
   const rng = new Rng(c.seed);
   const x = Tensor.zeros([c.batch, c.cin, c.h, c.w]), w = Tensor.zeros([c.cout, c.cin, c.kh, c.kw]), b = Tensor.zeros([c.cout]);
   rng.fillNormal(x); rng.fillNormal(w); rng.fillNormal(b);

@@ -3,7 +3,7 @@
 // summarize R = M_d/M_0 over the nets: its mean and second moment with Cox log-normal intervals, and
 // the exact theory mean (§8.1) for the same input law. Plain-object params in, plain-object result out.
 
-import type { Backend } from '../kernels/backend';
+import { inArena, type Backend } from '../kernels/backend';
 import { cifarImage, readCifarBatch } from '../nn/cifar';
 import { loadDataset, type DatasetName } from '../nn/mnist';
 import type { ConvLayerSpec, ImageShape } from '../nn/conv';
@@ -78,13 +78,8 @@ function testImage(name: DatasetName, i: number): Float64Array {
 
 export function runConvCell(p: ConvCellParams, backend?: Backend): ConvCellResult {
   const started = Date.now();
-  const mark = backend?.mark?.();
-  try {
-    return convCell(p, started, backend);
-  } finally {
-    // The nets' weights live in the backend's memory for this cell only.
-    if (mark !== undefined) backend?.reset?.(mark);
-  }
+  // The nets' weights live in the backend's memory for this cell only.
+  return inArena(backend, () => convCell(p, started, backend));
 }
 
 function convCell(p: ConvCellParams, started: number, backend: Backend | undefined): ConvCellResult {

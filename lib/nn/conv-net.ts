@@ -5,7 +5,7 @@
 // scale L with a_j = e^L·h, exact by positive homogeneity with zero biases, so M_d may be 10^±300 or
 // beyond. Each layer's record holds the theory's exact conditional mean E[M_j | a_{j−1}] (§8.1).
 
-import type { Backend, DType, FloatArray } from '../kernels/backend';
+import { inArena, type Backend, type DType, type FloatArray } from '../kernels/backend';
 import { ReferenceBackend } from '../kernels/reference';
 import type { Rng } from '../tensor/rng';
 import { Tensor } from '../tensor/tensor';
@@ -80,12 +80,7 @@ export function convTraceForward(net: ConvReluNet, x: ArrayLike<number>, record 
   const [c0, h0, w0] = net.input, n0 = c0 * h0 * w0;
   if (x.length !== n0) throw new RangeError(`input has ${x.length} entries, the net expects ${c0}×${h0}×${w0} = ${n0}`);
   // Scratch lives in the backend's memory; an arena backend gets it back when the pass ends.
-  const mark = net.backend.mark?.();
-  try {
-    return traceLoop(net, x, record);
-  } finally {
-    if (mark !== undefined) net.backend.reset?.(mark);
-  }
+  return inArena(net.backend, () => traceLoop(net, x, record));
 }
 
 function traceLoop(net: ConvReluNet, x: ArrayLike<number>, record: boolean): ConvForwardTrace {

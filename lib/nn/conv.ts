@@ -4,7 +4,7 @@
 // so a faster backend speeds it up with no change here; this file adds the layer specs of a stack
 // and tensor-level conv2d/conv2dBackward.
 
-import type { Backend } from '../kernels/backend';
+import { inArena, type Backend } from '../kernels/backend';
 import { colsLength, conv2dBackwardInto, conv2dForwardInto, convGeometry, positiveInt, type ConvGeometry, type ConvWindow, type ImageShape, type Padding } from '../kernels/conv';
 import { ReferenceBackend } from '../kernels/reference';
 import { Tensor } from '../tensor/tensor';
@@ -57,13 +57,8 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, opts: C
   const dtype = x.dtype, batch = x.shape[0], out = w.shape[0];
   const y = Tensor.zeros([batch, out, g.outH, g.outW], dtype, (dt, n) => backend.alloc(dt, n));
   // The unfolding is scratch: an arena backend gets it back at once (y, allocated before, stays).
-  const mark = backend.mark?.();
-  try {
-    conv2dForwardInto(backend, x.contiguous().data, w.contiguous().data, bias === null ? null : bias.contiguous().data,
-      y.data, backend.alloc(dtype, colsLength(g)), batch, out, g);
-  } finally {
-    if (mark !== undefined) backend.reset?.(mark);
-  }
+  inArena(backend, () => conv2dForwardInto(backend, x.contiguous().data, w.contiguous().data, bias === null ? null : bias.contiguous().data,
+    y.data, backend.alloc(dtype, colsLength(g)), batch, out, g));
   return y;
 }
 
@@ -78,12 +73,7 @@ export function conv2dBackward(x: Tensor, w: Tensor, gy: Tensor, opts: Conv2dOpt
   }
   const alloc = (dt: typeof x.dtype, n: number) => backend.alloc(dt, n);
   const dx = Tensor.zeros(x.shape, x.dtype, alloc), dw = Tensor.zeros(w.shape, w.dtype, alloc), db = Tensor.zeros([out], w.dtype, alloc);
-  const mark = backend.mark?.();
-  try {
-    conv2dBackwardInto(backend, x.contiguous().data, w.contiguous().data, gy.contiguous().data, backend.alloc(x.dtype, colsLength(g)),
-      batch, out, g, { dx: dx.data, dw: dw.data, db: db.data });
-  } finally {
-    if (mark !== undefined) backend.reset?.(mark);
-  }
+  inArena(backend, () => conv2dBackwardInto(backend, x.contiguous().data, w.contiguous().data, gy.contiguous().data,
+    backend.alloc(x.dtype, colsLength(g)), batch, out, g, { dx: dx.data, dw: dw.data, db: db.data }));
   return { dx, dw, db };
 }

@@ -13,8 +13,7 @@ import { initializerById } from '../nn/init';
 import { logMeanExp, logNormalMeanInterval, mean, variance } from '../nn/stats';
 import { randomUnitInput } from '../nn/trace';
 import { Rng } from '../tensor/rng';
-import { cachedBackend } from './flags';
-import { stringKey } from './lengths';
+import { stringKey, threadBackend } from './lengths';
 
 /** A fresh random unit-norm C×H×W tensor per net, or one fixed image of a data set for every net. */
 export type ConvInput =
@@ -122,5 +121,5 @@ function convCell(p: ConvCellParams, started: number, backend: Backend | undefin
 
 /** The runner's entry point: one cell, with the backend named in the params (created once per thread). */
 export function run(p: ConvCellParams & { backend: string }): ConvCellResult {
-  return runConvCell(p, cachedBackend(p.backend));
+  return runConvCell(p, threadBackend(p.backend));
 }

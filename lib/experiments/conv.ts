@@ -23,7 +23,7 @@ import type { ConvCellParams, ConvCellResult, ConvInput } from './conv-lengths';
 import { inputShape } from './conv-lengths';
 import { ensureOutDir, writeCsv } from './files';
 import { recordInvocation } from './invocation';
-import { backendFlag, checkBackend, countOrDepthFlag, initListFlag } from './flags';
+import { backendFlag, checkBackend, countOrDepthFlag, initListFlag, trainingFlags } from './flags';
 import { lineChartSpec, meanRatioChartSpec, writePlot } from './plot';
 import { writeRunRecord } from './record';
 import { runTrainingPanel } from './panel';
@@ -83,14 +83,7 @@ export const CONV_CLI = defineCli({
     'train-channels': intFlag('channels of every conv layer in part c', { min: 1 }),
     head: enumFlag(['flatten', 'pool'] as const, 'part c: flatten the last conv layer into the linear output layer, or average-pool it first', { default: 'flatten' }),
     'train-stride': intFlag('stride of the first conv layer in part c (the rest have stride 1)', { default: 2, min: 1 }),
-    runs: intFlag('training runs per init × depth (part c)', { min: 1 }),
-    'max-epochs': intFlag('epoch limit per run (part c)', { min: 1 }),
-    target: floatFlag('test accuracy to reach (part c)', { default: 0.2, min: 0, max: 1 }),
-    batch: intFlag('batch size (part c)', { min: 1 }),
-    lr: floatFlag('SGD learning rate (part c)', { default: PAPER_PROTOCOL.lr, min: 0 }),
-    'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
-    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype (part c)', { default: 'float32' }),
-    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data (part c)', { default: 'mnist' }),
+    ...trainingFlags(),
     'limit-train': intFlag('train on the first N training images only (0: all 60,000)', { min: 0 }),
     'limit-test': intFlag('evaluate on the first N test images only (0: all 10,000)', { min: 0 }),
   },

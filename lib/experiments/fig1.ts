@@ -12,8 +12,7 @@ import * as path from 'node:path';
 import { FIGURE1_INITS, initializerById } from '../nn/init';
 import { slope } from '../nn/stats';
 import { gain } from '../nn/init';
-import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli } from './cli';
-import { PAPER_PROTOCOL } from '../nn/train';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli } from './cli';
 import { runTrainingPanel } from './panel';
 import { writeCsv } from './files';
 import type { LengthCellParams, LengthCellResult } from './lengths';
@@ -23,7 +22,7 @@ import { printTable } from './table';
 import { writeRunRecord } from './record';
 import { recordInvocation } from './invocation';
 import { ensureOutDir } from './files';
-import { backendFlag, countOrDepthFlag, initListFlag, checkBackend } from './flags';
+import { backendFlag, countOrDepthFlag, initListFlag, checkBackend, trainingFlags } from './flags';
 
 const FIG1A_COLUMNS = [
   'init', 'depth', 'width', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
@@ -45,14 +44,7 @@ export const FIG1_CLI = defineCli({
     input: enumFlag(['unit'] as const, 'input: random unit-norm vectors, a fresh one per net', { default: 'unit' }),
     backend: backendFlag(),
     'train-depths': intListFlag('depths trained in part (b) (width = depth unless --width)', {}),
-    runs: intFlag('training runs per init × depth (part b)', { min: 1 }),
-    'max-epochs': intFlag('epoch limit per run (part b)', { min: 1 }),
-    target: floatFlag('test accuracy to reach (part b)', { default: 0.2, min: 0, max: 1 }),
-    batch: intFlag('batch size (part b)', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
-    lr: floatFlag('SGD learning rate (part b)', { default: PAPER_PROTOCOL.lr, min: 0 }),
-    'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
-    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype (part b)', { default: 'float32' }),
-    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data (part b)', { default: 'mnist' }),
+    ...trainingFlags(),
   },
   presets: {
     quick: { nets: 100, 'train-depths': [10, 20, 30], runs: 2, 'max-epochs': 5 },

@@ -1,10 +1,10 @@
-// Flags shared by several figure scripts: lists of initializers and the kernel backend (with the
-// per-thread backend cache the cell tasks use).
+// Flags shared by several figure scripts: lists of initializers, the kernel backend, and the training
+// protocol of the "does it start training?" panels.
 
-import type { Backend } from '../kernels/backend';
 import { availableBackends, BACKEND_NAMES, createBackend } from '../kernels/index';
 import { initializerById } from '../nn/init';
-import { UsageError, type Flag } from './cli';
+import { PAPER_PROTOCOL } from '../nn/train';
+import { enumFlag, floatFlag, intFlag, UsageError, type Flag } from './cli';
 
 /** A comma list of initializer ids, each checked against lib/nn/init.ts. */
 export function initListFlag(defaults: string[]): Flag<string[]> {
@@ -66,14 +66,19 @@ export function checkBackend(name: string): void {
   }
 }
 
-const backends = new Map<string, Backend>();
-
-/** The backend named by a cell's params, created once per thread (a cell task's entry point uses it). */
-export function cachedBackend(name: string): Backend {
-  let b = backends.get(name);
-  if (b === undefined) {
-    b = createBackend(name);
-    backends.set(name, b);
-  }
-  return b;
+/**
+ * The training flags of every panel run by panel.ts (Figures 1(b), 2(b), ...): the paper's protocol as
+ * defaults; --runs and --max-epochs come from each script's presets.
+ */
+export function trainingFlags() {
+  return {
+    runs: intFlag('training runs per architecture (part b)', { min: 1 }),
+    'max-epochs': intFlag('epoch limit per run (part b)', { min: 1 }),
+    target: floatFlag('test accuracy to reach (part b)', { default: PAPER_PROTOCOL.target, min: 0, max: 1 }),
+    batch: intFlag('batch size (part b)', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
+    lr: floatFlag('SGD learning rate (part b)', { default: PAPER_PROTOCOL.lr, min: 0 }),
+    'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
+    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype (part b)', { default: 'float32' }),
+    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data (part b)', { default: 'mnist' }),
+  };
 }

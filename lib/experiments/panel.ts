@@ -47,6 +47,8 @@ export interface PanelOptions {
   readonly args: PanelArgs;
   readonly archs: readonly PanelArch[];
   readonly groupColumns: readonly string[];
+  /** More group fields, written after the run/summary columns (so a figure's fixed leading columns stay first). */
+  readonly trailingColumns?: readonly string[];
   readonly x: Axis;
   readonly color: string;
   /** Says how the preset differs from the paper's protocol, printed with the results. */
@@ -104,8 +106,9 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
       mean_final_test_acc: mine.reduce((s, r) => s + r.final_test_acc, 0) / mine.length,
     });
   }
-  writeCsv(path.join(a.out, `${o.name}_runs.csv`), [...o.groupColumns, ...RUN_COLUMNS], runRows);
-  writeCsv(path.join(a.out, `${o.name}.csv`), [...o.groupColumns, ...SUMMARY_COLUMNS], summary);
+  const trailing = o.trailingColumns ?? [];
+  writeCsv(path.join(a.out, `${o.name}_runs.csv`), [...o.groupColumns, ...RUN_COLUMNS, ...trailing], runRows);
+  writeCsv(path.join(a.out, `${o.name}.csv`), [...o.groupColumns, ...SUMMARY_COLUMNS, ...trailing], summary);
 
   // Architectures where no run got there are drawn on a line above the epoch limit.
   const never = a['max-epochs'] + 1;
@@ -125,7 +128,7 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
 
   process.stdout.write(`\n${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% ${a.dataset} test accuracy — ${a.runs} runs per row, `
     + `at most ${a['max-epochs']} epochs, batch ${a.batch}, lr ${a.lr}, ${a.dtype}\n`);
-  printTable([...o.groupColumns, 'runs', 'reached', 'mean_epochs_to_target', 'not_reached', 'diverged', 'stuck', 'mean_final_test_acc'], summary, { digits: 3 });
+  printTable([...o.groupColumns, 'runs', 'reached', 'mean_epochs_to_target', 'not_reached', 'diverged', 'stuck', 'mean_final_test_acc', ...trailing], summary, { digits: 3 });
   process.stdout.write(`(${o.paperNote})\nwrote ${a.out}/${o.name}_runs.csv, ${o.name}.csv, ${o.name}.json, ${o.name}.svg in ${seconds.toFixed(1)} s\n`);
 }
 

@@ -8,7 +8,8 @@ import { ReferenceBackend } from '../kernels/reference';
 import { Rng } from '../tensor/rng';
 import { Tensor } from '../tensor/tensor';
 import { fillBatch, loadDataset, type DatasetName, type ImageDataset, type ImageSet } from './mnist';
-import { DenseClassifier } from './classifier';
+import { DenseClassifier, type Classifier } from './classifier';
+import { ConvClassifier, type ConvModelSpec } from './conv-classifier';
 import { initializerById } from './init';
 import { SGD } from './sgd';
 
@@ -45,6 +46,11 @@ export interface TrainConfig {
   readonly limitTrain?: number | null;
   /** Evaluate on the first N test images only (default all 10,000). */
   readonly limitTest?: number | null;
+  /**
+   * Train a conv net instead of a dense one (conv.js part (c)): its input shape (C·H·W must equal
+   * widths[0]), conv layers and head. widths then only names the input size and the class count.
+   */
+  readonly conv?: ConvModelSpec | null;
 }
 
 export type TrainStatus = 'reached' | 'not_reached' | 'diverged' | 'stuck';
@@ -100,7 +106,7 @@ export interface StepInfo {
   readonly loss: number;
 }
 
-export interface TrainEnv {
+export interface TrainEnv<M extends Classifier = DenseClassifier> {
   /** The data (default: loaded by config.dataset). */
   readonly data?: ImageDataset;
   /** Default the reference backend. */
@@ -109,7 +115,7 @@ export interface TrainEnv {
   /** Called after every optimizer step (traces). */
   readonly onStep?: (info: StepInfo) => void;
   /** Called with the initialized model before the first step; the same object is trained in place. */
-  readonly onInit?: (model: DenseClassifier) => void;
+  readonly onInit?: (model: M) => void;
 }
 
 /**
@@ -145,6 +151,7 @@ export function resolveConfig(c: TrainConfig): TrainResult['config'] {
     stopAtTarget: c.stopAtTarget ?? true,
     limitTrain: c.limitTrain ?? null,
     limitTest: c.limitTest ?? null,
+    conv: c.conv ?? null,
   };
   if (!Number.isSafeInteger(r.seed) || r.seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${r.seed}`);
   positiveInt('batchSize', r.batchSize);
@@ -163,7 +170,7 @@ export function resolveConfig(c: TrainConfig): TrainResult['config'] {
  * loop's input buffer: backends that allocate from an arena (wasm) never free, so a fresh buffer per
  * evaluation would leak.
  */
-export function evaluateAccuracy(model: DenseClassifier, set: ImageSet, limit: number = set.count,
+export function evaluateAccuracy(model: Classifier, set: ImageSet, limit: number = set.count,
   buffer: FloatArray = model.backend.alloc(model.dtype, Math.min(limit, set.count, 1000) * set.features)): number {
   const n = Math.min(limit, set.count), f = set.features, C = model.classes;
   const rows = Math.min(Math.floor(buffer.length / f), n);
@@ -185,7 +192,7 @@ export function evaluateAccuracy(model: DenseClassifier, set: ImageSet, limit: n
   return correct / n;
 }
 
-function allFinite(model: DenseClassifier): boolean {
+function allFinite(model: Classifier): boolean {
   for (const p of model.params) {
     const d = p.data;
     for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
@@ -193,8 +200,11 @@ function allFinite(model: DenseClassifier): boolean {
   return true;
 }
 
-/** Trains a freshly initialized DenseClassifier under `config`; see TrainResult for the outcome. */
-export function train(config: TrainConfig, env: TrainEnv = {}): TrainResult {
+/**
+ * Trains a freshly initialized DenseClassifier (or, with config.conv, a ConvClassifier) under
+ * `config`; see TrainResult for the outcome. M types the model onInit sees.
+ */
+export function train<M extends Classifier = DenseClassifier>(config: TrainConfig, env: TrainEnv<M> = {}): TrainResult {
   const cfg = resolveConfig(config);
   const data = env.data ?? loadDataset(cfg.dataset);
   const backend = env.backend ?? new ReferenceBackend();
@@ -203,9 +213,9 @@ export function train(config: TrainConfig, env: TrainEnv = {}): TrainResult {
   if (cfg.widths[cfg.widths.length - 1] !== data.classes) {
     throw new RangeError(`the last width must be the class count ${data.classes}, got ${cfg.widths[cfg.widths.length - 1]}`);
   }
-  const model = new DenseClassifier(cfg.widths, initializerById(cfg.init), {
-    dtype: cfg.dtype, backend, outputInit: initializerById(cfg.outputInit),
-  });
+  const model = (cfg.conv !== null
+    ? new ConvClassifier(cfg.conv.input, cfg.conv.layers, cfg.conv.head, data.classes, initializerById(cfg.init), { dtype: cfg.dtype, backend })
+    : new DenseClassifier(cfg.widths, initializerById(cfg.init), { dtype: cfg.dtype, backend, outputInit: initializerById(cfg.outputInit) })) as Classifier as M;
   model.initialize(new Rng(cfg.seed, [INIT_STREAM]));
   env.onInit?.(model);
   const shuffler = new Rng(cfg.seed, [SHUFFLE_STREAM]);

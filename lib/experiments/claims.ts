@@ -227,5 +227,5 @@ export function fig3aClaims(dir: string): Claim[] {
 export function convAClaims(dir: string): Claim[] {
   const file = path.join(dir, 'conv_a.csv');
   if (!fs.existsSync(file)) return [notRun('Conv (a)', 'E[M_d] changes by c per conv layer')];
-  return slopeClaims('Conv (a)', readCsv(file), 'init', (id, t) => `${id}: the mean length of a deep conv net changes by c per layer (theory slope ${fmt(t)})`);
+  return slopeClaims('Conv (a)', readCsv(file), 'init', (id) => `${id}: the mean length of a deep conv net changes by c = kernel area·C_in·Var(w)/2 per layer, times the padding's border loss (THEORY.md §8)`);
 }

@@ -164,23 +164,39 @@ export function log10ReluMeanFieldRatios(widths: readonly number[], init: Initia
  */
 export function log10ReluSecondMomentBound(widths: readonly number[], init: Initializer, etas: ArrayLike<number>): number {
   requireGaussian(init, 'the relu-module second-moment bound');
-  const xi = reluXiMoments(widths, init);
+  return log10ReluMomentBound(widths, init, etas, 2);
+}
+
+/**
+ * log10 of ∏E[(1 + η_ℓξ)^{2p}] ≥ E[(M_L/M_0)^p] for relu modules, Gaussian weights (7.9); p = 1, 2, 3, 4.
+ * (p = 4 sizes the tests of the p = 2 bound: Var((M_L/M_0)²) ≤ E[(M_L/M_0)⁴].)
+ */
+export function log10ReluMomentBound(widths: readonly number[], init: Initializer, etas: ArrayLike<number>, p: number): number {
+  requireGaussian(init, 'the relu-module moment bound');
+  if (![1, 2, 3, 4].includes(p)) throw new RangeError(`moment order p must be 1, 2, 3 or 4, got ${p}`);
+  const xi = reluXiMoments(widths, init, 2 * p);
   let s = 0;
   for (let l = 0; l < etas.length; l++) {
-    const e = etas[l];
-    s += Math.log10(1 + 4 * e * xi[1] + 6 * e * e * xi[2] + 4 * e * e * e * xi[3] + e * e * e * e * xi[4]);
+    // E[(1 + ηξ)^{2p}] by the binomial theorem.
+    let term = 0, binom = 1, etaPow = 1;
+    for (let j = 0; j <= 2 * p; j++) {
+      term += binom * etaPow * xi[j];
+      binom = (binom * (2 * p - j)) / (j + 1);
+      etaPow *= etas[l];
+    }
+    s += Math.log10(term);
   }
   return s;
 }
 
 /**
- * E[ξ^p], p = 0..4, ξ = ‖u‖/‖x‖ for u = V_k h_{k−1} (7.8): ξ² = s_k²χ²_n·∏_{i<k}s_i²χ²_{K_i},
+ * E[ξ^p], p = 0..maxP, ξ = ‖u‖/‖x‖ for u = V_k h_{k−1} (7.8): ξ² = s_k²χ²_n·∏_{i<k}s_i²χ²_{K_i},
  * all factors independent, with n = m_k the module's output width.
  */
-export function reluXiMoments(widths: readonly number[], init: Initializer): number[] {
+export function reluXiMoments(widths: readonly number[], init: Initializer, maxP = 4): number[] {
   const k = widths.length - 1;
   const out = [1];
-  for (let p = 1; p <= 4; p++) {
+  for (let p = 1; p <= maxP; p++) {
     const q = p / 2;
     let m = Math.pow(init.variance(widths[k - 1], widths[k]), q) * chiSquareMoment(widths[k], q);
     for (let i = 1; i < k; i++) m *= Math.pow(init.variance(widths[i - 1], widths[i]), q) * binomialChiSquareMoment(widths[i], q);

@@ -7,7 +7,7 @@
 //   probability < 2e−9; as in fm1.spec we keep V ≤ 1 so the skewness of the mean (≈ (V + 3)√V/√N for a
 //   log-normal-like R) stays ≤ 0.13 at N = 1000 and the normal approximation holds.
 // - Relu modules, one step from a fixed x ≥ 0, Gaussian weights: E[r | x] is (7.3) and r ≤ (1 + ηξ)²
-//   (7.7), so Var(r | x) ≤ E[(1 + ηξ)⁴] − E[r | x]², an upper bound on the variance; r is light-tailed
+//   (7.8), so Var(r | x) ≤ E[(1 + ηξ)⁴] − E[r | x]², an upper bound on the variance; r is light-tailed
 //   (ξ² is a product of a few χ² variables), N = 3000.
 // - Bounded FM2 under summable scales (relu): 1 ≤ R deterministically, so the measured
 //   mean(R²)/mean(R)² ≤ mean(R²), and mean(R²) ≤ E[R²] + 6√(E[R⁴]/N) ≤ B₂ + 6√(B₄/N) with B_p the

@@ -134,7 +134,7 @@ export function log10ReluMeanRatioBounds(widths: readonly number[], init: Initia
 export const RHO0_RELU_PROJECTION = 1 / Math.sqrt(Math.PI);
 
 /**
- * The mean-field curve (§7.4, approximate): log10 of M_ℓ/M_0 for ℓ = 1..L from (7.3) with (x̄, M)
+ * The mean-field curve (§7.4 (7.7), approximate): log10 of M_ℓ/M_0 for ℓ = 1..L from (7.3) with (x̄, M)
  * treated as deterministic and x̄ advanced by its own exact conditional mean,
  * x̄_ℓ = x̄ + η√(κM/(2π))·Λ. Exact for each single step; the neglected terms are the fluctuations of
  * M and x̄, of relative order 1/n per step.

@@ -3,13 +3,13 @@
 // M_d/M_0 over the nets. Plain-object params in, plain-object result out, so it runs in a worker.
 
 import type { Backend } from '../kernels/backend';
-import { createBackend } from '../kernels/index';
 import { DenseReluNet } from '../nn/dense';
 import { initializerById } from '../nn/init';
 import { bootstrapLogMeanInterval, logMeanExp, logNormalMeanInterval, mean, variance } from '../nn/stats';
 import { log10MeanRatio, deadProbability } from '../nn/theory';
 import { randomUnitInput, traceForward } from '../nn/trace';
 import { Rng } from '../tensor/rng';
+import { taskBackend } from './task';
 
 export interface LengthCellParams {
   readonly init: string;
@@ -88,14 +88,7 @@ export function runLengthCell(p: LengthCellParams, backend?: Backend): LengthCel
   };
 }
 
-const backends = new Map<string, Backend>();
-
 /** The runner's entry point: one cell, with the backend named in the params (created once per thread). */
 export function run(p: LengthCellParams & { backend: string }): LengthCellResult {
-  let b = backends.get(p.backend);
-  if (b === undefined) {
-    b = createBackend(p.backend);
-    backends.set(p.backend, b);
-  }
-  return runLengthCell(p, b);
+  return runLengthCell(p, taskBackend(p.backend));
 }

@@ -9,7 +9,6 @@
 // every L needs its own nets.
 
 import type { Backend } from '../kernels/backend';
-import { createBackend } from '../kernels/index';
 import { initializerById } from '../nn/init';
 import { type ModuleConvention, moduleWidths, ResidualNet } from '../nn/residual';
 import {
@@ -21,6 +20,7 @@ import { parseSchedule, scales } from '../nn/schedule';
 import { logMeanExp, logNormalMeanInterval, mean, variance } from '../nn/stats';
 import { randomUnitInput } from '../nn/trace';
 import { Rng } from '../tensor/rng';
+import { taskBackend } from './task';
 import { stringKey } from './lengths';
 
 export interface ResidualCellParams {
@@ -151,14 +151,7 @@ export function runResidualCell(p: ResidualCellParams, backend?: Backend): Resid
   return { kappa: moduleKappa(moduleWidths(p.width, p.hidden), init), points, seconds: (Date.now() - started) / 1000 };
 }
 
-const backends = new Map<string, Backend>();
-
 /** The runner's entry point: one cell, with the backend named in the params (created once per thread). */
 export function run(p: ResidualCellParams & { backend: string }): ResidualCellResult {
-  let b = backends.get(p.backend);
-  if (b === undefined) {
-    b = createBackend(p.backend);
-    backends.set(p.backend, b);
-  }
-  return runResidualCell(p, b);
+  return runResidualCell(p, taskBackend(p.backend));
 }

@@ -2,6 +2,7 @@
 // function a cell runs. Shared by the inline runner and the worker threads so both fail alike.
 
 import * as path from 'node:path';
+import { createBackend, type Backend } from '../kernels/index';
 
 /** A task: plain-object params in, a plain JSON result (or a promise of one) out. */
 export type TaskFn = (params: unknown) => unknown;
@@ -34,4 +35,19 @@ export function loadTask(task: string, fn: string): TaskFn {
   const f = mod[fn];
   if (typeof f !== 'function') throw new Error(`task module ${task} exports no function '${fn}'`);
   return f as TaskFn;
+}
+
+const taskBackends = new Map<string, Backend>();
+
+/**
+ * The backend a cell's params name, created once per thread and reused by every later cell: backends
+ * compile kernels or allocate arenas, which a cell should not pay for again.
+ */
+export function taskBackend(name: string): Backend {
+  let b = taskBackends.get(name);
+  if (b === undefined) {
+    b = createBackend(name);
+    taskBackends.set(name, b);
+  }
+  return b;
 }

@@ -18,13 +18,16 @@ import { lineChartSpec, writePlot } from './plot';
 import { runExperiment, type Cell, type Experiment } from './runner';
 import { printTable } from './table';
 import { runRecord } from './record';
+import { recordInvocation } from './invocation';
+import { ensureOutDir } from './files';
 import { backendFlag, initListFlag, checkBackend } from './flags';
 
 const FIG1A_COLUMNS = [
   'init', 'depth', 'width', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
   'mean_log10_ratio', 'sd_log10_ratio', 'dead',
   // Extra columns after the fixed ones.
-  'log10_mean_ratio_boot_lo', 'log10_mean_ratio_boot_hi', 'dead_expected', 'input', 'seconds',
+  'log10_mean_ratio_boot_lo', 'log10_mean_ratio_boot_hi', 'dead_expected', 'input',
+  // No timings here: a CSV must not depend on the machine or the split into shards (they are in fig1a.json).
 ] as const;
 
 const widthFlag: Flag<number | 'depth'> = {
@@ -74,7 +77,7 @@ async function runPartA(args: NonNullable<ReturnType<typeof parseCli<typeof FIG1
   };
   const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
   if (!outcome.complete) {
-    process.stderr.write(`fig1a: ${outcome.results.length} of ${cells.length} cells done (shard run); merge the shard logs with merge.js\n`);
+    process.stderr.write(`fig1a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
     return;
   }
   const rows = outcome.results.map(({ params, result }) => ({
@@ -121,6 +124,8 @@ async function fig1(argv: readonly string[]): Promise<void> {
   const args = parseCli(FIG1_CLI, argv);
   if (args === null) return;
   checkBackend(args.backend);
+  ensureOutDir(args.out);
+  recordInvocation(args.out, 'fig1', argv);
   if (args.part === 'a' || args.part === 'all') await runPartA(args);
 }
 

@@ -17,7 +17,8 @@ import { MODULE_CONVENTIONS, moduleWidths, type ModuleConvention } from '../nn/r
 import { log10LinearGaussianSecondMomentRatio, log10LinearMeanRatio, log10ReluMeanFieldRatios, moduleKappa } from '../nn/residual-theory';
 import { parseSchedule, parseScheduleList, scales, SCHEDULE_SYNTAX, type Schedule } from '../nn/schedule';
 import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, UsageError, type Flag, type ParsedCli } from './cli';
-import { writeCsv, writeJson } from './files';
+import { ensureOutDir, writeCsv, writeJson } from './files';
+import { recordInvocation } from './invocation';
 import { backendFlag, checkBackend } from './flags';
 import { lineChartSpec, writePlot, type Row } from './plot';
 import { runRecord } from './record';
@@ -157,7 +158,7 @@ async function runPartA(args: Args): Promise<void> {
   const exp: Experiment<Fig3aCell['params'], ResidualCellResult> = { name: 'fig3a', task: path.join(__dirname, 'residual-lengths.js'), cells };
   const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
   if (!outcome.complete) {
-    process.stderr.write(`fig3a: ${outcome.results.length} of ${cells.length} cells done (shard run); merge the shard logs with --resume\n`);
+    process.stderr.write(`fig3a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
     return;
   }
   const mw = moduleWidths(args.width, hidden);
@@ -235,6 +236,8 @@ async function fig3(argv: readonly string[]): Promise<void> {
   const args = parseCli(FIG3_CLI, argv);
   if (args === null) return;
   checkArgs(args);
+  ensureOutDir(args.out);
+  recordInvocation(args.out, 'fig3', argv);
   if (args.part === 'a' || args.part === 'all') await runPartA(args);
 }
 

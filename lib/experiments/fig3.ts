@@ -16,7 +16,7 @@ import { initializerById } from '../nn/init';
 import { MODULE_CONVENTIONS, moduleWidths, type ModuleConvention } from '../nn/residual';
 import { log10LinearGaussianSecondMomentRatio, log10LinearMeanRatio, log10ReluMeanFieldRatios, moduleKappa } from '../nn/residual-theory';
 import { parseSchedule, parseScheduleList, scales, SCHEDULE_SYNTAX, type Schedule } from '../nn/schedule';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, UsageError, type Flag, type ParsedCli } from './cli';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli';
 import { ensureOutDir, writeCsv, writeJson } from './files';
 import { recordInvocation } from './invocation';
 import { backendFlag, checkBackend } from './flags';
@@ -61,7 +61,7 @@ const moduleWidthsFlag: Flag<number[] | 'n'> = {
   parse: (t, n) => {
     if (t === 'n') return 'n';
     if (t === 'none') return [];
-    return intListFlag('').parse(t, n);
+    return parseIntList(t, n);
   },
 };
 

@@ -12,7 +12,7 @@ import { traceResidualForward } from '../nn/residual-trace';
 import { parseSchedule, scales, SCHEDULE_SYNTAX } from '../nn/schedule';
 import { randomUnitInput } from '../nn/trace';
 import { Rng } from '../tensor/rng';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError } from './cli';
+import { defineCli, enumFlag, intFlag, main, parseCli, parseIntList, stringFlag, UsageError } from './cli';
 import { writeJson } from './files';
 import { backendFlag, checkBackend } from './flags';
 import { printTable } from './table';
@@ -46,7 +46,7 @@ function traceResidual(argv: readonly string[]): void {
   if (args === null) return;
   checkBackend(args.backend);
   const init = flagValue('--init', () => initializerById(args.init));
-  const hidden = args.hidden === 'none' ? [] : intListFlag('').parse(args.hidden, '--hidden');
+  const hidden = args.hidden === 'none' ? [] : parseIntList(args.hidden, '--hidden');
   const etas = flagValue('--schedule', () => scales(parseSchedule(args.schedule), args.modules));
   const net = new ResidualNet({ inputWidth: args.width, width: args.width, hidden, outputWidth: 10, convention: args.convention }, etas, init,
     { backend: createBackend(args.backend) });

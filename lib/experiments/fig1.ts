@@ -1,6 +1,7 @@
 // Figure 1 of Hanin & Rolnick (2018): FM1 is decided by the initialization.
 // (a) The mean of M_d/M_0 against depth for width = depth nets (β ≈ 1, so FM2 is ruled out), one
 //     curve per initializer, with the theory's ∏c_j drawn beside each measurement.
+// (b) Epochs of plain SGD until 20% MNIST test accuracy, for the same initializers and depths.
 //
 //   node lib/experiments/fig1.js [--part a] [--preset quick|paper] [--inits ...] [--depths 10:100:10] ...
 //
@@ -11,7 +12,9 @@ import * as path from 'node:path';
 import { FIGURE1_INITS, initializerById } from '../nn/init';
 import { slope } from '../nn/stats';
 import { gain } from '../nn/init';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag } from './cli';
+import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, UsageError, type Flag } from './cli';
+import { PAPER_PROTOCOL } from '../nn/train';
+import { runTrainingPanel } from './panel';
 import { writeCsv, writeJson } from './files';
 import type { LengthCellParams, LengthCellResult } from './lengths';
 import { lineChartSpec, writePlot } from './plot';
@@ -45,24 +48,34 @@ export const FIG1_CLI = defineCli({
   name: 'fig1',
   summary: 'Figure 1 of Hanin & Rolnick (2018): (a) mean output length against depth per initialization.',
   flags: {
-    part: enumFlag(['a', 'all'] as const, 'which panel to run', { default: 'all' }),
+    part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
     inits: initListFlag([...FIGURE1_INITS]),
     depths: intListFlag('depths d (number of ReLU layers)', { default: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] }),
     width: widthFlag,
     nets: intFlag('independently initialized nets per init × depth (part a)', { min: 1 }),
     input: enumFlag(['unit'] as const, 'input: random unit-norm vectors, a fresh one per net', { default: 'unit' }),
     backend: backendFlag(),
+    'train-depths': intListFlag('depths trained in part (b) (width = depth unless --width)', {}),
+    runs: intFlag('training runs per init × depth (part b)', { min: 1 }),
+    'max-epochs': intFlag('epoch limit per run (part b)', { min: 1 }),
+    target: floatFlag('test accuracy to reach (part b)', { default: 0.2, min: 0, max: 1 }),
+    batch: intFlag('batch size (part b)', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
+    lr: floatFlag('SGD learning rate (part b)', { default: PAPER_PROTOCOL.lr, min: 0 }),
+    'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
+    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype (part b)', { default: 'float32' }),
+    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data (part b)', { default: 'mnist' }),
   },
   presets: {
-    quick: { nets: 100 },
-    paper: { nets: 1000 },
+    quick: { nets: 100, 'train-depths': [10, 20, 30], runs: 2, 'max-epochs': 5 },
+    paper: { nets: 1000, 'train-depths': [10, 20, 30, 40, 50, 60, 70, 80, 90, 100], runs: 5, 'max-epochs': 100 },
   },
   defaultPreset: 'quick',
 });
 
 type Fig1aCell = Cell<LengthCellParams & { backend: string }>;
+type Fig1Args = NonNullable<ReturnType<typeof parseCli<typeof FIG1_CLI.flags>>>;
 
-async function runPartA(args: NonNullable<ReturnType<typeof parseCli<typeof FIG1_CLI.flags>>>): Promise<void> {
+async function runPartA(args: Fig1Args): Promise<void> {
   const started = Date.now();
   const cells: Fig1aCell[] = [];
   for (const init of args.inits) {
@@ -127,6 +140,21 @@ async function fig1(argv: readonly string[]): Promise<void> {
   ensureOutDir(args.out);
   recordInvocation(args.out, 'fig1', argv);
   if (args.part === 'a' || args.part === 'all') await runPartA(args);
+  if (args.part === 'b' || args.part === 'all') await runPartB(args);
+}
+
+async function runPartB(args: Fig1Args): Promise<void> {
+  const archs = args.inits.flatMap((init) => args['train-depths'].map((depth) => {
+    const width = args.width === 'depth' ? depth : args.width;
+    return { group: { init, depth, width }, key: `init=${init}/depth=${depth}`, init, hidden: new Array<number>(depth).fill(width) };
+  }));
+  await runTrainingPanel({
+    name: 'fig1b', figure: 'Figure 1(b)', args, archs,
+    groupColumns: ['init', 'depth', 'width'],
+    x: { field: 'depth', title: 'depth d (width = ' + (args.width === 'depth' ? 'depth' : String(args.width)) + ')' },
+    color: 'init',
+    paperNote: 'paper protocol: depths 10..100, 5 runs, at most 100 epochs (--preset paper)',
+  });
 }
 
 if (require.main === module) main(() => fig1(process.argv.slice(2)));

@@ -54,6 +54,16 @@ export function stringKey(s: string): number {
 
 export function runLengthCell(p: LengthCellParams, backend?: Backend): LengthCellResult {
   const started = Date.now();
+  const mark = backend?.mark?.();
+  try {
+    return lengthCell(p, started, backend);
+  } finally {
+    // The net's weights live in the backend's memory for this cell only.
+    if (mark !== undefined) backend?.reset?.(mark);
+  }
+}
+
+function lengthCell(p: LengthCellParams, started: number, backend: Backend | undefined): LengthCellResult {
   const init = initializerById(p.init);
   const net = new DenseReluNet(p.widths, init, { backend });
   const d = p.widths.length - 1;

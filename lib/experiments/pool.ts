@@ -25,6 +25,8 @@ export interface PoolOptions {
   readonly items: readonly PoolItem[];
   /** Called on the main thread, once per finished cell, as soon as it finishes. */
   readonly onResult: (item: PoolItem, result: unknown) => void;
+  /** Called on the main thread when a running cell reports how far it is. */
+  readonly onProgress?: (item: PoolItem, fraction: number, note: string) => void;
   /** Aborting stops the pool: workers are terminated and the run rejects with the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -56,7 +58,7 @@ async function runInline(o: PoolOptions): Promise<void> {
     if (o.signal?.aborted) throw o.signal.reason;
     let result: unknown;
     try {
-      result = await fn(item.params);
+      result = await fn(item.params, (fraction, note = '') => o.onProgress?.(item, fraction, note));
     } catch (err) {
       throw cellFailure(item.key, errorInfo(err));
     }
@@ -101,6 +103,7 @@ function runThreads(o: PoolOptions): Promise<void> {
       worker.on('message', (msg: ReplyMessage) => {
         if (settled) return;
         const item = current!;
+        if ('progress' in msg) { o.onProgress?.(item, msg.progress, msg.note); return; }
         if (!msg.ok) return stop(cellFailure(item.key, msg.error));
         try {
           o.onResult(item, msg.result);

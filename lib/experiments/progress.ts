@@ -31,6 +31,8 @@ export class Progress {
   private drawnDone = -1;
   private readonly tty: boolean;
   private readonly now: () => number;
+  /** Cells in flight: how far each is (0..1) and its note, by key. */
+  private readonly running = new Map<string, { fraction: number; note: string }>();
 
   constructor(private readonly o: ProgressOptions) {
     this.done = o.already;
@@ -39,8 +41,16 @@ export class Progress {
     this.tty = o.stream.isTTY === true;
   }
 
+  /** A running cell reports how far it is; redrawn like a tick. */
+  update(key: string, fraction: number, note: string): void {
+    this.running.set(key, { fraction: Math.min(1, Math.max(0, fraction)), note });
+    const t = this.now();
+    if (t - this.lastDraw >= (this.tty ? 100 : (this.o.lineEvery ?? 10) * 1000)) this.draw(t);
+  }
+
   /** Call once per finished cell. */
-  tick(): void {
+  tick(key?: string): void {
+    if (key !== undefined) this.running.delete(key);
     this.done++;
     const t = this.now();
     // Redraw a bar at most 10×/s; print a plain line every lineEvery seconds.
@@ -57,11 +67,16 @@ export class Progress {
   line(t = this.now()): string {
     const { total, already, label } = this.o;
     const elapsed = (t - this.start) / 1000;
-    const computed = this.done - already;
-    const eta = computed > 0 ? (elapsed / computed) * (total - this.done) : NaN;
+    // Partly run cells count by their reported fraction, so long cells still give an ETA.
+    let partial = 0;
+    for (const r of this.running.values()) partial += r.fraction;
+    const computed = this.done - already + partial;
+    const eta = computed > 0 ? (elapsed / computed) * (total - this.done - partial) : NaN;
     const pct = total > 0 ? Math.floor((100 * this.done) / total) : 100;
     const resumed = already > 0 ? ` (${already} resumed)` : '';
-    return `${label}: ${this.done}/${total} cells${resumed} ${pct}%, elapsed ${formatDuration(elapsed)}, eta ${this.done >= total ? '0s' : formatDuration(eta)}`;
+    const notes = [...this.running.entries()].filter(([, r]) => r.note !== '').map(([k, r]) => `${k} ${r.note}`);
+    const now = notes.length > 0 ? ` | ${notes.slice(0, 2).join('; ')}${notes.length > 2 ? ` (+${notes.length - 2})` : ''}` : '';
+    return `${label}: ${this.done}/${total} cells${resumed} ${pct}%, elapsed ${formatDuration(elapsed)}, eta ${this.done >= total ? '0s' : formatDuration(eta)}${now}`;
   }
 
   private draw(t: number): void {

@@ -187,6 +187,7 @@ export async function runExperiment<P, R>(exp: Experiment<P, R>, opts: RunOption
       workers: opts.workers,
       items: todo,
       signal: interrupt.signal,
+      onProgress: (item, fraction, note) => progress?.update(item.key, fraction, note),
       onResult: (item, result) => {
         let line: string;
         try {
@@ -199,7 +200,7 @@ export async function runExperiment<P, R>(exp: Experiment<P, R>, opts: RunOption
         // Keep what a resumed run would read back (not the live object), so that every route to a
         // result (inline, threads, resume, merge) gives the same values.
         results.set(item.key, (decodeJson(line) as { result: unknown }).result);
-        progress?.tick();
+        progress?.tick(item.key);
       },
     });
   } finally {

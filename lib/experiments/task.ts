@@ -4,8 +4,11 @@
 import * as path from 'node:path';
 import { createBackend, type Backend } from '../kernels/index';
 
-/** A task: plain-object params in, a plain JSON result (or a promise of one) out. */
-export type TaskFn = (params: unknown) => unknown;
+/** How far a running cell is (0..1), with a short note such as "epoch 3/10"; shown on stderr. */
+export type ReportProgress = (fraction: number, note?: string) => void;
+
+/** A task: plain-object params in, a plain JSON result (or a promise of one) out; it may report progress. */
+export type TaskFn = (params: unknown, progress: ReportProgress) => unknown;
 
 /** What crosses the thread boundary of an error (Error objects lose their class there). */
 export interface ErrorInfo {

@@ -14,6 +14,7 @@ export interface CellMessage {
   readonly params: unknown;
 }
 export type ReplyMessage =
+  | { readonly index: number; readonly progress: number; readonly note: string }
   | { readonly index: number; readonly ok: true; readonly result: unknown }
   | { readonly index: number; readonly ok: false; readonly error: ErrorInfo };
 
@@ -24,7 +25,7 @@ if (parentPort) {
   const fn: TaskFn = loadTask(init.task, init.fn);
   port.on('message', (msg: CellMessage) => {
     Promise.resolve()
-      .then(() => fn(msg.params))
+      .then(() => fn(msg.params, (fraction, note = '') => port.postMessage({ index: msg.index, progress: fraction, note } satisfies ReplyMessage)))
       .then(
         (result) => {
           try {

@@ -37,6 +37,13 @@ export interface Backend {
   /** Fill with N(0, std²) redrawn while |x| > bound·std (the Keras/TF 2018 truncated normal when bound = 2). */
   fillTruncatedNormal(state: Uint32Array, out: FloatArray, std: number, bound: number): void;
 
+  /**
+   * Arena backends (wasm) never free single arrays: mark() returns the arena's top and reset(mark)
+   * frees everything allocated after it. Absent on backends whose arrays are garbage-collected.
+   */
+  mark?(): number;
+  reset?(mark: number): void;
+
   /** Release resources (compiled kernels, workers). */
   dispose?(): void;
 }

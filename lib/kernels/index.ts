@@ -49,7 +49,7 @@ const REGISTRY: Readonly<Record<string, BackendEntry>> = {
     },
     available: loads(loadGpuJs),
   },
-  // wasm: { create: noVariant('wasm', () => new (require('./wasm') as typeof import('./wasm')).WasmBackend()), available: () => true },
+  wasm: { create: noVariant('wasm', () => new (require('./wasm') as typeof import('./wasm')).WasmBackend()), available: loads(() => new (require('./wasm') as typeof import('./wasm')).WasmBackend({ memoryBytes: 1 << 24 })) },
 };
 
 /** Every registered backend name, whether or not it can be created here. */

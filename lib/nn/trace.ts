@@ -67,6 +67,17 @@ function biasMu4(law: 'zero' | 'normal' | 'uniform'): number {
 export function traceForward(net: DenseReluNet, x: ArrayLike<number>, record = true): ForwardTrace {
   const widths = net.widths, d = net.depth, backend = net.backend;
   if (x.length !== widths[0]) throw new RangeError(`input has length ${x.length}, the net expects n_0 = ${widths[0]}`);
+  // Scratch lives in the backend's memory; an arena backend gets it back when the pass ends.
+  const scratchMark = backend.mark?.();
+  try {
+    return traceLoop(net, x, record);
+  } finally {
+    if (scratchMark !== undefined) backend.reset?.(scratchMark);
+  }
+}
+
+function traceLoop(net: DenseReluNet, x: ArrayLike<number>, record: boolean): ForwardTrace {
+  const widths = net.widths, d = net.depth, backend = net.backend;
   const maxWidth = Math.max(...widths);
   let h: FloatArray = backend.alloc(net.dtype, maxWidth);
   let z: FloatArray = backend.alloc(net.dtype, maxWidth);

@@ -1,0 +1,52 @@
+// Seconds per MNIST training epoch of our loop, the peer of bench/torch_train.py: width = depth = d
+// (d hidden ReLU layers of width d, a linear output of 10), He normal, batch 1024, lr 0.01, plain SGD,
+// float32. Times the optimizer steps only (batch filling included; data loading and evaluation not).
+//   node bench/train_epoch.js [--depths 50,100] [--steps N] [--backend NAME] [--dtype float32]
+// --steps N times N full batches and scales to an epoch (60000/1024 batch-equivalents); 0 = a full epoch.
+// --backend takes any name of lib/kernels/index.ts (wasm, once registered).
+
+import { parseArgs } from 'node:util';
+import type { DType } from '../lib/kernels/backend';
+import { createBackend } from '../lib/kernels/index';
+import { loadMnist } from '../lib/nn/mnist';
+import { train } from '../lib/nn/train';
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      depths: { type: 'string', default: '50,100' },
+      steps: { type: 'string', default: '0' },
+      backend: { type: 'string', default: 'reference' },
+      dtype: { type: 'string', default: 'float32' },
+    },
+    strict: true,
+  });
+  const depths = values.depths.split(',').map(Number);
+  const steps = Number(values.steps);
+  if (depths.some((d) => !Number.isInteger(d) || d < 1) || !Number.isInteger(steps) || steps < 0) {
+    throw new Error('--depths must be positive integers and --steps a non-negative integer');
+  }
+  if (values.dtype !== 'float32' && values.dtype !== 'float64') throw new Error('--dtype must be float32 or float64');
+  const data = loadMnist(), batch = 1024, n = data.train.count;
+  const results = [];
+  for (const d of depths) {
+    let t0 = 0, t1 = 0, timed = 0, lastLoss = Number.NaN;
+    train({
+      widths: [784, ...new Array<number>(d).fill(d), 10], init: 'he_normal', seed: 0, batchSize: batch, lr: 0.01,
+      dtype: values.dtype as DType, maxEpochs: 1, stopAtTarget: false, limitTrain: steps === 0 ? null : steps * batch, limitTest: 1,
+    }, {
+      data, backend: createBackend(values.backend),
+      // The clock starts after the evaluation at init and stops after the last step.
+      onProgress: (e) => { if (e.type === 'eval' && e.step === 0) t0 = performance.now(); },
+      onStep: (s) => { t1 = performance.now(); timed = s.step; lastLoss = s.loss; },
+    });
+    const secs = (t1 - t0) / 1000;
+    results.push({
+      d, steps_timed: timed, seconds_timed: Number(secs.toFixed(3)),
+      seconds_per_epoch: Number((steps === 0 ? secs : (secs / timed) * (n / batch)).toFixed(3)), last_loss: Number(lastLoss.toFixed(5)),
+    });
+  }
+  process.stdout.write(JSON.stringify({ impl: 'start-training', backend: values.backend, batch, lr: 0.01, dtype: values.dtype, results }) + '\n');
+}
+
+main();

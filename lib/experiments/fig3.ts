@@ -16,12 +16,14 @@ import { initializerById } from '../nn/init';
 import { MODULE_CONVENTIONS, moduleWidths, type ModuleConvention } from '../nn/residual';
 import { log10LinearGaussianSecondMomentRatio, log10LinearMeanRatio, log10ReluMeanFieldRatios, moduleKappa } from '../nn/residual-theory';
 import { parseSchedule, parseScheduleList, scales, SCHEDULE_SYNTAX, type Schedule } from '../nn/schedule';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli';
+import { PAPER_PROTOCOL } from '../nn/train';
+import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli';
 import { ensureOutDir, writeCsv, writeJson } from './files';
 import { recordInvocation } from './invocation';
 import { backendFlag, checkBackend } from './flags';
 import { lineChartSpec, writePlot, type Row } from './plot';
 import { runRecord } from './record';
+import { runTrainingPanel } from './panel';
 import type { ResidualCellParams, ResidualCellResult } from './residual-lengths';
 import { runExperiment, type Cell, type Experiment } from './runner';
 import { printTable } from './table';
@@ -82,7 +84,7 @@ export const FIG3_CLI = defineCli({
   name: 'fig3',
   summary: 'Figure 3 of Hanin & Rolnick (2018): (a) mean output length of residual nets against the number of modules, per scale schedule.',
   flags: {
-    part: enumFlag(['a', 'all'] as const, 'which panel to run', { default: 'all' }),
+    part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
     schedules: schedulesFlag,
     convention: enumFlag(['linear', 'relu', 'both'] as const, 'module convention: linear output, ReLU at the module end, or both', { default: 'both' }),
     modules: intListFlag('numbers of residual modules L', { default: [1, 2, 5, 10, 20, 50, 100, 200] }),
@@ -91,10 +93,20 @@ export const FIG3_CLI = defineCli({
     init: initFlag,
     nets: intFlag('independently initialized nets per point (part a)', { min: 2 }),
     backend: backendFlag(),
+    'train-modules': intListFlag('numbers of residual modules L trained in part (b)'),
+    'train-width': intFlag('stream width n of the trained nets (part b; input 784, output 10)', { min: 1 }),
+    runs: intFlag('training runs per convention × schedule × L (part b)', { min: 1 }),
+    'max-epochs': intFlag('epoch limit per run (part b)', { min: 1 }),
+    target: floatFlag('test accuracy to reach (part b)', { default: 0.2, min: 0, max: 1 }),
+    batch: intFlag('batch size (part b)', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
+    lr: floatFlag('SGD learning rate (part b)', { default: PAPER_PROTOCOL.lr, min: 0 }),
+    'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
+    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype (part b)', { default: 'float32' }),
+    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data (part b)', { default: 'mnist' }),
   },
   presets: {
-    quick: { width: 32, nets: 200 },
-    paper: { width: 100, nets: 1000 },
+    quick: { width: 32, nets: 200, 'train-modules': [1, 10, 50], 'train-width': 16, runs: 2, 'max-epochs': 5 },
+    paper: { width: 100, nets: 1000, 'train-modules': [1, 10, 50, 100, 200], 'train-width': 32, runs: 5, 'max-epochs': 100 },
   },
   defaultPreset: 'quick',
 });
@@ -112,11 +124,16 @@ function hiddenOf(args: Args): number[] {
 
 /** Everything a bad command line can get wrong, checked before any file is written. */
 function checkArgs(args: Args): void {
-  const Lmax = Math.max(...args.modules);
-  for (const s of args.schedules.map(parseSchedule)) {
-    if (Lmax > s.maxModules) throw new UsageError(`--schedules: '${s.text}' defines ${s.maxModules} scales, but --modules asks for L = ${Lmax}`);
+  const lists: [string, number[]][] = [];
+  if (args.part !== 'b') lists.push(['--modules', args.modules]);
+  if (args.part !== 'a') lists.push(['--train-modules', args['train-modules']]);
+  for (const [flag, Ls] of lists) {
+    if (new Set(Ls).size !== Ls.length) throw new UsageError(`${flag} lists a value twice`);
+    const Lmax = Math.max(...Ls);
+    for (const s of args.schedules.map(parseSchedule)) {
+      if (Lmax > s.maxModules) throw new UsageError(`--schedules: '${s.text}' defines ${s.maxModules} scales, but ${flag} asks for L = ${Lmax}`);
+    }
   }
-  if (new Set(args.modules).size !== args.modules.length) throw new UsageError('--modules lists a value twice');
   checkBackend(args.backend);
 }
 
@@ -232,6 +249,32 @@ async function runPartA(args: Args): Promise<void> {
   process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
 }
 
+/**
+ * Part (b): epochs of plain SGD until the target MNIST test accuracy, per convention × schedule × L,
+ * with Figure 1(b)'s protocol and panel (lib/experiments/panel.ts); the residual net is passed to
+ * train() through its config (lib/nn/residual-classifier.ts).
+ */
+async function runPartB(args: Args): Promise<void> {
+  const width = args['train-width'];
+  const hidden = args['module-widths'] === 'n' ? [width] : args['module-widths'];
+  const modules = [...args['train-modules']].sort((a, b) => a - b);
+  const archs = conventions(args).flatMap((convention) => args.schedules.flatMap((schedule) => modules.map((L) => ({
+    group: { convention, schedule, modules: L, width },
+    key: `convention=${convention}/schedule=${schedule}/modules=${L}/width=${width}/module=${hidden.join('-')}`,
+    init: args.init,
+    hidden: [width],
+    extra: { residual: { convention, schedule, modules: L, hidden } },
+  }))));
+  await runTrainingPanel({
+    name: 'fig3b', figure: 'Figure 3(b)', args, archs,
+    groupColumns: ['convention', 'schedule', 'modules', 'width'],
+    x: { field: 'modules', title: `residual modules L (stream width ${width})`, log: true },
+    color: 'schedule',
+    facet: { field: 'convention', title: 'module convention', columns: 2 },
+    paperNote: 'paper protocol: 5 runs, at most 100 epochs (--preset paper); the paper\'s own L and widths are not known',
+  });
+}
+
 async function fig3(argv: readonly string[]): Promise<void> {
   const args = parseCli(FIG3_CLI, argv);
   if (args === null) return;
@@ -239,6 +282,7 @@ async function fig3(argv: readonly string[]): Promise<void> {
   ensureOutDir(args.out);
   recordInvocation(args.out, 'fig3', argv);
   if (args.part === 'a' || args.part === 'all') await runPartA(args);
+  if (args.part === 'b' || args.part === 'all') await runPartB(args);
 }
 
 if (require.main === module) main(() => fig3(process.argv.slice(2)));

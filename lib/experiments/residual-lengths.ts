@@ -123,6 +123,16 @@ function summarize(p: ResidualCellParams, L: number, logs: Float64Array, dead: n
 }
 
 export function runResidualCell(p: ResidualCellParams, backend?: Backend): ResidualCellResult {
+  const mark = backend?.mark?.();
+  try {
+    return residualCell(p, backend);
+  } finally {
+    // The nets' weights live in the backend's memory for this cell only.
+    if (mark !== undefined) backend?.reset?.(mark);
+  }
+}
+
+function residualCell(p: ResidualCellParams, backend: Backend | undefined): ResidualCellResult {
   const started = Date.now();
   const schedule = parseSchedule(p.schedule);
   const init = initializerById(p.init);

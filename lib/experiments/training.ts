@@ -3,10 +3,9 @@
 // the dataset is loaded once per thread.
 
 import type { Backend } from '../kernels/backend';
-import { createBackend } from '../kernels/index';
 import { loadDataset, type DatasetName, type ImageDataset } from '../nn/mnist';
 import { train, type TrainConfig, type TrainStatus } from '../nn/train';
-import type { ReportProgress } from './task';
+import { taskBackend, type ReportProgress } from './task';
 
 export interface TrainCellParams {
   readonly config: TrainConfig;
@@ -24,15 +23,24 @@ export interface TrainCellResult {
 }
 
 const datasets = new Map<DatasetName, ImageDataset>();
-const backends = new Map<string, Backend>();
 
 export function run(p: TrainCellParams, progress: ReportProgress = () => {}): TrainCellResult {
   const name = p.config.dataset ?? 'mnist';
   let data = datasets.get(name);
   if (data === undefined) { data = loadDataset(name); datasets.set(name, data); }
-  let backend = backends.get(p.backend);
-  if (backend === undefined) { backend = createBackend(p.backend); backends.set(p.backend, backend); }
+  const backend = taskBackend(p.backend);
   const maxEpochs = p.config.maxEpochs ?? 100;
+  // The model, batch buffers and autograd pool live in the backend's memory for this run only: an
+  // arena backend (wasm) never frees single arrays, so a worker running many runs would run out.
+  const mark = backend.mark?.();
+  try {
+    return trainCell(p, data, backend, maxEpochs, progress);
+  } finally {
+    if (mark !== undefined) backend.reset?.(mark);
+  }
+}
+
+function trainCell(p: TrainCellParams, data: ImageDataset, backend: Backend, maxEpochs: number, progress: ReportProgress): TrainCellResult {
   const r = train(p.config, {
     data, backend,
     onProgress: (e) => {

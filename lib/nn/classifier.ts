@@ -35,7 +35,21 @@ export interface LayerStatistics {
   readonly fractionActive: number;
 }
 
-export class DenseClassifier {
+/** What the training loop (train.ts) needs of a model; DenseClassifier and ResidualClassifier fit it. */
+export interface Classifier {
+  /** The trainable parameters; params[0] is the first layer's weight (train.ts watches its gradient). */
+  readonly params: readonly Var[];
+  readonly classes: number;
+  readonly dtype: DType;
+  readonly backend: Backend;
+  initialize(rng: Rng): void;
+  forward(x: Tensor): { logits: Var };
+  loss(x: Tensor, labels: ArrayLike<number>): Var;
+  /** Frees the buffers of the last forward/backward. */
+  endStep(): void;
+}
+
+export class DenseClassifier implements Classifier {
   /** n_0, n_1, ..., n_d (the hidden widths), C (the classes). */
   readonly widths: readonly number[];
   /** The hidden layers; its weights and biases are the first 2d parameters, shared (not copied). */

@@ -50,8 +50,18 @@ export interface ResidualTrace {
 
 /** Push one input x (length n_in) through the projection and the L modules (not the output layer). */
 export function traceResidualForward(net: ResidualNet, x: ArrayLike<number>, record = true): ResidualTrace {
+  if (x.length !== net.arch.inputWidth) throw new RangeError(`input has length ${x.length}, the net expects n_in = ${net.arch.inputWidth}`);
+  // Scratch lives in the backend's memory; an arena backend (wasm) gets it back when the pass ends.
+  const scratchMark = net.backend.mark?.();
+  try {
+    return traceLoop(net, x, record);
+  } finally {
+    if (scratchMark !== undefined) net.backend.reset?.(scratchMark);
+  }
+}
+
+function traceLoop(net: ResidualNet, x: ArrayLike<number>, record: boolean): ResidualTrace {
   const { width: n, inputWidth, convention } = net.arch;
-  if (x.length !== inputWidth) throw new RangeError(`input has length ${x.length}, the net expects n_in = ${inputWidth}`);
   const backend = net.backend, L = net.depth;
   const mw = net.moduleWidths(), k = mw.length - 1;
   const maxWidth = Math.max(n, inputWidth, ...mw);

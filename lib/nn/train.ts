@@ -8,8 +8,9 @@ import { ReferenceBackend } from '../kernels/reference';
 import { Rng } from '../tensor/rng';
 import { Tensor } from '../tensor/tensor';
 import { fillBatch, loadDataset, type DatasetName, type ImageDataset, type ImageSet } from './mnist';
-import { DenseClassifier } from './classifier';
+import { DenseClassifier, type Classifier } from './classifier';
 import { initializerById } from './init';
+import { checkResidualTrainSpec, ResidualClassifier, type ResidualTrainSpec } from './residual-classifier';
 import { SGD } from './sgd';
 
 /** The paper's protocol (§4): batch 1024, fixed lr 0.01, at most 100 epochs, target 20% test accuracy. */
@@ -25,6 +26,11 @@ export interface TrainConfig {
   /** Initializer id (lib/nn/init.ts) of the hidden layers, and of the output layer unless outputInit is set. */
   readonly init: string;
   readonly outputInit?: string;
+  /**
+   * A residual net instead of the dense one (Figure 3(b)): widths are then [n_in, n, C], with n the
+   * stream width, and the modules as given here (lib/nn/residual-classifier.ts). Default null.
+   */
+  readonly residual?: ResidualTrainSpec | null;
   readonly seed: number;
   /** Default 'mnist'. */
   readonly dataset?: DatasetName;
@@ -109,6 +115,7 @@ export interface TrainEnv {
   /** Called after every optimizer step (traces). */
   readonly onStep?: (info: StepInfo) => void;
   /** Called with the initialized model before the first step; the same object is trained in place. */
+  /** Called with the initialized dense model (not for residual configs) before the first step; it is trained in place. */
   readonly onInit?: (model: DenseClassifier) => void;
 }
 
@@ -132,6 +139,7 @@ export function resolveConfig(c: TrainConfig): TrainResult['config'] {
     widths: c.widths.slice(),
     init: c.init,
     outputInit: c.outputInit ?? c.init,
+    residual: c.residual ?? null,
     seed: c.seed,
     dataset: c.dataset ?? 'mnist',
     dtype: c.dtype ?? 'float32',
@@ -154,6 +162,10 @@ export function resolveConfig(c: TrainConfig): TrainResult['config'] {
   if (r.limitTrain !== null) positiveInt('limitTrain', r.limitTrain);
   if (r.limitTest !== null) positiveInt('limitTest', r.limitTest);
   if (r.dtype !== 'float32' && r.dtype !== 'float64') throw new RangeError(`dtype must be float32 or float64, got ${String(r.dtype)}`);
+  if (r.residual !== null) {
+    if (r.widths.length !== 3) throw new RangeError(`a residual net takes widths [n_in, n, classes], got [${r.widths.join(', ')}]`);
+    checkResidualTrainSpec(r.residual);
+  }
   return r;
 }
 
@@ -163,7 +175,7 @@ export function resolveConfig(c: TrainConfig): TrainResult['config'] {
  * loop's input buffer: backends that allocate from an arena (wasm) never free, so a fresh buffer per
  * evaluation would leak.
  */
-export function evaluateAccuracy(model: DenseClassifier, set: ImageSet, limit: number = set.count,
+export function evaluateAccuracy(model: Classifier, set: ImageSet, limit: number = set.count,
   buffer: FloatArray = model.backend.alloc(model.dtype, Math.min(limit, set.count, 1000) * set.features)): number {
   const n = Math.min(limit, set.count), f = set.features, C = model.classes;
   const rows = Math.min(Math.floor(buffer.length / f), n);
@@ -185,7 +197,7 @@ export function evaluateAccuracy(model: DenseClassifier, set: ImageSet, limit: n
   return correct / n;
 }
 
-function allFinite(model: DenseClassifier): boolean {
+function allFinite(model: Classifier): boolean {
   for (const p of model.params) {
     const d = p.data;
     for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
@@ -193,7 +205,7 @@ function allFinite(model: DenseClassifier): boolean {
   return true;
 }
 
-/** Trains a freshly initialized DenseClassifier under `config`; see TrainResult for the outcome. */
+/** Trains a freshly initialized DenseClassifier (or ResidualClassifier) under `config`; see TrainResult for the outcome. */
 export function train(config: TrainConfig, env: TrainEnv = {}): TrainResult {
   const cfg = resolveConfig(config);
   const data = env.data ?? loadDataset(cfg.dataset);
@@ -203,11 +215,11 @@ export function train(config: TrainConfig, env: TrainEnv = {}): TrainResult {
   if (cfg.widths[cfg.widths.length - 1] !== data.classes) {
     throw new RangeError(`the last width must be the class count ${data.classes}, got ${cfg.widths[cfg.widths.length - 1]}`);
   }
-  const model = new DenseClassifier(cfg.widths, initializerById(cfg.init), {
-    dtype: cfg.dtype, backend, outputInit: initializerById(cfg.outputInit),
-  });
+  const model: Classifier = cfg.residual !== null
+    ? new ResidualClassifier(cfg.widths, cfg.residual, initializerById(cfg.init), { dtype: cfg.dtype, backend })
+    : new DenseClassifier(cfg.widths, initializerById(cfg.init), { dtype: cfg.dtype, backend, outputInit: initializerById(cfg.outputInit) });
   model.initialize(new Rng(cfg.seed, [INIT_STREAM]));
-  env.onInit?.(model);
+  if (model instanceof DenseClassifier) env.onInit?.(model);
   const shuffler = new Rng(cfg.seed, [SHUFFLE_STREAM]);
   const sgd = new SGD(model.params, { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
 

@@ -41,7 +41,7 @@ describe('fig3.js (spawned)', () => {
 
   it('writes fig3a.csv with the documented columns first, one row per convention × schedule × L', () => {
     const out = path.join(root, 'tiny');
-    const r = run('--modules', '1,3', '--nets', '4', '--width', '6', '--workers', '1', '--schedules', 'inv,invL,list:0.5,0.2,0.1', '--out', out);
+    const r = run('--part', 'a', '--modules', '1,3', '--nets', '4', '--width', '6', '--workers', '1', '--schedules', 'inv,invL,list:0.5,0.2,0.1', '--out', out);
     expect(r.status, r.stderr).to.equal(0);
     const lines = fs.readFileSync(path.join(out, 'fig3a.csv'), 'utf8').trim().split('\n');
     expect(lines[0].startsWith('convention,schedule,modules,width,nets,log10_mean_ratio,log10_mean_ratio_lo,log10_mean_ratio_hi,'

@@ -12,9 +12,8 @@ import * as path from 'node:path';
 import { FIGURE1_INITS, initializerById } from '../nn/init';
 import { slope } from '../nn/stats';
 import { gain } from '../nn/init';
-import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, UsageError, type Flag } from './cli';
-import { PAPER_PROTOCOL } from '../nn/train';
-import { runTrainingPanel } from './panel';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, UsageError, type Flag } from './cli';
+import { runTrainingPanel, trainingPanelFlags } from './panel';
 import { writeCsv, writeJson } from './files';
 import type { LengthCellParams, LengthCellResult } from './lengths';
 import { lineChartSpec, writePlot } from './plot';
@@ -56,14 +55,7 @@ export const FIG1_CLI = defineCli({
     input: enumFlag(['unit'] as const, 'input: random unit-norm vectors, a fresh one per net', { default: 'unit' }),
     backend: backendFlag(),
     'train-depths': intListFlag('depths trained in part (b) (width = depth unless --width)', {}),
-    runs: intFlag('training runs per init × depth (part b)', { min: 1 }),
-    'max-epochs': intFlag('epoch limit per run (part b)', { min: 1 }),
-    target: floatFlag('test accuracy to reach (part b)', { default: 0.2, min: 0, max: 1 }),
-    batch: intFlag('batch size (part b)', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
-    lr: floatFlag('SGD learning rate (part b)', { default: PAPER_PROTOCOL.lr, min: 0 }),
-    'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
-    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype (part b)', { default: 'float32' }),
-    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data (part b)', { default: 'mnist' }),
+    ...trainingPanelFlags('training runs per init × depth (part b)'),
   },
   presets: {
     quick: { nets: 100, 'train-depths': [10, 20, 30], runs: 2, 'max-epochs': 5 },

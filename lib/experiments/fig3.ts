@@ -16,14 +16,13 @@ import { initializerById } from '../nn/init';
 import { MODULE_CONVENTIONS, moduleWidths, type ModuleConvention } from '../nn/residual';
 import { log10LinearGaussianSecondMomentRatio, log10LinearMeanRatio, log10ReluMeanFieldRatios, moduleKappa } from '../nn/residual-theory';
 import { parseSchedule, parseScheduleList, scales, SCHEDULE_SYNTAX, type Schedule } from '../nn/schedule';
-import { PAPER_PROTOCOL } from '../nn/train';
-import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli';
 import { ensureOutDir, writeCsv, writeJson } from './files';
 import { recordInvocation } from './invocation';
 import { backendFlag, checkBackend } from './flags';
 import { lineChartSpec, writePlot, type Row } from './plot';
 import { runRecord } from './record';
-import { runTrainingPanel } from './panel';
+import { runTrainingPanel, trainingPanelFlags } from './panel';
 import type { ResidualCellParams, ResidualCellResult } from './residual-lengths';
 import { runExperiment, type Cell, type Experiment } from './runner';
 import { printTable } from './table';
@@ -95,14 +94,7 @@ export const FIG3_CLI = defineCli({
     backend: backendFlag(),
     'train-modules': intListFlag('numbers of residual modules L trained in part (b)'),
     'train-width': intFlag('stream width n of the trained nets (part b; input 784, output 10)', { min: 1 }),
-    runs: intFlag('training runs per convention × schedule × L (part b)', { min: 1 }),
-    'max-epochs': intFlag('epoch limit per run (part b)', { min: 1 }),
-    target: floatFlag('test accuracy to reach (part b)', { default: 0.2, min: 0, max: 1 }),
-    batch: intFlag('batch size (part b)', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
-    lr: floatFlag('SGD learning rate (part b)', { default: PAPER_PROTOCOL.lr, min: 0 }),
-    'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
-    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype (part b)', { default: 'float32' }),
-    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data (part b)', { default: 'mnist' }),
+    ...trainingPanelFlags('training runs per convention × schedule × L (part b)'),
   },
   presets: {
     quick: { width: 32, nets: 200, 'train-modules': [1, 10, 50], 'train-width': 16, runs: 2, 'max-epochs': 5 },

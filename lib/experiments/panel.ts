@@ -4,9 +4,9 @@
 // (one row per architecture), <name>.json, the plot, and a summary table.
 
 import * as path from 'node:path';
-import type { TrainConfig } from '../nn/train';
+import { PAPER_PROTOCOL, type TrainConfig } from '../nn/train';
 import { Rng } from '../tensor/rng';
-import type { CommonValues } from './cli';
+import { enumFlag, floatFlag, intFlag, type CommonValues } from './cli';
 import { writeCsv, writeJson } from './files';
 import { stringKey } from './lengths';
 import { lineChartSpec, writePlot, type Axis } from './plot';
@@ -27,6 +27,20 @@ export interface PanelArch {
   readonly init: string;
   /** Extra training config for non-dense models (residual, conv). */
   readonly extra?: Partial<TrainConfig>;
+}
+
+/** The flags behind PanelArgs, for a figure script's flag table; `runsHelp` names what a run repeats. */
+export function trainingPanelFlags(runsHelp: string) {
+  return {
+    runs: intFlag(runsHelp, { min: 1 }),
+    'max-epochs': intFlag('epoch limit per run (part b)', { min: 1 }),
+    target: floatFlag('test accuracy to reach (part b)', { default: PAPER_PROTOCOL.target, min: 0, max: 1 }),
+    batch: intFlag('batch size (part b)', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
+    lr: floatFlag('SGD learning rate (part b)', { default: PAPER_PROTOCOL.lr, min: 0 }),
+    'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
+    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype (part b)', { default: 'float32' }),
+    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data (part b)', { default: 'mnist' }),
+  };
 }
 
 export interface PanelArgs extends CommonValues {

@@ -26,6 +26,9 @@ describe('fig3.js (spawned)', () => {
     [['--init', 'nope'], /--init: unknown initializer/],
     [['--convention', 'post'], /--convention expects one of linear\|relu\|both/],
     [['--width', '0'], /--width/],
+    [['--part', 'b', '--train-modules', '0'], /--train-modules expects an integer ≥ 1/],
+    [['--part', 'b', '--schedules', 'list:1', '--train-modules', '1,2'], /--train-modules asks for L = 2/],
+    [['--part', 'b', '--runs', '0'], /--runs/],
   ];
   for (const [args, pattern] of bad) {
     it(`rejects ${args.join(' ')}: one line, exit 2, nothing written`, () => {

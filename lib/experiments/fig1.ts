@@ -13,7 +13,7 @@ import { FIGURE1_INITS, initializerById } from '../nn/init';
 import { slope } from '../nn/stats';
 import { gain } from '../nn/init';
 import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, UsageError, type Flag } from './cli';
-import { runTrainingPanel, trainingPanelFlags } from './panel';
+import { runTrainingPanel } from './panel';
 import { writeCsv, writeJson } from './files';
 import type { LengthCellParams, LengthCellResult } from './lengths';
 import { lineChartSpec, writePlot } from './plot';
@@ -22,7 +22,7 @@ import { printTable } from './table';
 import { runRecord } from './record';
 import { recordInvocation } from './invocation';
 import { ensureOutDir } from './files';
-import { backendFlag, initListFlag, checkBackend } from './flags';
+import { backendFlag, initListFlag, checkBackend, trainingFlags } from './flags';
 
 const FIG1A_COLUMNS = [
   'init', 'depth', 'width', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
@@ -55,7 +55,7 @@ export const FIG1_CLI = defineCli({
     input: enumFlag(['unit'] as const, 'input: random unit-norm vectors, a fresh one per net', { default: 'unit' }),
     backend: backendFlag(),
     'train-depths': intListFlag('depths trained in part (b) (width = depth unless --width)', {}),
-    ...trainingPanelFlags('training runs per init × depth (part b)'),
+    ...trainingFlags(),
   },
   presets: {
     quick: { nets: 100, 'train-depths': [10, 20, 30], runs: 2, 'max-epochs': 5 },

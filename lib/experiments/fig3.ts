@@ -4,12 +4,15 @@
 //     convention, with the theory drawn beside each measurement: ∏(1 + κη_ℓ²) for linear modules
 //     (exact), the mean-field curve between exact bounds for ReLU-ended modules. A second chart shows
 //     E[M_L²]/E[M_L]² (FM2): bounded wherever FM1 is avoided.
+// (b) Epochs of plain SGD until 20% MNIST test accuracy against L, per schedule and convention
+//     (Figure 1(b)'s protocol and panel).
 //
-//   node lib/experiments/fig3.js [--part a] [--preset quick|paper] [--schedules const:1,inv,inv2,...]
+//   node lib/experiments/fig3.js [--part a|b|all] [--preset quick|paper] [--schedules const:1,inv,inv2,...]
 //        [--convention linear|relu|both] [--modules 1,2,5,...] [--width 32] [--module-widths n] ...
 //
-// Data path: this script → runner (cells on worker threads) → residual-lengths.ts (one cell) →
-// nn/residual + nn/residual-trace (the net and its forward pass) → kernels.
+// Data path: this script → runner (cells on worker threads) → residual-lengths.ts (one cell of (a)) →
+// nn/residual + nn/residual-trace (the net and its forward pass) → kernels; (b): panel.ts →
+// training.ts → nn/train with config.residual → nn/residual-classifier (autograd).
 
 import * as path from 'node:path';
 import { initializerById } from '../nn/init';
@@ -19,10 +22,10 @@ import { parseSchedule, parseScheduleList, scales, SCHEDULE_SYNTAX, type Schedul
 import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli';
 import { ensureOutDir, writeCsv, writeJson } from './files';
 import { recordInvocation } from './invocation';
-import { backendFlag, checkBackend } from './flags';
+import { backendFlag, checkBackend, initFlag, trainingFlags } from './flags';
 import { lineChartSpec, writePlot, type Row } from './plot';
 import { runRecord } from './record';
-import { runTrainingPanel, trainingPanelFlags } from './panel';
+import { runTrainingPanel } from './panel';
 import type { ResidualCellParams, ResidualCellResult } from './residual-lengths';
 import { runExperiment, type Cell, type Experiment } from './runner';
 import { printTable } from './table';
@@ -66,22 +69,9 @@ const moduleWidthsFlag: Flag<number[] | 'n'> = {
   },
 };
 
-const initFlag: Flag<string> = {
-  help: 'initializer id of every layer (see node lib/experiments/inits.js); the relu theory needs a normal law',
-  metavar: 'ID',
-  default: 'he_normal',
-  parse: (t, n) => {
-    try {
-      return initializerById(t).id;
-    } catch (err) {
-      throw new UsageError(`${n}: ${(err as Error).message}`);
-    }
-  },
-};
-
 export const FIG3_CLI = defineCli({
   name: 'fig3',
-  summary: 'Figure 3 of Hanin & Rolnick (2018): (a) mean output length of residual nets against the number of modules, per scale schedule.',
+  summary: 'Figure 3 of Hanin & Rolnick (2018): (a) mean output length of residual nets against the number of modules, per scale schedule; (b) epochs to 20% MNIST test accuracy.',
   flags: {
     part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
     schedules: schedulesFlag,
@@ -89,12 +79,12 @@ export const FIG3_CLI = defineCli({
     modules: intListFlag('numbers of residual modules L', { default: [1, 2, 5, 10, 20, 50, 100, 200] }),
     width: intFlag('stream width n (and input width)', { min: 1 }),
     'module-widths': moduleWidthsFlag,
-    init: initFlag,
+    init: initFlag('initializer id of every layer (see node lib/experiments/inits.js); the relu theory needs a normal law', 'he_normal'),
     nets: intFlag('independently initialized nets per point (part a)', { min: 2 }),
     backend: backendFlag(),
     'train-modules': intListFlag('numbers of residual modules L trained in part (b)'),
     'train-width': intFlag('stream width n of the trained nets (part b; input 784, output 10)', { min: 1 }),
-    ...trainingPanelFlags('training runs per convention × schedule × L (part b)'),
+    ...trainingFlags(),
   },
   presets: {
     quick: { width: 32, nets: 200, 'train-modules': [1, 10, 50], 'train-width': 16, runs: 2, 'max-epochs': 5 },

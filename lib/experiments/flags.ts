@@ -1,8 +1,10 @@
-// Flags shared by several figure scripts: lists of initializers and the kernel backend.
+// Flags shared by several figure scripts: lists of initializers, the kernel backend, and the training
+// protocol of the "does it start training?" panels.
 
 import { availableBackends, BACKEND_NAMES, createBackend } from '../kernels/index';
 import { initializerById } from '../nn/init';
-import { UsageError, type Flag } from './cli';
+import { PAPER_PROTOCOL } from '../nn/train';
+import { enumFlag, floatFlag, intFlag, UsageError, type Flag } from './cli';
 
 /** A comma list of initializer ids, each checked against lib/nn/init.ts. */
 export function initListFlag(defaults: string[]): Flag<string[]> {
@@ -22,6 +24,20 @@ export function initListFlag(defaults: string[]): Flag<string[]> {
       }
       if (new Set(ids).size !== ids.length) throw new UsageError(`${n} lists an initializer twice`);
       return ids;
+    },
+  };
+}
+
+/** One initializer id, checked against lib/nn/init.ts. */
+export function initFlag(help: string, def: string): Flag<string> {
+  return {
+    help, metavar: 'ID', default: def,
+    parse: (t, n) => {
+      try {
+        return initializerById(t.trim()).id;
+      } catch (err) {
+        throw new UsageError(`${n}: ${(err as Error).message}`);
+      }
     },
   };
 }
@@ -48,4 +64,21 @@ export function checkBackend(name: string): void {
   } catch (err) {
     throw new UsageError(`--backend: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The training flags of every panel run by panel.ts (Figures 1(b), 2(b), ...): the paper's protocol as
+ * defaults; --runs and --max-epochs come from each script's presets.
+ */
+export function trainingFlags() {
+  return {
+    runs: intFlag('training runs per architecture (part b)', { min: 1 }),
+    'max-epochs': intFlag('epoch limit per run (part b)', { min: 1 }),
+    target: floatFlag('test accuracy to reach (part b)', { default: PAPER_PROTOCOL.target, min: 0, max: 1 }),
+    batch: intFlag('batch size (part b)', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
+    lr: floatFlag('SGD learning rate (part b)', { default: PAPER_PROTOCOL.lr, min: 0 }),
+    'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
+    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype (part b)', { default: 'float32' }),
+    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data (part b)', { default: 'mnist' }),
+  };
 }

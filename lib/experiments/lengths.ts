@@ -3,13 +3,13 @@
 // M_d/M_0 over the nets. Plain-object params in, plain-object result out, so it runs in a worker.
 
 import type { Backend } from '../kernels/backend';
+import { createBackend } from '../kernels/index';
 import { DenseReluNet } from '../nn/dense';
 import { initializerById } from '../nn/init';
 import { bootstrapLogMeanInterval, logMeanExp, logNormalMeanInterval, mean, variance } from '../nn/stats';
 import { log10MeanRatio, deadProbability } from '../nn/theory';
 import { randomUnitInput, traceForward } from '../nn/trace';
 import { Rng } from '../tensor/rng';
-import { taskBackend } from './task';
 
 export interface LengthCellParams {
   readonly init: string;
@@ -98,7 +98,19 @@ function lengthCell(p: LengthCellParams, started: number, backend: Backend | und
   };
 }
 
-/** The runner's entry point: one cell, with the backend named in the params (created once per thread). */
+const backends = new Map<string, Backend>();
+
+/** The backend of that name, created once per thread and shared by the cells (and tasks) it runs. */
+export function threadBackend(name: string): Backend {
+  let b = backends.get(name);
+  if (b === undefined) {
+    b = createBackend(name);
+    backends.set(name, b);
+  }
+  return b;
+}
+
+/** The runner's entry point: one cell, with the backend named in the params. */
 export function run(p: LengthCellParams & { backend: string }): LengthCellResult {
-  return runLengthCell(p, taskBackend(p.backend));
+  return runLengthCell(p, threadBackend(p.backend));
 }

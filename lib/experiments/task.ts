@@ -2,7 +2,6 @@
 // function a cell runs. Shared by the inline runner and the worker threads so both fail alike.
 
 import * as path from 'node:path';
-import { createBackend, type Backend } from '../kernels/index';
 
 /** How far a running cell is (0..1), with a short note such as "epoch 3/10"; shown on stderr. */
 export type ReportProgress = (fraction: number, note?: string) => void;
@@ -38,19 +37,4 @@ export function loadTask(task: string, fn: string): TaskFn {
   const f = mod[fn];
   if (typeof f !== 'function') throw new Error(`task module ${task} exports no function '${fn}'`);
   return f as TaskFn;
-}
-
-const taskBackends = new Map<string, Backend>();
-
-/**
- * The backend a cell's params name, created once per thread and reused by every later cell: backends
- * compile kernels or allocate arenas, which a cell should not pay for again.
- */
-export function taskBackend(name: string): Backend {
-  let b = taskBackends.get(name);
-  if (b === undefined) {
-    b = createBackend(name);
-    taskBackends.set(name, b);
-  }
-  return b;
 }

@@ -5,7 +5,8 @@
 import type { Backend } from '../kernels/backend';
 import { loadDataset, type DatasetName, type ImageDataset } from '../nn/mnist';
 import { train, type TrainConfig, type TrainStatus } from '../nn/train';
-import { taskBackend, type ReportProgress } from './task';
+import { threadBackend } from './lengths';
+import type { ReportProgress } from './task';
 
 export interface TrainCellParams {
   readonly config: TrainConfig;
@@ -28,7 +29,7 @@ export function run(p: TrainCellParams, progress: ReportProgress = () => {}): Tr
   const name = p.config.dataset ?? 'mnist';
   let data = datasets.get(name);
   if (data === undefined) { data = loadDataset(name); datasets.set(name, data); }
-  const backend = taskBackend(p.backend);
+  const backend = threadBackend(p.backend);
   const maxEpochs = p.config.maxEpochs ?? 100;
   // The model, batch buffers and autograd pool live in the backend's memory for this run only: an
   // arena backend (wasm) never frees single arrays, so a worker running many runs would run out.

@@ -1,0 +1,176 @@
+// The paper's claims, each checked against what a figure script wrote: a prediction, what was
+// measured, and a verdict. Verdicts are mechanical and stated with their rule, so a reader can
+// disagree with the rule rather than with a hidden judgement.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { initializerById, gain } from '../nn/init';
+import { readCsv, type CsvRow } from './csv';
+
+export type Verdict = 'holds' | 'fails' | 'inconclusive' | 'not run';
+
+export interface Claim {
+  readonly figure: string;
+  readonly claim: string;
+  readonly prediction: string;
+  readonly measured: string;
+  readonly verdict: Verdict;
+  /** How the verdict was decided. */
+  readonly rule: string;
+}
+
+const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
+const num = (r: CsvRow, k: string) => (typeof r[k] === 'number' ? (r[k] as number) : NaN);
+
+/**
+ * Weighted least-squares slope of y on x with per-point sd, and its standard error. The sd of each
+ * log10 mean comes from its 95% interval: (hi − lo)/(2·1.96).
+ */
+export function weightedSlope(xs: number[], ys: number[], sds: number[]): { slope: number; se: number } {
+  const w = sds.map((s) => 1 / Math.max(s, 1e-12) ** 2);
+  const sw = w.reduce((a, b) => a + b, 0);
+  const mx = xs.reduce((a, x, i) => a + w[i] * x, 0) / sw, my = ys.reduce((a, y, i) => a + w[i] * y, 0) / sw;
+  let sxx = 0, sxy = 0;
+  xs.forEach((x, i) => { sxx += w[i] * (x - mx) ** 2; sxy += w[i] * (x - mx) * (ys[i] - my); });
+  return { slope: sxy / sxx, se: Math.sqrt(1 / sxx) };
+}
+
+/**
+ * The slope of log10 of the mean against x (depth, modules), measured (weighted by the 95% intervals)
+ * against the theory column's least-squares slope, one claim per group (initializer, schedule...).
+ */
+export function slopeClaims(figure: string, rows: readonly CsvRow[], groupField: string, what: (group: string, theorySlope: number) => string,
+  x = 'depth', y = 'log10_mean_ratio', theory = 'log10_theory_ratio'): Claim[] {
+  const groups = [...new Set(rows.map((r) => String(r[groupField])))];
+  return groups.map((g) => {
+    const mine = rows.filter((r) => String(r[groupField]) === g && Number.isFinite(num(r, `${y}_lo`)) && Number.isFinite(num(r, `${y}_hi`)));
+    if (mine.length < 2) return notRun(figure, `${g}: too few points for a slope`);
+    const xs = mine.map((r) => num(r, x));
+    const t = weightedSlope(xs, mine.map((r) => num(r, theory)), xs.map(() => 1)).slope;
+    const { slope, se } = weightedSlope(xs, mine.map((r) => num(r, y)), mine.map((r) => (num(r, `${y}_hi`) - num(r, `${y}_lo`)) / (2 * 1.96)));
+    return {
+      figure, claim: what(g, t),
+      prediction: `${fmt(t)} per unit of ${x}`,
+      measured: `${fmt(slope)} ± ${fmt(se)} (${mine[0].nets} nets per point)`,
+      verdict: Math.abs(slope - t) <= 3 * se ? 'holds' : 'fails',
+      rule: 'slope claims hold when |measured − predicted| ≤ 3 standard errors of the weighted least-squares slope of log10 of the mean (weights from each point\'s 95% interval)',
+    };
+  });
+}
+
+/** Figure 1(a): the per-layer log10 gain of the mean equals log10 c for every initializer. */
+export function fig1aClaims(dir: string): Claim[] {
+  const file = path.join(dir, 'fig1a.csv');
+  if (!fs.existsSync(file)) return [notRun('Figure 1(a)', 'E[M_d] changes by the factor c = fan-in·Var(w)/2 per layer')];
+  return slopeClaims('Figure 1(a)', readCsv(file), 'init',
+    (id, t) => `${id}: the mean length changes by c per layer (FM1 ${t > 0.0005 ? 'explodes' : t < -0.0005 ? 'vanishes' : 'is avoided'})`);
+}
+
+/**
+ * Figure 1(b): He normal and He uniform start training at every depth; initializations whose
+ * variance is not 2/fan-in reach the target less often as depth grows.
+ */
+export function fig1bClaims(dir: string): Claim[] {
+  const file = path.join(dir, 'fig1b.csv');
+  const claim = 'He normal and He uniform start training at every depth; other initializations fail more often as depth grows';
+  if (!fs.existsSync(file)) return [notRun('Figure 1(b)', claim)];
+  const rows = readCsv(file);
+  const isHe = (id: string) => Math.abs(gain(initializerById(id), 10, 10) - 1) < 1e-9;
+  const he = rows.filter((r) => isHe(String(r.init))), other = rows.filter((r) => !isHe(String(r.init)));
+  const frac = (rs: CsvRow[]) => rs.reduce((s, r) => s + num(r, 'reached'), 0) / Math.max(1, rs.reduce((s, r) => s + num(r, 'runs'), 0));
+  const depths = [...new Set(rows.map((r) => num(r, 'depth')))].sort((a, b) => a - b);
+  const heAll = he.every((r) => num(r, 'reached') === num(r, 'runs'));
+  const shallow = other.filter((r) => num(r, 'depth') === depths[0]), deep = other.filter((r) => num(r, 'depth') === depths[depths.length - 1]);
+  const measured = `He: ${fmt(100 * frac(he), 0)}% of runs reached (${he.filter((r) => num(r, 'reached') === num(r, 'runs')).length}/${he.length} depth×init cells all reached); `
+    + `others: ${fmt(100 * frac(shallow), 0)}% at depth ${depths[0]}, ${fmt(100 * frac(deep), 0)}% at depth ${depths[depths.length - 1]}`;
+  const maxEpochs = Math.max(...readRuns(dir).map((r) => num(r, 'epochs_run')));
+  const verdict: Verdict = he.length === 0 || other.length === 0 || depths.length < 2 ? 'inconclusive'
+    : heAll && frac(deep) <= frac(shallow) && frac(deep) < frac(he) ? 'holds'
+      : !heAll && maxEpochs < 100 ? 'inconclusive' : 'fails';
+  return [{
+    figure: 'Figure 1(b)', claim, prediction: 'He: 100% reach the target at every depth; others: reach rate falls with depth',
+    measured, verdict,
+    rule: 'holds when every He run reached the target and the others\' reach rate at the deepest depth is ≤ that at the shallowest and below He\'s; '
+      + 'inconclusive when a short epoch limit (quick preset) may explain a He miss',
+  }];
+}
+
+function readRuns(dir: string): CsvRow[] {
+  const f = path.join(dir, 'fig1b_runs.csv');
+  return fs.existsSync(f) ? readCsv(f) : [];
+}
+
+export function notRun(figure: string, claim: string): Claim {
+  return { figure, claim, prediction: '', measured: 'not run', verdict: 'not run', rule: '' };
+}
+
+const isTrue = (v: unknown) => v === 'true' || v === 1;
+
+/** Figure 2(a): FM2 — the second moment and the log-length law follow β, and equal β behaves alike. */
+export function fig2aClaims(dir: string): Claim[] {
+  const file = path.join(dir, 'fig2a.csv');
+  if (!fs.existsSync(file)) return [notRun('Figure 2(a)', 'E[M_d²]/M_0² ≈ e^{5β}; equal β, equal law')];
+  const rows = readCsv(file);
+  const out: Claim[] = [];
+  const trusted = rows.filter((r) => isTrue(r.trustworthy));
+  const ratios = trusted.map((r) => num(r, 'second_moment') / num(r, 'second_moment_theory'));
+  out.push({
+    figure: 'Figure 2(a)',
+    claim: 'E[M_d²]/M_0² follows the exact recursion (≈ e^{5β}) wherever a sample can measure it',
+    prediction: 'measured / theory = 1',
+    measured: trusted.length === 0 ? 'no architecture had enough nets (see nets_needed)'
+      : `${trusted.length} rows with enough nets (β ≤ ${fmt(Math.max(...trusted.map((r) => num(r, 'beta'))), 2)}): ratio ${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}`,
+    verdict: trusted.length === 0 ? 'inconclusive' : ratios.every((q) => Math.abs(q - 1) <= 0.15) ? 'holds' : 'fails',
+    rule: 'second moments: rows whose sample meets the THEORY.md §4.9 size (10% at 2 standard errors) must agree within 15% (3 standard errors); larger β cannot be measured by any feasible sample',
+  });
+  const gauss = rows.filter((r) => r.init === 'he_normal' && num(r, 'nets') > 1 && Number.isFinite(num(r, 'sd_log10_ratio')));
+  const z = gauss.map((r) => (num(r, 'mean_log10_ratio') - num(r, 'mean_log10_theory')) / (num(r, 'sd_log10_ratio') / Math.sqrt(num(r, 'nets') - num(r, 'dead'))));
+  const worst = z.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  out.push({
+    figure: 'Figure 2(a)',
+    claim: 'a typical net is far below the mean: E[log10 M_d/M_0] ≈ −(5/2)β/ln 10, exactly given by digamma sums for Gaussian weights',
+    prediction: 'mean of log10(M_d/M_0) over live nets = the exact theory, at every β',
+    measured: `${gauss.length} He-normal rows (β ${fmt(Math.min(...gauss.map((r) => num(r, 'beta'))), 2)}–${fmt(Math.max(...gauss.map((r) => num(r, 'beta'))), 2)}), largest |z| = ${fmt(worst, 2)}`,
+    verdict: gauss.length === 0 ? 'inconclusive' : worst <= 4 ? 'holds' : 'fails',
+    rule: 'log-length means: |measured − exact theory| ≤ 4 standard errors (sd/√live nets) on every He-normal row',
+  });
+  const record = path.join(dir, 'fig2a.json');
+  if (fs.existsSync(record)) {
+    type Ks = { beta_target: number; method: string; init: string; max_D_equal_beta: number; pair: string; min_D_next_beta: number | null; next_beta: number | null; crit_1e6: number };
+    const ks = ((JSON.parse(fs.readFileSync(record, 'utf8')) as { equal_beta_ks?: Ks[] }).equal_beta_ks ?? []).filter((k) => k.method === 'exact_sampler' || k.init === 'he_normal');
+    for (const k of ks.filter((k) => k.method === (ks.some((x) => x.method === 'exact_sampler') ? 'exact_sampler' : 'net'))) {
+      const alike = k.max_D_equal_beta <= k.crit_1e6;
+      const apart = k.min_D_next_beta === null || k.min_D_next_beta > k.crit_1e6;
+      out.push({
+        figure: 'Figure 2(a)',
+        claim: `nets of equal β behave alike whatever their width profile (β = ${k.beta_target})`,
+        prediction: 'KS distance between families at equal β below the α = 1e−6 critical value; above it to the next β',
+        measured: `largest equal-β D = ${fmt(k.max_D_equal_beta)} (${k.pair}), to β = ${k.next_beta ?? '—'}: D ≥ ${k.min_D_next_beta === null ? '—' : fmt(k.min_D_next_beta)}; critical ${fmt(k.crit_1e6)} (${k.method})`,
+        verdict: alike && apart ? 'holds' : 'fails',
+        rule: 'equal β: every pair of families at equal β indistinguishable by KS at α = 1e−6, and every family distinguishable from the next β',
+      });
+    }
+  }
+  return out;
+}
+
+/** Figures 2(b), 3(b): training slows or fails as the governing parameter grows. */
+export function trendClaim(figure: string, file: string, x: string, claim: string): Claim {
+  if (!fs.existsSync(file)) return notRun(figure, claim);
+  const rows = readCsv(file);
+  const xs = [...new Set(rows.map((r) => num(r, x)))].sort((a, b) => a - b);
+  const at = (v: number) => rows.filter((r) => num(r, x) === v);
+  const reach = (rs: CsvRow[]) => rs.reduce((s, r) => s + num(r, 'reached'), 0) / Math.max(1, rs.reduce((s, r) => s + num(r, 'runs'), 0));
+  const epochs = (rs: CsvRow[]) => {
+    const ok = rs.filter((r) => Number.isFinite(num(r, 'mean_epochs_to_target')));
+    return ok.length === 0 ? NaN : ok.reduce((s, r) => s + num(r, 'mean_epochs_to_target') * num(r, 'reached'), 0) / ok.reduce((s, r) => s + num(r, 'reached'), 0);
+  };
+  const lo = at(xs[0]), hi = at(xs[xs.length - 1]);
+  const measured = xs.map((v) => `${x} ${fmt(v, 2)}: ${fmt(100 * reach(at(v)), 0)}% reached, ${fmt(epochs(at(v)), 2)} epochs`).join('; ');
+  const slower = reach(hi) < reach(lo) || (reach(hi) === reach(lo) && epochs(hi) > epochs(lo));
+  return {
+    figure, claim, prediction: `fewer runs reach the target, or later, at the largest ${x} than at the smallest`, measured,
+    verdict: xs.length < 2 ? 'inconclusive' : slower ? 'holds' : 'fails',
+    rule: `training trends: compares the reach rate (then the mean epochs of the runs that reached) at the largest and smallest ${x}`,
+  };
+}

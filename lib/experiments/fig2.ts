@@ -1,0 +1,435 @@
+// Figure 2 of Hanin & Rolnick (2018): FM2 is decided by the architecture, through β = Σ_j 1/n_j.
+// (a) For He-initialized nets of several width profiles (constant, increasing, decreasing, alternating,
+//     bottleneck, or explicit lists) at several target β: the second moment and variance of
+//     R = M_d/M_0 across nets, the per-layer spread V̂ within a net, and quantiles of log10 R, each with
+//     its theory (THEORY.md §3.7, §4.5, §4.8, §5). Rows with method = exact_sampler draw the exact
+//     Gaussian law (§4.2) instead of real nets: cheap enough for the many nets large β needs.
+// (b) Epochs of plain SGD until 20% MNIST test accuracy for the same families at equal depth and
+//     several β (the training panel of Figure 1(b), lib/experiments/panel.ts).
+//
+//   node lib/experiments/fig2.js [--part a] [--preset quick|paper] [--families ...] [--betas ...] [--depths ...]
+//
+// Data path: this script → runner (cells on worker threads) → fm2.ts (one cell) → nn/dense + nn/trace
+// (real nets) or nn/theory.sampleGaussianLogLengths (exact sampler) → kernels.
+
+import * as path from 'node:path';
+import { initializerById } from '../nn/init';
+import { ksCritical, ksTwoSample } from '../nn/stats';
+import { archName, compactWidths, isWidthFamily, parseArchitectures, profileForBeta, WIDTH_FAMILIES, type WidthFamily, type WidthProfile } from '../nn/profiles';
+import {
+  expectedVHatRatio, gains, log10RatioQuantile, log10SecondMoments, logRatioLaw, netsForSecondMoment, secondMomentSpread,
+} from '../nn/theory';
+import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli';
+import { ensureOutDir, writeCsv, writeJson } from './files';
+import { recordInvocation } from './invocation';
+import { backendFlag, checkBackend, initFlag, initListFlag, trainingFlags } from './flags';
+import { runTrainingPanel } from './panel';
+import type { Fm2CellParams, Fm2CellResult, Fm2Method } from './fm2';
+import { lineChartSpec, writePlot, type Row } from './plot';
+import { runRecord } from './record';
+import { runExperiment, type Cell, type Experiment } from './runner';
+import { printTable } from './table';
+
+/** The issue's fixed columns first; extra columns after them. */
+export const FIG2A_COLUMNS = [
+  'arch', 'init', 'depth', 'beta', 'nets', 'mean_ratio', 'second_moment', 'second_moment_theory', 'log10_var_ratio',
+  'var_hat_mean', 'var_hat_theory', 'q05_log10_ratio', 'q50_log10_ratio', 'q95_log10_ratio',
+  // Extra columns.
+  'method', 'family', 'beta_target', 'widths', 'input_dim', 'mean_ratio_theory', 'log10_var_ratio_theory',
+  'q05_log10_theory', 'q50_log10_theory', 'q95_log10_theory', 'q05_log10_cf', 'q50_log10_cf', 'q95_log10_cf', 'mean_log10_ratio', 'mean_log10_theory', 'sd_log10_ratio',
+  'sd_log10_theory', 'dead', 'dead_expected', 'spread_r', 'spread_skewness', 'nets_needed', 'trustworthy',
+  // No timings here: a CSV must not depend on the machine or the split into shards (they are in fig2a.json).
+] as const;
+
+/** The exact sampler draws the Gaussian law; its rows are labelled with this initializer. */
+const SAMPLER_INIT = 'he_normal';
+
+const familiesFlag: Flag<WidthFamily[]> = {
+  help: `width families, comma separated (${WIDTH_FAMILIES.join(', ')}), or 'none' with --widths`,
+  metavar: 'LIST',
+  default: [...WIDTH_FAMILIES],
+  parse: (t, n) => {
+    if (t.trim() === 'none') return [];
+    const names = t.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (names.length === 0) throw new UsageError(`${n} needs a non-empty list (or 'none' with --widths)`);
+    for (const f of names) if (!isWidthFamily(f)) throw new UsageError(`${n}: unknown family '${f}' (known: ${WIDTH_FAMILIES.join(', ')})`);
+    if (new Set(names).size !== names.length) throw new UsageError(`${n} lists a family twice`);
+    return names as WidthFamily[];
+  },
+};
+
+/** Positive β values; 'none' for an empty list where that makes sense. */
+function betaListFlag(help: string, opts: { default?: number[]; allowNone: boolean }): Flag<number[]> {
+  return {
+    help: help + (opts.allowNone ? " ('none' for no values)" : ''),
+    metavar: 'LIST',
+    default: opts.default,
+    parse: (t, n) => {
+      if (opts.allowNone && t.trim() === 'none') return [];
+      const vs = parseFloatList(t, n);
+      for (const v of vs) if (!(v > 0)) throw new UsageError(`${n} expects β values > 0, got ${v}`);
+      return vs;
+    },
+  };
+}
+
+const widthsFlag: Flag<WidthProfile[]> = {
+  help: "explicit hidden widths n_1,...,n_d; several architectures separated by ';' (e.g. '20,20,20;40,10,40'); 'none' for none",
+  metavar: 'ARCHS',
+  default: [],
+  parse: (t, n) => {
+    if (t.trim() === 'none') return [];
+    try {
+      return parseArchitectures(t);
+    } catch (err) {
+      throw new UsageError(`${n}: ${(err as Error).message}`);
+    }
+  },
+};
+
+export const FIG2_CLI = defineCli({
+  name: 'fig2',
+  summary: 'Figure 2 of Hanin & Rolnick (2018): (a) FM2 statistics of He-initialized nets against β = Σ1/n_j, per width profile; (b) epochs to 20% MNIST test accuracy against β.',
+  flags: {
+    part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
+    families: familiesFlag,
+    betas: betaListFlag('target β values, run with real nets and with the exact sampler', { allowNone: true }),
+    'sampler-betas': betaListFlag('more target β values run with the exact Gaussian sampler only (large β)', { allowNone: true }),
+    depths: intListFlag('depths d (number of hidden ReLU layers); every family is built at each depth'),
+    ratio: floatFlag('widest/narrowest width ρ of the non-constant families', { default: 4, min: 1, max: 1000 }),
+    widths: widthsFlag,
+    'input-dim': intFlag('input width n_0 (784, as for vectorized MNIST in part b)', { default: 784, min: 1, max: 100000 }),
+    'max-width': intFlag('largest hidden width a target β may need', { default: 100000, min: 1 }),
+    'beta-tol': floatFlag('largest accepted relative error of the achieved β', { default: 0.05, min: 0, max: 1 }),
+    inits: initListFlag(['he_normal', 'he_uniform']),
+    nets: intFlag('real nets per architecture × init', { min: 2 }),
+    'sampler-nets': intFlag('exact-sampler paths per architecture (0: no sampler rows)', { min: 0 }),
+    backend: backendFlag(),
+    'train-betas': betaListFlag('target β values trained in part (b)', { allowNone: true }),
+    'train-depths': intListFlag('depths trained in part (b); every family at each'),
+    'train-init': initFlag('initializer of the trained nets (part b)', 'he_normal'),
+    ...trainingFlags(),
+  },
+  presets: {
+    quick: {
+      nets: 1000, 'sampler-nets': 20000, depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], 'sampler-betas': [5],
+      // Evaluating every 15 of the 59 steps of an epoch resolves epochs to target in quarters.
+      'train-depths': [10], 'train-betas': [0.5, 1, 2], runs: 2, 'max-epochs': 5, 'eval-every': 15,
+    },
+    paper: {
+      nets: 5000, 'sampler-nets': 1000000, depths: [20], betas: [0.1, 0.25, 0.5, 1, 2, 4], 'sampler-betas': [5, 10],
+      'train-depths': [20], 'train-betas': [0.1, 0.25, 0.5, 1, 2, 4], runs: 5, 'max-epochs': 100,
+    },
+  },
+  defaultPreset: 'quick',
+});
+
+type Args = ParsedCli<typeof FIG2_CLI.flags>;
+
+interface Arch {
+  readonly profile: WidthProfile;
+  readonly name: string;
+  /** Real nets (with every --inits) and the sampler, or the sampler only. */
+  readonly methods: readonly Fm2Method[];
+}
+
+/**
+ * Every architecture of the run, built and checked before anything is written: an unreachable β or a
+ * bad width is a UsageError (exit 2) with no output folder touched.
+ */
+export function buildArchitectures(args: Pick<Args, 'families' | 'betas' | 'sampler-betas' | 'depths' | 'ratio' | 'widths' | 'max-width' | 'beta-tol' | 'sampler-nets'>): Arch[] {
+  if (args.families.length > 0 && args.betas.length + args['sampler-betas'].length === 0) {
+    throw new UsageError('--families needs target β values (--betas or --sampler-betas)');
+  }
+  const samplerToo: Fm2Method[] = args['sampler-nets'] > 0 ? ['net', 'exact_sampler'] : ['net'];
+  const wanted: { profile: WidthProfile; methods: Fm2Method[] }[] = [];
+  for (const p of familyProfiles(args, args.depths, args.betas, '--betas, --depths')) wanted.push({ profile: p, methods: samplerToo });
+  if (args['sampler-nets'] > 0) {
+    for (const p of familyProfiles(args, args.depths, args['sampler-betas'], '--sampler-betas, --depths')) wanted.push({ profile: p, methods: ['exact_sampler'] });
+  }
+  for (const p of checkedExplicit(args)) wanted.push({ profile: p, methods: samplerToo });
+  if (wanted.length === 0) throw new UsageError('no architectures: give --families with --betas, or --widths');
+  // Two targets can land on the same widths; run each architecture once, with the union of its methods.
+  const byName = new Map<string, Arch>();
+  for (const w of wanted) {
+    const name = archName(w.profile);
+    const old = byName.get(name);
+    const methods = old ? [...new Set([...old.methods, ...w.methods])] : w.methods;
+    byName.set(name, { profile: old?.profile ?? w.profile, name, methods });
+  }
+  return [...byName.values()];
+}
+
+type ProfileArgs = Pick<Args, 'families' | 'ratio' | 'widths' | 'max-width' | 'beta-tol'>;
+
+/** Every family at every depth and target β, in that order; an unreachable β is a UsageError. */
+function familyProfiles(args: ProfileArgs, depths: readonly number[], betas: readonly number[], flags: string): WidthProfile[] {
+  const out: WidthProfile[] = [];
+  for (const depth of depths) {
+    for (const family of args.families) {
+      for (const b of betas) {
+        try {
+          out.push(profileForBeta(family, depth, b, { ratio: args.ratio, maxWidth: args['max-width'], tolerance: args['beta-tol'] }));
+        } catch (err) {
+          throw new UsageError(`${(err as Error).message} (see ${flags}, --ratio, --beta-tol)`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function checkedExplicit(args: ProfileArgs): readonly WidthProfile[] {
+  for (const p of args.widths) {
+    if (p.hidden.some((n) => n > args['max-width'])) throw new UsageError(`--widths: a width exceeds --max-width ${args['max-width']}`);
+  }
+  return args.widths;
+}
+
+/** The trained architectures of part (b): every family at each --train-depths and --train-betas, and --widths. */
+export function buildTrainArchitectures(args: Pick<Args, keyof ProfileArgs | 'train-betas' | 'train-depths'>): WidthProfile[] {
+  if (args.families.length > 0 && args['train-betas'].length === 0) throw new UsageError('--families needs target β values for part (b) (--train-betas)');
+  const all = [...familyProfiles(args, args['train-depths'], args['train-betas'], '--train-betas, --train-depths'), ...checkedExplicit(args)];
+  if (all.length === 0) throw new UsageError('no architectures to train: give --families with --train-betas, or --widths');
+  const byName = new Map<string, WidthProfile>();
+  for (const p of all) if (!byName.has(archName(p))) byName.set(archName(p), p);
+  return [...byName.values()];
+}
+
+type Fig2aCell = Cell<Fm2CellParams & { backend: string }>;
+
+function checkInits(ids: readonly string[]): void {
+  for (const id of ids) {
+    // The second-moment recursion (THEORY.md §3.7) needs i.i.d. entries; FM2 is about He variance.
+    const init = initializerById(id);
+    if (!init.iid) throw new UsageError(`--inits: '${id}' has dependent entries; Figure 2's theory needs i.i.d. weights`);
+  }
+}
+
+interface Fig2aRow extends Record<string, string | number | boolean | null> {
+  arch: string; init: string; method: string; family: string; depth: number; beta: number; nets: number;
+}
+
+function theoryRow(arch: Arch, init: string, widths: readonly number[], result: Fm2CellResult, method: Fm2Method, inputDim: number): Fig2aRow {
+  const law = initializerById(init);
+  const logP = log10SecondMoments(widths, law);
+  const p = Math.pow(10, logP[logP.length - 1]);
+  const meanTheory = gains(widths, law).reduce((a, c) => a * c, 1);
+  const lr = logRatioLaw(widths, law);
+  const spread = secondMomentSpread(widths, law);
+  const needed = netsForSecondMoment(arch.profile.beta, { spread }).needed;
+  return {
+    arch: arch.name, init, depth: widths.length - 1, beta: arch.profile.beta, nets: result.nets,
+    mean_ratio: result.mean_ratio,
+    second_moment: Math.pow(10, result.log10_second_moment),
+    second_moment_theory: p,
+    log10_var_ratio: result.log10_var_ratio,
+    var_hat_mean: result.var_hat_mean,
+    var_hat_theory: expectedVHatRatio(widths, law),
+    q05_log10_ratio: result.q05_log10_ratio, q50_log10_ratio: result.q50_log10_ratio, q95_log10_ratio: result.q95_log10_ratio,
+    method, family: arch.profile.family, beta_target: arch.profile.targetBeta, widths: compactWidths(arch.profile.hidden), input_dim: inputDim,
+    mean_ratio_theory: meanTheory,
+    // Var R = E[R²] − E[R]², both exact.
+    log10_var_ratio_theory: Math.log10(p - meanTheory * meanTheory),
+    q05_log10_theory: log10RatioQuantile(lr, 0.05), q50_log10_theory: log10RatioQuantile(lr, 0.5), q95_log10_theory: log10RatioQuantile(lr, 0.95),
+    q05_log10_cf: log10RatioQuantile(lr, 0.05, true), q50_log10_cf: log10RatioQuantile(lr, 0.5, true), q95_log10_cf: log10RatioQuantile(lr, 0.95, true),
+    mean_log10_ratio: result.mean_log10_ratio, mean_log10_theory: lr.mean * Math.LOG10E,
+    sd_log10_ratio: result.sd_log10_ratio, sd_log10_theory: Math.sqrt(lr.variance) * Math.LOG10E,
+    dead: result.dead, dead_expected: result.nets * lr.pDead,
+    spread_r: spread.r, spread_skewness: spread.skewness, nets_needed: needed, trustworthy: result.nets >= needed,
+  };
+}
+
+async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
+  const started = Date.now();
+  const n0 = args['input-dim'];
+  const cells: Fig2aCell[] = [];
+  for (const arch of archs) {
+    const widths = [n0, ...arch.profile.hidden];
+    for (const method of arch.methods) {
+      const inits = method === 'net' ? args.inits : [SAMPLER_INIT];
+      const nets = method === 'net' ? args.nets : args['sampler-nets'];
+      for (const init of inits) {
+        cells.push({ key: `method=${method}/init=${init}/arch=${arch.name}`, params: { init, widths, nets, seed: args.seed, method, backend: args.backend } });
+      }
+    }
+  }
+  const exp: Experiment<Fig2aCell['params'], Fm2CellResult> = { name: 'fig2a', task: path.join(__dirname, 'fm2.js'), cells };
+  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
+  if (!outcome.complete) {
+    process.stderr.write(`fig2a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
+    return;
+  }
+  const archByName = new Map(archs.map((a) => [a.name, a]));
+  const rows = outcome.results.map(({ key, params, result }) => {
+    const name = key.slice(key.indexOf('/arch=') + 6);
+    return theoryRow(archByName.get(name)!, params.init, params.widths, result, params.method, n0);
+  });
+  const cellSeconds = outcome.results.reduce((s, r) => s + r.result.seconds, 0);
+  const equalBeta = equalBetaDistances(rows, outcome.results.map((r) => r.result.log10_ratio_sketch));
+  writeCsv(path.join(args.out, 'fig2a.csv'), FIG2A_COLUMNS, rows);
+
+  const files = ['fig2a.csv', 'fig2a.json'];
+  for (const plot of await writePlots(args, rows)) files.push(path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : []));
+  const seconds = (Date.now() - started) / 1000;
+  writeJson(path.join(args.out, 'fig2a.json'), runRecord('fig2a', args, {
+    seconds, cell_seconds: cellSeconds, files, equal_beta_ks: equalBeta,
+  }));
+  printSummary(args, rows, equalBeta);
+  process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
+}
+
+async function writePlots(args: Args, rows: readonly Fig2aRow[]) {
+  const panel = (r: Fig2aRow) => `${r.init} (${r.method === 'net' ? 'real nets' : 'exact sampler'})`;
+  // The universal leading order e^{5β} beside each family's exact theory (§3.7), per panel.
+  const universal: Row[] = [];
+  for (const pn of [...new Set(rows.map(panel))]) {
+    const bs = rows.filter((r) => panel(r) === pn).map((r) => r.beta);
+    const lo = Math.min(...bs), hi = Math.max(...bs);
+    for (let i = 0; i <= 40; i++) {
+      const b = lo + ((hi - lo) * i) / 40;
+      universal.push({ panel: pn, family: 'e^{5β} (leading order)', beta: b, log10_second_moment: 5 * b * Math.LOG10E });
+    }
+  }
+  const moment = lineChartSpec({
+    title: `Figure 2(a): E[(M_d/M_0)²] against β (points: ${args.nets} nets, ${args['sampler-nets']} sampler paths; dashed: theory)`,
+    x: { field: 'beta', title: 'β = Σ 1/n_j' },
+    y: { field: 'log10_second_moment', title: 'log10 mean of (M_d/M_0)²' },
+    measured: rows.map((r) => ({ panel: panel(r), family: r.family, beta: r.beta, log10_second_moment: Math.log10(r.second_moment as number) })),
+    theory: [...rows.map((r) => ({ panel: panel(r), family: r.family, beta: r.beta, log10_second_moment: Math.log10(r.second_moment_theory as number) })), ...universal],
+    color: 'family', facet: { field: 'panel', title: '', columns: 3 }, width: 300, height: 220,
+  });
+  const quantiles = lineChartSpec({
+    title: 'Figure 2(a): a typical net — median and 5–95% range of log10(M_d/M_0) against β (dashed: log-normal theory median)',
+    x: { field: 'beta', title: 'β = Σ 1/n_j' },
+    y: { field: 'q50', title: 'log10(M_d/M_0)' },
+    measured: rows.map((r) => ({ panel: panel(r), family: r.family, beta: r.beta, q50: r.q50_log10_ratio, lo: finiteOrNull(r.q05_log10_ratio), hi: finiteOrNull(r.q95_log10_ratio) })),
+    theory: rows.map((r) => ({ panel: panel(r), family: r.family, beta: r.beta, q50: r.q50_log10_theory })),
+    color: 'family', lo: 'lo', hi: 'hi', facet: { field: 'panel', title: '', columns: 3 }, width: 300, height: 220,
+  });
+  return [await writePlot(path.join(args.out, 'fig2a'), moment), await writePlot(path.join(args.out, 'fig2a_quantiles'), quantiles)];
+}
+
+function finiteOrNull(v: string | number | boolean | null): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+interface EqualBetaKs extends Record<string, string | number | boolean | null> {
+  beta_target: number; method: string; init: string; families: number;
+  /** Largest KS distance of log10 R between two families at this target β (sketch-based, ±~1/200). */
+  max_D_equal_beta: number; pair: string;
+  /** Smallest KS distance between a family here and any family at the next target β. */
+  min_D_next_beta: number | null; next_beta: number | null;
+  /** KS critical values for the two samples' sizes at α = 10⁻⁶ and 0.01 (§6.5). */
+  crit_1e6: number; crit_001: number;
+}
+
+/**
+ * Equal β behaves alike (Figure 2's claim): per target β, method and init, the largest KS distance
+ * between the families' distributions of log10 R, against the smallest distance to the next β. The
+ * distances come from each cell's quantile sketch, so they resolve differences down to ~1/200.
+ */
+function equalBetaDistances(rows: readonly Fig2aRow[], sketches: readonly number[][]): EqualBetaKs[] {
+  const groups = new Map<string, { row: Fig2aRow; sketch: number[] }[]>();
+  rows.forEach((row, i) => {
+    if (row.beta_target === null || row.family === 'explicit') return;
+    const key = `${row.method}|${row.init}|${row.depth}|${row.beta_target}`;
+    groups.set(key, [...(groups.get(key) ?? []), { row, sketch: sketches[i] }]);
+  });
+  const out: EqualBetaKs[] = [];
+  for (const members of groups.values()) {
+    const { method, init, depth } = members[0].row;
+    const b = members[0].row.beta_target as number;
+    if (members.length < 2) continue;
+    let maxD = 0, pair = '';
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const d = ksTwoSample(members[i].sketch, members[j].sketch);
+        if (d >= maxD) { maxD = d; pair = `${members[i].row.family}/${members[j].row.family}`; }
+      }
+    }
+    const higher = [...groups.values()].filter((g) => g[0].row.method === method && g[0].row.init === init && g[0].row.depth === depth
+      && (g[0].row.beta_target as number) > b).sort((x, y) => (x[0].row.beta_target as number) - (y[0].row.beta_target as number));
+    let minNext: number | null = null;
+    if (higher.length > 0) {
+      for (const m of members) for (const o of higher[0]) minNext = Math.min(minNext ?? Infinity, ksTwoSample(m.sketch, o.sketch));
+    }
+    const n = members[0].row.nets;
+    out.push({
+      beta_target: b, method, init, families: members.length, max_D_equal_beta: maxD, pair,
+      min_D_next_beta: minNext, next_beta: higher.length > 0 ? (higher[0][0].row.beta_target as number) : null,
+      crit_1e6: ksCritical(1e-6, n, n), crit_001: ksCritical(0.01, n, n),
+    });
+  }
+  return out.sort((x, y) => x.method.localeCompare(y.method) || x.init.localeCompare(y.init) || x.beta_target - y.beta_target);
+}
+
+function printSummary(args: Args, rows: readonly Fig2aRow[], equalBeta: readonly EqualBetaKs[]): void {
+  const view = rows.map((r) => ({
+    ...r,
+    'measured/theory': (r.second_moment as number) / (r.second_moment_theory as number),
+    trusted: r.trustworthy ? 'yes' : 'no',
+  }));
+  process.stdout.write(`\nFigure 2(a): second moment of R = M_d/M_0 (theory exact, THEORY.md §3.7), V̂/M_0² (§5), median log10 R (§4.8: log-normal, cf = with the skew term)\n`);
+  process.stdout.write(`method: net = real nets (${args.nets} per row), exact_sampler = the exact Gaussian law (§4.2, ${args['sampler-nets']} paths)\n`);
+  printTable(['method', 'init', 'family', 'depth', 'beta', 'nets', 'second_moment', 'second_moment_theory', 'measured/theory',
+    'nets_needed', 'trusted', 'var_hat_mean', 'var_hat_theory', 'q50_log10_ratio', 'q50_log10_theory', 'q50_log10_cf', 'dead'], view, { digits: 4 });
+  // Per β, the sample size the second moment needs (§4.7, §4.9): log-normal surrogate and the exact range.
+  const byBeta = new Map<number, Fig2aRow[]>();
+  for (const r of rows) {
+    const t = (r.beta_target as number | null) ?? Number(r.beta.toPrecision(3));
+    byBeta.set(t, [...(byBeta.get(t) ?? []), r]);
+  }
+  const need = [...byBeta.entries()].sort((a, b) => a[0] - b[0]).map(([b, rs]) => {
+    // Exact rules per architecture (spread from §4.4), the largest over this β's architectures.
+    const rules = rs.map((r) => netsForSecondMoment(r.beta, { spread: { r: r.spread_r as number, skewness: r.spread_skewness as number } }));
+    const surrogate = netsForSecondMoment(b);
+    return {
+      beta: b, measured_with: [...new Set(rs.map((r) => r.nets))].join('/'),
+      precision_rule: Math.max(...rules.map((x) => Math.ceil(x.precision))), skewness_rule: Math.max(...rules.map((x) => Math.ceil(x.skewness))),
+      'log-normal_surrogate': surrogate.needed,
+    };
+  });
+  process.stdout.write('\nNets needed for a trustworthy sample second moment at each β (THEORY.md §4.7, §4.9): precision = within 10% at 2 se,\n'
+    + 'skewness = skewness of the mean ≤ 0.15; exact values for these architectures (largest over families), and the e^{20β} log-normal surrogate:\n');
+  printTable(['beta', 'measured_with', 'precision_rule', 'skewness_rule', 'log-normal_surrogate'], need, { digits: 3 });
+  process.stdout.write('(exact: r = E[R⁴]/E[R²]² of each architecture, §4.4; beyond β ≈ 0.3 no feasible sample measures E[R²]: compare the quantiles instead)\n');
+  if (equalBeta.length > 0) {
+    process.stdout.write('\nEqual β, different width profiles: KS distance of log10(M_d/M_0) between families (largest pair), against the\n'
+      + 'smallest distance to any family at the next β; critical values for these sample sizes (from 200-point quantile sketches):\n');
+    printTable(['method', 'init', 'beta_target', 'families', 'max_D_equal_beta', 'pair', 'next_beta', 'min_D_next_beta', 'crit_001', 'crit_1e6'], equalBeta, { digits: 3 });
+  }
+}
+
+async function fig2(argv: readonly string[]): Promise<void> {
+  const args = parseCli(FIG2_CLI, argv);
+  if (args === null) return;
+  // Everything the user can get wrong is checked here, before the output folder is touched.
+  checkBackend(args.backend);
+  checkInits(args.inits);
+  const partA = args.part === 'a' || args.part === 'all', partB = args.part === 'b' || args.part === 'all';
+  const archs = partA ? buildArchitectures(args) : [];
+  const trained = partB ? buildTrainArchitectures(args) : [];
+  ensureOutDir(args.out);
+  recordInvocation(args.out, 'fig2', argv);
+  if (partA) await runPartA(args, archs);
+  if (partB) await runPartB(args, trained);
+}
+
+async function runPartB(args: Args, profiles: readonly WidthProfile[]): Promise<void> {
+  const init = args['train-init'];
+  await runTrainingPanel({
+    name: 'fig2b', figure: 'Figure 2(b)', args,
+    archs: profiles.map((p) => ({
+      key: `init=${init}/arch=${archName(p)}`, init, hidden: p.hidden,
+      group: { arch: archName(p), depth: p.hidden.length, beta: p.beta, family: p.family, beta_target: p.targetBeta ?? p.beta, init },
+    })),
+    groupColumns: ['arch', 'depth', 'beta'],
+    trailingColumns: ['family', 'beta_target', 'init'],
+    x: { field: 'beta', title: 'β = Σ 1/n_j (equal depth)' },
+    color: 'family',
+    paperNote: 'paper protocol: all He-initialized, 5 runs, at most 100 epochs (--preset paper); widths and β of the paper unknown',
+  });
+}
+
+if (require.main === module) main(() => fig2(process.argv.slice(2)));

@@ -2,7 +2,7 @@
 // tables go into REPORT.md, and which claims are checked against which outputs.
 
 import * as path from 'node:path';
-import { fig1aClaims, fig1bClaims, fig2aClaims, trendClaim, type Claim } from './claims';
+import { fig1aClaims, fig1bClaims, fig2aClaims, fig3aClaims, fig3bClaims, trendClaim, type Claim } from './claims';
 
 export interface FigureSpec {
   readonly id: string;
@@ -38,5 +38,17 @@ export const FIGURES: readonly FigureSpec[] = [
     ],
     records: ['fig2a.json', 'fig2b.json'],
     claims: (dir) => [...fig2aClaims(dir), trendClaim('Figure 2(b)', path.join(dir, 'fig2b.csv'), 'beta', 'training starts later, or not at all, as β grows')],
+  },
+  {
+    id: 'fig3', script: 'fig3.js', title: 'Figure 3: the scales η_ℓ decide FM1 in residual nets',
+    about: 'Residual nets x_ℓ = x_{ℓ−1} + η_ℓ·𝒩_ℓ(x_{ℓ−1}) with one-hidden-layer modules, He normal, linear module output or a ReLU at '
+      + 'the module end. (a) The mean of M_L/M_0 against L per scale schedule, theory dashed (∏(1 + κη²) exact for linear modules; '
+      + 'the mean-field curve for relu modules); the FM2 statistic E[M_L²]/E[M_L]². (b) Epochs to 20% MNIST test accuracy against L.',
+    plots: ['fig3a', 'fig3a_zoom', 'fig3a_fm2', 'fig3b'],
+    tables: [
+      { title: 'Epochs to 20% test accuracy', file: 'fig3b.csv', columns: ['convention', 'schedule', 'modules', 'runs', 'reached', 'mean_epochs_to_target', 'diverged', 'stuck'] },
+    ],
+    records: ['fig3a.json', 'fig3b.json'],
+    claims: (dir) => [...fig3aClaims(dir), ...fig3bClaims(dir)],
   },
 ];

@@ -199,7 +199,7 @@ export function fig3aClaims(dir: string): Claim[] {
       figure: 'Figure 3(a)',
       claim: convention === 'linear' ? 'linear modules: E[M_L]/M_0 = ∏(1 + κη_ℓ²) exactly' : 'relu modules: E[M_L]/M_0 follows the mean-field curve (7.7) built on the exact one-step mean (7.3)',
       prediction: 'the theory lies inside the 95% interval of the mean at (nearly) every point',
-      measured: mine.length === 0 ? 'no theory (non-Gaussian weights)' : `${inside.length}/${mine.length} points inside; largest |log10 measured − log10 theory| = ${fmt(worst)}`,
+      measured: mine.length === 0 ? 'no theory (non-Gaussian weights)' : `${inside.length}/${mine.length} points inside; largest deviation of log10 measured from log10 theory: ${fmt(worst)}`,
       verdict: mine.length === 0 ? 'inconclusive' : inside.length >= 0.85 * mine.length ? 'holds' : 'fails',
       rule: 'holds when ≥ 85% of the points have the theory inside Cox\'s 95% interval (a 95% interval misses 5% by design, and heavy tails make η = 1 means sit low)',
     });

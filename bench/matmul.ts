@@ -1,14 +1,12 @@
 // Matmul and normal-sampler throughput per backend and dtype, against tfjs-backend-wasm (XNNPACK,
 // SIMD, one thread) measured in the same process. Cases are timed round-robin across backends,
 // so load from other processes on a shared machine hits every backend alike; each figure is the
-// median over repetitions after warm-up. Writes bench.json (atomically) and prints a table.
+// median over repetitions after warm-up. bench/run.ts (npm run bench) calls measureKernels with the
+// other benchmarks; run alone, this file writes bench.json (atomically) with these sections only.
 //
-//   npm run bench                 (all backends)
-//   node bench/matmul.js --quick  (fewer repetitions)
+//   node bench/matmul.js [--quick]  (--quick: fewer repetitions)
 
-import { renameSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { BENCH_JSON, loadAverage, machine, median, writeJsonAtomic } from './common';
 import type { Backend, DType, FloatArray, MatmulOptions } from '../lib/kernels/backend';
 import { ReferenceBackend } from '../lib/kernels/reference';
 import { seedState } from '../lib/kernels/rng';
@@ -41,14 +39,16 @@ const CASES: MatmulCase[] = [
   { m: 100, n: 1, k: 100, transA: false, transB: false },
 ];
 
-const QUICK = process.argv.includes('--quick');
-const REPETITIONS = QUICK ? 5 : 11;
-/** Each timed sample runs the operation enough times to last about this long, so timer resolution and call overhead stay negligible. */
-const SAMPLE_MS = QUICK ? 4 : 25;
+/** Sizes of the measurement; --quick shrinks them. */
+export interface KernelBenchSizes { repetitions: number; sampleMs: number; warmUpMs: number }
+export function kernelBenchSizes(quick: boolean): KernelBenchSizes {
+  // Each timed sample runs the operation enough times to last about sampleMs, so timer resolution and
+  // call overhead stay negligible.
+  return quick ? { repetitions: 5, sampleMs: 4, warmUpMs: 50 } : { repetitions: 11, sampleMs: 25, warmUpMs: 200 };
+}
 /** The reference backend is 20–50× slower; it gets a few repetitions, timed once per call. */
 const REFERENCE_REPETITIONS = 3;
-const NORMAL_DRAWS = 1 << 20;
-const WARM_UP_MS = QUICK ? 50 : 200;
+export const NORMAL_DRAWS = 1 << 20;
 
 /** One timed operation for the round-robin. */
 interface Contender {
@@ -61,12 +61,6 @@ interface Contender {
   calls: number;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 function timeCalls(run: () => void, calls: number): number {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < calls; i++) run();
@@ -74,14 +68,14 @@ function timeCalls(run: () => void, calls: number): number {
 }
 
 /** Warms each contender up, sizes its samples, then times them round-robin; returns ms per call. */
-function measure(contenders: Contender[]): void {
+function measure(contenders: Contender[], sizes: KernelBenchSizes): void {
   for (const c of contenders) {
     // Long enough for V8 to tier up whatever JS the call goes through and for the core to leave any
     // idle clock state; the first case otherwise measured 30 % low.
-    const warmUntil = performance.now() + (c.reps === REFERENCE_REPETITIONS ? 0 : WARM_UP_MS);
+    const warmUntil = performance.now() + (c.reps === REFERENCE_REPETITIONS ? 0 : sizes.warmUpMs);
     for (let i = 0; i < 3 || performance.now() < warmUntil; i++) c.run();
     const once = timeCalls(c.run, 1);
-    c.calls = c.reps === REFERENCE_REPETITIONS ? 1 : Math.max(1, Math.ceil(SAMPLE_MS / Math.max(once, 1e-4)));
+    c.calls = c.reps === REFERENCE_REPETITIONS ? 1 : Math.max(1, Math.ceil(sizes.sampleMs / Math.max(once, 1e-4)));
   }
   const rounds = Math.max(...contenders.map((c) => c.reps));
   for (let r = 0; r < rounds; r++) {
@@ -96,8 +90,8 @@ function filled(backend: Backend, dtype: DType, length: number, seed: number): F
 }
 
 /** ms and gflops are medians; bestGflops, from the fastest repetition, is the figure least disturbed by other load. */
-interface MatmulRow { shape: string; m: number; n: number; k: number; transA: boolean; transB: boolean; backend: string; dtype: DType; ms: number; gflops: number; bestGflops: number }
-interface NormalRow { backend: string; dtype: DType; draws: number; ms: number; perSecond: number; nsPerDraw: number }
+export interface MatmulRow { shape: string; m: number; n: number; k: number; transA: boolean; transB: boolean; backend: string; dtype: DType; ms: number; gflops: number; bestGflops: number }
+export interface NormalRow { backend: string; dtype: DType; draws: number; ms: number; perSecond: number; nsPerDraw: number }
 
 function caseLabel(c: MatmulCase): string {
   const a = c.transA ? `(${c.k}×${c.m})ᵀ` : `${c.m}×${c.k}`;
@@ -114,7 +108,17 @@ async function loadTf(): Promise<Tf> {
   return tf;
 }
 
-async function main(): Promise<void> {
+export interface KernelResults {
+  wasmVariant: string;
+  tfjs: { core: string; simd: boolean; threads: boolean };
+  repetitions: number;
+  matmul: MatmulRow[];
+  normals: NormalRow[];
+}
+
+/** Matmul GFLOP/s and normal draws per second of our backends and tfjs-wasm, timed round-robin. */
+export async function measureKernels(sizes: KernelBenchSizes): Promise<KernelResults> {
+  const REPETITIONS = sizes.repetitions;
   const tf = await loadTf();
   const ours = new WasmBackend();
   const plain = ours.variant === 'relaxed' ? new WasmBackend({ variant: 'simd' }) : null;
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
     const tb = tf.tensor2d(filled(reference, 'float32', c.k * c.n, 2) as Float32Array, c.transB ? [c.n, c.k] : [c.k, c.n], 'float32');
     // The wasm backend runs its kernel synchronously inside matMul, so the call's time is the product's.
     contenders.push({ backend: 'tfjs-wasm', dtype: 'float32', reps: REPETITIONS, samples: [], calls: 1, run: () => tf.matMul(ta, tb, c.transA, c.transB).dispose() });
-    measure(contenders);
+    measure(contenders, sizes);
     ta.dispose();
     tb.dispose();
     for (const ct of contenders) {
@@ -166,29 +170,34 @@ async function main(): Promise<void> {
     backend: 'tfjs-wasm', dtype: 'float32', reps: REPETITIONS, samples: [], calls: 1,
     run: () => tf.randomNormal([NORMAL_DRAWS], 0, 1, 'float32', seed++).dispose(),
   });
-  measure(normalContenders);
+  measure(normalContenders, sizes);
   const normalRows: NormalRow[] = normalContenders.map((ct) => {
     const ms = median(ct.samples);
     return { backend: ct.backend, dtype: ct.dtype, draws: NORMAL_DRAWS, ms, perSecond: NORMAL_DRAWS / (ms / 1e3), nsPerDraw: (ms * 1e6) / NORMAL_DRAWS };
   });
 
-  report(tf, ours, matmulRows, normalRows);
+  const tfjs = { core: tf.version_core, simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') };
+  return { wasmVariant: ours.variant, tfjs, repetitions: REPETITIONS, matmul: matmulRows, normals: normalRows };
 }
 
-function report(tf: Tf, ours: WasmBackend, matmulRows: MatmulRow[], normalRows: NormalRow[]): void {
-  const peerGflops = new Map<string, number>();
-  for (const r of matmulRows) if (r.backend === 'tfjs-wasm') peerGflops.set(r.shape, r.gflops);
-  const peerNormals = normalRows.find((r) => r.backend === 'tfjs-wasm')?.perSecond ?? NaN;
+/** Ratio of a matmul row to tfjs-wasm f32 on the same shape. */
+export function ratioToTfjs(rows: readonly MatmulRow[], r: MatmulRow): number {
+  return r.gflops / (rows.find((p) => p.backend === 'tfjs-wasm' && p.shape === r.shape)?.gflops ?? NaN);
+}
 
+/** The matmul and normals tables, with ratios to tfjs-wasm. */
+export function kernelTable(k: KernelResults): string[] {
+  const matmulRows = k.matmul, normalRows = k.normals;
+  const peerNormals = normalRows.find((r) => r.backend === 'tfjs-wasm')?.perSecond ?? NaN;
   const lines: string[] = [];
-  lines.push(`matmul GFLOP/s (median of ${REPETITIONS}; reference: ${REFERENCE_REPETITIONS}); ratio = ours / tfjs-wasm f32`);
+  lines.push(`matmul GFLOP/s (median of ${k.repetitions}; reference: ${REFERENCE_REPETITIONS}); ratio = ours / tfjs-wasm f32`);
   const backends = [...new Set(matmulRows.map((r) => `${r.backend} ${r.dtype}`))];
   lines.push(['shape'.padEnd(26), ...backends.map((b) => b.padStart(22))].join(''));
   for (const shape of [...new Set(matmulRows.map((r) => r.shape))]) {
     const cells = backends.map((b) => {
       const row = matmulRows.find((r) => r.shape === shape && `${r.backend} ${r.dtype}` === b);
       if (row === undefined) return ''.padStart(22);
-      const ratio = row.backend === 'tfjs-wasm' ? '' : ` (${(row.gflops / (peerGflops.get(shape) ?? NaN)).toFixed(2)}×)`;
+      const ratio = row.backend === 'tfjs-wasm' ? '' : ` (${ratioToTfjs(matmulRows, row).toFixed(2)}×)`;
       return `${row.gflops.toFixed(row.gflops < 10 ? 2 : 1)}${ratio}`.padStart(22);
     });
     lines.push([shape.padEnd(26), ...cells].join(''));
@@ -199,27 +208,23 @@ function report(tf: Tf, ours: WasmBackend, matmulRows: MatmulRow[], normalRows: 
     lines.push(`${`${r.backend} ${r.dtype}`.padEnd(26)}${(r.perSecond / 1e6).toFixed(1).padStart(10)} M/s${r.nsPerDraw.toFixed(2).padStart(10)} ns` +
       `${(r.perSecond / peerNormals).toFixed(2).padStart(10)}×`);
   }
-  console.log(lines.join('\n'));
-
-  const result = {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    wasmVariant: ours.variant,
-    tfjs: { core: tf.version_core, simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') },
-    repetitions: REPETITIONS,
-    matmul: matmulRows.map((r) => ({ ...r, ratioToTfjs: r.gflops / (peerGflops.get(r.shape) ?? NaN) })),
-    normals: normalRows.map((r) => ({ ...r, ratioToTfjs: r.perSecond / peerNormals })),
-  };
-  const file = join(process.cwd(), 'bench.json');
-  // Written to a temporary file and renamed, so a reader never sees half a file.
-  writeFileSync(`${file}.tmp`, JSON.stringify(result, null, 2) + '\n');
-  renameSync(`${file}.tmp`, file);
-  console.log(`\nwrote ${file}`);
+  return lines;
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+async function main(): Promise<void> {
+  const loadBefore = loadAverage();
+  const k = await measureKernels(kernelBenchSizes(process.argv.includes('--quick')));
+  console.log(kernelTable(k).join('\n'));
+  writeJsonAtomic(BENCH_JSON, {
+    date: new Date().toISOString(), ...machine(), loadAverage: { before: loadBefore, after: loadAverage() }, ...k,
+    matmul: k.matmul.map((r) => ({ ...r, ratioToTfjs: ratioToTfjs(k.matmul, r) })),
+  });
+  console.log(`\nwrote ${BENCH_JSON}`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

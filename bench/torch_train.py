@@ -3,7 +3,8 @@
 a linear output layer of 10, He normal weights (kaiming_normal_, fan-in, ReLU gain; the output layer
 too, as in lib/nn/classifier.ts), zero biases, softmax cross-entropy, plain SGD lr 0.01, batch 1024,
 float32, 2 threads. Times the optimizer steps of one MNIST epoch (60,000 images, the last batch
-partial), excluding data loading and evaluation, and prints one JSON object.
+partial), excluding data loading and evaluation, and prints one JSON object (wall and process CPU seconds:
+the machine is shared, and CPU time is less disturbed by other jobs).
 
     python3 bench/torch_train.py [--depths 50,100] [--steps N] [--seed 0] [--threads 2]
 
@@ -51,17 +52,19 @@ def main():
         opt = torch.optim.SGD(net.parameters(), lr=0.01)
         order = torch.randperm(n)
         steps = (n + batch - 1) // batch if a.steps == 0 else a.steps
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for s in range(steps):
             idx = order[s * batch:(s + 1) * batch]
             opt.zero_grad()
             loss = torch.nn.functional.cross_entropy(net(x_all[idx]), labels[idx])
             loss.backward()
             opt.step()
-        secs = time.perf_counter() - t0
-        per_epoch = secs if a.steps == 0 else secs / steps * (n / batch)
+        secs, cpu = time.perf_counter() - t0, time.process_time() - c0
+        scale = 1 if a.steps == 0 else (n / batch) / steps
+        per_epoch = secs * scale
         results.append({"d": d, "steps_timed": steps, "seconds_timed": round(secs, 3),
-                        "seconds_per_epoch": round(per_epoch, 3), "last_loss": round(loss.item(), 5)})
+                        "cpu_seconds_timed": round(cpu, 3),
+                        "seconds_per_epoch": round(per_epoch, 3), "cpu_seconds_per_epoch": round(cpu * scale, 3), "last_loss": round(loss.item(), 5)})
     print(json.dumps({"impl": "pytorch", "torch": torch.__version__, "threads": torch.get_num_threads(),
                       "batch": batch, "lr": 0.01, "dtype": "float32", "results": results}))
 

@@ -8,8 +8,34 @@
 import { parseArgs } from 'node:util';
 import type { DType } from '../lib/kernels/backend';
 import { createBackend } from '../lib/kernels/index';
-import { loadMnist } from '../lib/nn/mnist';
+import { loadMnist, type ImageDataset } from '../lib/nn/mnist';
 import { train } from '../lib/nn/train';
+
+export interface EpochTiming { d: number; steps_timed: number; seconds_timed: number; cpu_seconds_timed: number; seconds_per_epoch: number; cpu_seconds_per_epoch: number; last_loss: number }
+
+/** Seconds per epoch for each depth; steps = 0 times a full epoch, otherwise that many batches scaled up. */
+export function timeEpochs(depths: readonly number[], steps: number, backend: string, dtype: DType, data: ImageDataset = loadMnist()): EpochTiming[] {
+  const batch = 1024, n = data.train.count;
+  const results: EpochTiming[] = [];
+  for (const d of depths) {
+    let t0 = 0, t1 = 0, c0 = process.cpuUsage(), cpu = 0, timed = 0, lastLoss = Number.NaN;
+    train({
+      widths: [784, ...new Array<number>(d).fill(d), 10], init: 'he_normal', seed: 0, batchSize: batch, lr: 0.01,
+      dtype, maxEpochs: 1, stopAtTarget: false, limitTrain: steps === 0 ? null : steps * batch, limitTest: 1,
+    }, {
+      data, backend: createBackend(backend),
+      // The clock starts after the evaluation at init and stops after the last step.
+      onProgress: (e) => { if (e.type === 'eval' && e.step === 0) { t0 = performance.now(); c0 = process.cpuUsage(); } },
+      onStep: (s) => { t1 = performance.now(); const c = process.cpuUsage(c0); cpu = (c.user + c.system) / 1e6; timed = s.step; lastLoss = s.loss; },
+    });
+    const secs = (t1 - t0) / 1000, scale = steps === 0 ? 1 : (n / batch) / timed;
+    results.push({
+      d, steps_timed: timed, seconds_timed: Number(secs.toFixed(3)), cpu_seconds_timed: Number(cpu.toFixed(3)),
+      seconds_per_epoch: Number((secs * scale).toFixed(3)), cpu_seconds_per_epoch: Number((cpu * scale).toFixed(3)), last_loss: Number(lastLoss.toFixed(5)),
+    });
+  }
+  return results;
+}
 
 function main(): void {
   const { values } = parseArgs({
@@ -27,26 +53,8 @@ function main(): void {
     throw new Error('--depths must be positive integers and --steps a non-negative integer');
   }
   if (values.dtype !== 'float32' && values.dtype !== 'float64') throw new Error('--dtype must be float32 or float64');
-  const data = loadMnist(), batch = 1024, n = data.train.count;
-  const results = [];
-  for (const d of depths) {
-    let t0 = 0, t1 = 0, timed = 0, lastLoss = Number.NaN;
-    train({
-      widths: [784, ...new Array<number>(d).fill(d), 10], init: 'he_normal', seed: 0, batchSize: batch, lr: 0.01,
-      dtype: values.dtype as DType, maxEpochs: 1, stopAtTarget: false, limitTrain: steps === 0 ? null : steps * batch, limitTest: 1,
-    }, {
-      data, backend: createBackend(values.backend),
-      // The clock starts after the evaluation at init and stops after the last step.
-      onProgress: (e) => { if (e.type === 'eval' && e.step === 0) t0 = performance.now(); },
-      onStep: (s) => { t1 = performance.now(); timed = s.step; lastLoss = s.loss; },
-    });
-    const secs = (t1 - t0) / 1000;
-    results.push({
-      d, steps_timed: timed, seconds_timed: Number(secs.toFixed(3)),
-      seconds_per_epoch: Number((steps === 0 ? secs : (secs / timed) * (n / batch)).toFixed(3)), last_loss: Number(lastLoss.toFixed(5)),
-    });
-  }
-  process.stdout.write(JSON.stringify({ impl: 'start-training', backend: values.backend, batch, lr: 0.01, dtype: values.dtype, results }) + '\n');
+  const results = timeEpochs(depths, steps, values.backend, values.dtype);
+  process.stdout.write(JSON.stringify({ impl: 'start-training', backend: values.backend, batch: 1024, lr: 0.01, dtype: values.dtype, results }) + '\n');
 }
 
-main();
+if (require.main === module) main();

@@ -5,6 +5,7 @@
 // All inputs are contiguous row-major tensors of one dtype; outputs take that dtype.
 
 import type { FloatArray } from '../kernels/backend';
+import { colsLength, conv2dBackwardInto, conv2dForwardInto, convGeometry, type Padding } from '../kernels/conv';
 import { addToGrad, gradTarget, Var } from './var';
 
 function sameDtype(op: string, ...vs: Var[]): void {
@@ -239,6 +240,69 @@ export function softmaxCrossEntropy(logits: Var, labels: ArrayLike<number>): Var
         if (t.accumulate) g[base + j] += d;
         else g[base + j] = d;
       }
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Convolution and pooling
+
+export interface Conv2dFlags {
+  /** Default 1. */
+  readonly stride?: number;
+  /** Default 'valid'. */
+  readonly padding?: Padding;
+}
+
+/**
+ * 2-D convolution of x (N×C×H×W) with w (O×C×kh×kw) plus a per-channel bias (O) or none: im2col + one
+ * backend matmul per image (lib/kernels/conv.ts). Backward: dW = Σ_n g_n·cols_nᵀ, dx = col2im(Wᵀ·g_n),
+ * db = Σ g over images and positions; the unfolding buffer is kept from the forward pass as scratch.
+ */
+export function conv2d(x: Var, w: Var, bias: Var | null, flags: Conv2dFlags = {}): Var {
+  sameDtype('conv2d', ...(bias === null ? [x, w] : [x, w, bias]));
+  if (x.shape.length !== 4) throw new RangeError(`conv2d: input must be N×C×H×W, got shape ${shapeStr(x)}`);
+  if (w.shape.length !== 4 || w.shape[1] !== x.shape[1]) {
+    throw new RangeError(`conv2d: weight must be [out, ${x.shape[1]}, kh, kw] for input ${shapeStr(x)}, got ${shapeStr(w)}`);
+  }
+  if (bias !== null && (bias.shape.length !== 1 || bias.shape[0] !== w.shape[0])) {
+    throw new RangeError(`conv2d: bias shape ${shapeStr(bias)} does not match ${w.shape[0]} output channels`);
+  }
+  const g = convGeometry([x.shape[1], x.shape[2], x.shape[3]], { kh: w.shape[2], kw: w.shape[3], stride: flags.stride ?? 1, padding: flags.padding ?? 'valid' });
+  const ctx = x.ctx, be = ctx.backend, batch = x.shape[0], channels = w.shape[0];
+  const y = ctx.empty([batch, channels, g.outH, g.outW], x.dtype);
+  const cols = ctx.pool.take(x.dtype, colsLength(g));
+  conv2dForwardInto(be, x.data, w.data, bias === null ? null : bias.data, y.data, cols, batch, channels, g);
+  const out: Var = new Var(ctx, y, bias === null ? [x, w] : [x, w, bias], () => {
+    const tx = gradTarget(x), tw = gradTarget(w), tb = bias === null ? null : gradTarget(bias);
+    conv2dBackwardInto(be, x.data, w.data, out.grad!.data, cols, batch, channels, g, {
+      dx: tx === null ? null : tx.data, dxAccumulate: tx !== null && tx.accumulate,
+      dw: tw === null ? null : tw.data, dwAccumulate: tw !== null && tw.accumulate,
+      db: tb === null ? null : tb.data, dbAccumulate: tb !== null && tb.accumulate,
+    });
+  });
+  return out;
+}
+
+/** Global average pooling: the mean over the H×W positions of each channel, N×C×H×W → N×C. */
+export function meanPool(x: Var): Var {
+  if (x.shape.length !== 4) throw new RangeError(`meanPool: input must be N×C×H×W, got shape ${shapeStr(x)}`);
+  const [n, c, h, w] = x.shape, P = h * w, ctx = x.ctx, xd = x.data;
+  const y = ctx.empty([n, c], x.dtype), yd = y.data;
+  for (let r = 0; r < n * c; r++) {
+    let s = 0;
+    for (let p = 0; p < P; p++) s += xd[r * P + p];
+    yd[r] = s / P;
+  }
+  const out: Var = new Var(ctx, y, [x], () => {
+    const t = gradTarget(x);
+    if (t === null) return;
+    const g = out.grad!.data, gx = t.data;
+    for (let r = 0; r < n * c; r++) {
+      const v = g[r] / P;
+      if (t.accumulate) for (let p = 0; p < P; p++) gx[r * P + p] += v;
+      else for (let p = 0; p < P; p++) gx[r * P + p] = v;
     }
   });
   return out;

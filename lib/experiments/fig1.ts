@@ -12,17 +12,17 @@ import * as path from 'node:path';
 import { FIGURE1_INITS, initializerById } from '../nn/init';
 import { slope } from '../nn/stats';
 import { gain } from '../nn/init';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, UsageError, type Flag } from './cli';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli } from './cli';
 import { runTrainingPanel } from './panel';
-import { writeCsv, writeJson } from './files';
+import { writeCsv } from './files';
 import type { LengthCellParams, LengthCellResult } from './lengths';
-import { lineChartSpec, writePlot } from './plot';
+import { meanRatioChartSpec, writePlot } from './plot';
 import { runExperiment, type Cell, type Experiment } from './runner';
 import { printTable } from './table';
-import { runRecord } from './record';
+import { writeRunRecord } from './record';
 import { recordInvocation } from './invocation';
 import { ensureOutDir } from './files';
-import { backendFlag, initListFlag, checkBackend, trainingFlags } from './flags';
+import { backendFlag, countOrDepthFlag, initListFlag, checkBackend, trainingFlags } from './flags';
 
 const FIG1A_COLUMNS = [
   'init', 'depth', 'width', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
@@ -32,17 +32,6 @@ const FIG1A_COLUMNS = [
   // No timings here: a CSV must not depend on the machine or the split into shards (they are in fig1a.json).
 ] as const;
 
-const widthFlag: Flag<number | 'depth'> = {
-  help: "hidden width n_j, or 'depth' for width = depth (β = 1)",
-  metavar: 'N|depth',
-  default: 'depth',
-  parse: (t, n) => {
-    if (t === 'depth') return 'depth';
-    if (!/^\d+$/.test(t) || Number(t) < 1 || !Number.isSafeInteger(Number(t))) throw new UsageError(`${n} expects a positive integer or 'depth', got '${t}'`);
-    return Number(t);
-  },
-};
-
 export const FIG1_CLI = defineCli({
   name: 'fig1',
   summary: 'Figure 1 of Hanin & Rolnick (2018): (a) mean output length against depth per initialization.',
@@ -50,7 +39,7 @@ export const FIG1_CLI = defineCli({
     part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
     inits: initListFlag([...FIGURE1_INITS]),
     depths: intListFlag('depths d (number of ReLU layers)', { default: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] }),
-    width: widthFlag,
+    width: countOrDepthFlag("hidden width n_j, or 'depth' for width = depth (β = 1)"),
     nets: intFlag('independently initialized nets per init × depth (part a)', { min: 1 }),
     input: enumFlag(['unit'] as const, 'input: random unit-norm vectors, a fresh one per net', { default: 'unit' }),
     backend: backendFlag(),
@@ -102,20 +91,10 @@ async function runPartA(args: Fig1Args): Promise<void> {
       typical_slope: mine.length >= 2 ? slope(mine.map((r) => r.depth), mine.map((r) => r.mean_log10_ratio)) : NaN,
     };
   });
-  const spec = lineChartSpec({
-    title: `Figure 1(a): mean of M_d/M_0 against depth (${args.nets} nets per point; dashed: theory ∏c_j)`,
-    x: { field: 'depth', title: 'depth d (width = ' + (args.width === 'depth' ? 'depth' : String(args.width)) + ')' },
-    y: { field: 'log10_mean_ratio', title: 'log10 mean of M_d/M_0' },
-    measured: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_mean_ratio, lo: r.log10_mean_ratio_lo, hi: r.log10_mean_ratio_hi })),
-    theory: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_theory_ratio })),
-    color: 'init', lo: 'lo', hi: 'hi', width: 520, height: 340,
-  });
+  const spec = meanRatioChartSpec(rows, `Figure 1(a): mean of M_d/M_0 against depth (${args.nets} nets per point; dashed: theory ∏c_j)`,
+    'depth d (width = ' + (args.width === 'depth' ? 'depth' : String(args.width)) + ')');
   const plot = await writePlot(path.join(args.out, 'fig1a'), spec);
-  const seconds = (Date.now() - started) / 1000;
-  writeJson(path.join(args.out, 'fig1a.json'), runRecord('fig1a', args, {
-    seconds, cell_seconds: rows.reduce((s, r) => s + r.seconds, 0), slopes,
-    files: ['fig1a.csv', 'fig1a.json', path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : [])],
-  }));
+  const seconds = writeRunRecord(args.out, 'fig1a', args, started, rows.reduce((s, r) => s + r.seconds, 0), plot, { slopes });
 
   process.stdout.write(`\nFigure 1(a): log10 of the mean of M_d/M_0 (${args.nets} nets per cell; lo/hi: 95% log-normal interval)\n`);
   printTable(['init', 'depth', 'width', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });

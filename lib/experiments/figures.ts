@@ -2,7 +2,7 @@
 // tables go into REPORT.md, and which claims are checked against which outputs.
 
 import * as path from 'node:path';
-import { fig1aClaims, fig1bClaims, fig2aClaims, fig3aClaims, fig3bClaims, trendClaim, type Claim } from './claims';
+import { convAClaims, fig1aClaims, fig1bClaims, fig2aClaims, fig3aClaims, fig3aSummabilityClaims, fig3bClaims, trendClaim, type Claim } from './claims';
 
 export interface FigureSpec {
   readonly id: string;
@@ -40,15 +40,31 @@ export const FIGURES: readonly FigureSpec[] = [
     claims: (dir) => [...fig2aClaims(dir), trendClaim('Figure 2(b)', path.join(dir, 'fig2b.csv'), 'beta', 'training starts later, or not at all, as β grows')],
   },
   {
-    id: 'fig3', script: 'fig3.js', title: 'Figure 3: the scales η_ℓ decide FM1 in residual nets',
-    about: 'Residual nets x_ℓ = x_{ℓ−1} + η_ℓ·𝒩_ℓ(x_{ℓ−1}) with one-hidden-layer modules, He normal, linear module output or a ReLU at '
-      + 'the module end. (a) The mean of M_L/M_0 against L per scale schedule, theory dashed (∏(1 + κη²) exact for linear modules; '
-      + 'the mean-field curve for relu modules); the FM2 statistic E[M_L²]/E[M_L]². (b) Epochs to 20% MNIST test accuracy against L.',
+    id: 'fig3', script: 'fig3.js', title: 'Figure 3: residual nets and the scale of their branches',
+    about: 'Residual nets x_ℓ = x_{ℓ−1} + η_ℓ·𝒩_ℓ(x_{ℓ−1}) with small ReLU modules, for several scale schedules η_ℓ and both module '
+      + 'conventions (linear: no ReLU at the module\'s end; relu: ReLU at its end). (a) The mean and spread of M_L/M_0 against the number '
+      + 'of modules L, theory dashed. (b) Epochs to 20% MNIST test accuracy against L.',
     plots: ['fig3a', 'fig3a_zoom', 'fig3a_fm2', 'fig3b'],
     tables: [
       { title: 'Epochs to 20% test accuracy', file: 'fig3b.csv', columns: ['convention', 'schedule', 'modules', 'runs', 'reached', 'mean_epochs_to_target', 'diverged', 'stuck'] },
     ],
     records: ['fig3a.json', 'fig3b.json'],
-    claims: (dir) => [...fig3aClaims(dir), ...fig3bClaims(dir)],
+    claims: (dir) => [
+      ...fig3aClaims(dir), ...fig3aSummabilityClaims(dir),
+      trendClaim('Figure 3(b)', path.join(dir, 'fig3b.csv'), 'modules', 'with the schedules run, deeper residual nets start training later or not at all (pooled over schedules)'),
+      ...fig3bClaims(dir),
+    ],
+  },
+  {
+    id: 'conv', script: 'conv.js', title: 'Convolutional nets: the same two failure modes',
+    about: 'Deep convolutional ReLU nets, fan-in = kernel height × kernel width × input channels. (a) The mean of M_d/M_0 against depth '
+      + 'for the initializations of Figure 1, theory dashed. (b) The second moment against the sum of reciprocal channel counts. '
+      + '(c) Epochs to 20% MNIST test accuracy.',
+    plots: ['conv_a', 'conv_b', 'conv_c'],
+    tables: [
+      { title: 'Epochs to 20% test accuracy', file: 'conv_c.csv', columns: ['init', 'depth', 'channels', 'runs', 'reached', 'mean_epochs_to_target', 'diverged', 'stuck'] },
+    ],
+    records: ['conv_a.json', 'conv_b.json', 'conv_c.json'],
+    claims: (dir) => [...convAClaims(dir)],
   },
 ];

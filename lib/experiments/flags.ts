@@ -42,6 +42,20 @@ export function initFlag(help: string, def: string): Flag<string> {
   };
 }
 
+/** A positive integer, or 'depth' for "the same as the net's depth" (width = depth keeps β = 1). */
+export function countOrDepthFlag(help: string): Flag<number | 'depth'> {
+  return {
+    help,
+    metavar: 'N|depth',
+    default: 'depth',
+    parse: (t, n) => {
+      if (t === 'depth') return 'depth';
+      if (!/^\d+$/.test(t) || Number(t) < 1 || !Number.isSafeInteger(Number(t))) throw new UsageError(`${n} expects a positive integer or 'depth', got '${t}'`);
+      return Number(t);
+    },
+  };
+}
+
 /** The fastest correct backend available here. */
 export function defaultBackend(): string {
   const here = availableBackends();

@@ -2,7 +2,7 @@
 // networks of one architecture and initializer, push one input through each, and summarize
 // M_d/M_0 over the nets. Plain-object params in, plain-object result out, so it runs in a worker.
 
-import type { Backend } from '../kernels/backend';
+import { inArena, type Backend } from '../kernels/backend';
 import { createBackend } from '../kernels/index';
 import { DenseReluNet } from '../nn/dense';
 import { initializerById } from '../nn/init';
@@ -54,13 +54,8 @@ export function stringKey(s: string): number {
 
 export function runLengthCell(p: LengthCellParams, backend?: Backend): LengthCellResult {
   const started = Date.now();
-  const mark = backend?.mark?.();
-  try {
-    return lengthCell(p, started, backend);
-  } finally {
-    // The net's weights live in the backend's memory for this cell only.
-    if (mark !== undefined) backend?.reset?.(mark);
-  }
+  // The net's weights live in the backend's memory for this cell only.
+  return inArena(backend, () => lengthCell(p, started, backend));
 }
 
 function lengthCell(p: LengthCellParams, started: number, backend: Backend | undefined): LengthCellResult {

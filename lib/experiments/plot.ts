@@ -103,6 +103,28 @@ export function lineChartSpec(c: LineChart): TopLevelSpec {
   return { ...top, ...size, layer: layers } as TopLevelSpec;
 }
 
+/** Rows with an `init`, a `depth` and the length columns of a length cell (lengths.ts, conv-lengths.ts). */
+export interface MeanRatioRow {
+  readonly init: string;
+  readonly depth: number;
+  readonly log10_mean_ratio: number;
+  readonly log10_mean_ratio_lo: number;
+  readonly log10_mean_ratio_hi: number;
+  readonly log10_theory_ratio: number;
+}
+
+/** The Figure 1(a)-style chart: log10 of the mean of M_d/M_0 against depth per init, theory dashed. */
+export function meanRatioChartSpec(rows: readonly MeanRatioRow[], title: string, depthTitle: string): TopLevelSpec {
+  return lineChartSpec({
+    title,
+    x: { field: 'depth', title: depthTitle },
+    y: { field: 'log10_mean_ratio', title: 'log10 mean of M_d/M_0' },
+    measured: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_mean_ratio, lo: r.log10_mean_ratio_lo, hi: r.log10_mean_ratio_hi })),
+    theory: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_theory_ratio })),
+    color: 'init', lo: 'lo', hi: 'hi', width: 520, height: 340,
+  });
+}
+
 type Vega = typeof import('vega', { with: { 'resolution-mode': 'import' } });
 type VegaLite = typeof import('vega-lite', { with: { 'resolution-mode': 'import' } });
 

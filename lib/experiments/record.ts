@@ -3,6 +3,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { writeJson } from './files';
+import type { WrittenPlot } from './plot';
 
 function packageVersion(name: string): string | null {
   try {
@@ -38,4 +40,17 @@ export function runRecord(experiment: string, config: object, extra: object): ob
     finished: new Date().toISOString(),
     ...extra,
   };
+}
+
+/**
+ * Writes DIR/<name>.json: the run record with the wall time since `started`, the summed cell times
+ * and the list of files the part wrote (its CSV, this record and the plot).
+ */
+export function writeRunRecord(out: string, name: string, config: object, started: number, cellSeconds: number, plot: WrittenPlot, extra: object): number {
+  const seconds = (Date.now() - started) / 1000;
+  writeJson(path.join(out, `${name}.json`), runRecord(name, config, {
+    seconds, cell_seconds: cellSeconds, ...extra,
+    files: [`${name}.csv`, `${name}.json`, path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : [])],
+  }));
+  return seconds;
 }

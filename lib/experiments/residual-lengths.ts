@@ -8,7 +8,7 @@
 // curve's points share their nets (as a single training run's depths would). For invL and invsqrtL
 // every L needs its own nets.
 
-import type { Backend } from '../kernels/backend';
+import { inArena, type Backend } from '../kernels/backend';
 import { initializerById } from '../nn/init';
 import { type ModuleConvention, moduleWidths, ResidualNet } from '../nn/residual';
 import {
@@ -122,13 +122,8 @@ function summarize(p: ResidualCellParams, L: number, logs: Float64Array, dead: n
 }
 
 export function runResidualCell(p: ResidualCellParams, backend?: Backend): ResidualCellResult {
-  const mark = backend?.mark?.();
-  try {
-    return residualCell(p, backend);
-  } finally {
-    // The nets' weights live in the backend's memory for this cell only.
-    if (mark !== undefined) backend?.reset?.(mark);
-  }
+  // The nets' weights live in the backend's memory for this cell only.
+  return inArena(backend, () => residualCell(p, backend));
 }
 
 function residualCell(p: ResidualCellParams, backend: Backend | undefined): ResidualCellResult {

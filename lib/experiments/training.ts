@@ -2,7 +2,7 @@
 // one training run under the paper's protocol, reduced to what the CSVs need. Runs in a worker;
 // the dataset is loaded once per thread.
 
-import type { Backend } from '../kernels/backend';
+import { inArena, type Backend } from '../kernels/backend';
 import { loadDataset, type DatasetName, type ImageDataset } from '../nn/mnist';
 import { train, type TrainConfig, type TrainStatus } from '../nn/train';
 import { threadBackend } from './lengths';
@@ -33,12 +33,7 @@ export function run(p: TrainCellParams, progress: ReportProgress = () => {}): Tr
   const maxEpochs = p.config.maxEpochs ?? 100;
   // The model, batch buffers and autograd pool live in the backend's memory for this run only: an
   // arena backend (wasm) never frees single arrays, so a worker running many runs would run out.
-  const mark = backend.mark?.();
-  try {
-    return trainCell(p, data, backend, maxEpochs, progress);
-  } finally {
-    if (mark !== undefined) backend.reset?.(mark);
-  }
+  return inArena(backend, () => trainCell(p, data, backend, maxEpochs, progress));
 }
 
 function trainCell(p: TrainCellParams, data: ImageDataset, backend: Backend, maxEpochs: number, progress: ReportProgress): TrainCellResult {

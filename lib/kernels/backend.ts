@@ -48,6 +48,19 @@ export interface Backend {
   dispose?(): void;
 }
 
+/**
+ * Runs fn and then gives an arena backend back everything allocated meanwhile (scratch, a cell's
+ * nets); a no-op wrapper on backends whose arrays are garbage-collected, or without a backend.
+ */
+export function inArena<T>(backend: Backend | undefined, fn: () => T): T {
+  const mark = backend?.mark?.();
+  try {
+    return fn();
+  } finally {
+    if (mark !== undefined) backend?.reset?.(mark);
+  }
+}
+
 export function checkMatmulSizes(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number): void {
   if (!(m >= 1 && n >= 1 && k >= 1) || !Number.isInteger(m) || !Number.isInteger(n) || !Number.isInteger(k)) {
     throw new RangeError(`matmul: sizes must be positive integers, got m=${m} n=${n} k=${k}`);

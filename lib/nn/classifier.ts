@@ -35,7 +35,7 @@ export interface LayerStatistics {
   readonly fractionActive: number;
 }
 
-/** What the training loop (train.ts) needs of a model; DenseClassifier and ResidualClassifier fit it. */
+/** What the training loop (train.ts) needs of a model; DenseClassifier, ConvClassifier and ResidualClassifier fit it. */
 export interface Classifier {
   /** The trainable parameters; params[0] is the first layer's weight (train.ts watches its gradient). */
   readonly params: readonly Var[];
@@ -43,6 +43,7 @@ export interface Classifier {
   readonly dtype: DType;
   readonly backend: Backend;
   initialize(rng: Rng): void;
+  /** Logits (B×classes) for a batch of flat inputs (B×features). */
   forward(x: Tensor): { logits: Var };
   loss(x: Tensor, labels: ArrayLike<number>): Var;
   /** Frees the buffers of the last forward/backward. */

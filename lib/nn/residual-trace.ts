@@ -8,7 +8,7 @@
 // 𝒩(e^L h) = e^L 𝒩(h), and the loop carries a unit-scale stream h (‖h‖²/n = 1) and a log scale L with
 // x_ℓ = e^L·h, exactly. M_ℓ may be 10^±300 or beyond (η = 1 over hundreds of modules) without overflow.
 
-import type { FloatArray } from '../kernels/backend';
+import { inArena, type FloatArray } from '../kernels/backend';
 import type { ResidualNet } from './residual';
 import { moduleKappa, moduleLambda, reluStepMean } from './residual-theory';
 
@@ -52,12 +52,7 @@ export interface ResidualTrace {
 export function traceResidualForward(net: ResidualNet, x: ArrayLike<number>, record = true): ResidualTrace {
   if (x.length !== net.arch.inputWidth) throw new RangeError(`input has length ${x.length}, the net expects n_in = ${net.arch.inputWidth}`);
   // Scratch lives in the backend's memory; an arena backend (wasm) gets it back when the pass ends.
-  const scratchMark = net.backend.mark?.();
-  try {
-    return traceLoop(net, x, record);
-  } finally {
-    if (scratchMark !== undefined) net.backend.reset?.(scratchMark);
-  }
+  return inArena(net.backend, () => traceLoop(net, x, record));
 }
 
 function traceLoop(net: ResidualNet, x: ArrayLike<number>, record: boolean): ResidualTrace {

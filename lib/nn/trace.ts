@@ -7,7 +7,7 @@
 // M_j = e^{2L} can be 10^±300 or beyond without overflow. Biases are applied in the same scaled
 // units (b·e^{−L}), which is exact arithmetic but loses the bias entirely if e^{−L} overflows.
 
-import type { FloatArray } from '../kernels/backend';
+import { inArena, type FloatArray } from '../kernels/backend';
 import { Tensor } from '../tensor/tensor';
 import type { DenseReluNet } from './dense';
 
@@ -68,12 +68,7 @@ export function traceForward(net: DenseReluNet, x: ArrayLike<number>, record = t
   const widths = net.widths, d = net.depth, backend = net.backend;
   if (x.length !== widths[0]) throw new RangeError(`input has length ${x.length}, the net expects n_0 = ${widths[0]}`);
   // Scratch lives in the backend's memory; an arena backend gets it back when the pass ends.
-  const scratchMark = backend.mark?.();
-  try {
-    return traceLoop(net, x, record);
-  } finally {
-    if (scratchMark !== undefined) backend.reset?.(scratchMark);
-  }
+  return inArena(backend, () => traceLoop(net, x, record));
 }
 
 function traceLoop(net: DenseReluNet, x: ArrayLike<number>, record: boolean): ForwardTrace {

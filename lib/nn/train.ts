@@ -9,6 +9,7 @@ import { Rng } from '../tensor/rng';
 import { Tensor } from '../tensor/tensor';
 import { fillBatch, loadDataset, type DatasetName, type ImageDataset, type ImageSet } from './mnist';
 import { DenseClassifier, type Classifier } from './classifier';
+import { ConvClassifier, type ConvModelSpec } from './conv-classifier';
 import { initializerById } from './init';
 import { checkResidualTrainSpec, ResidualClassifier, type ResidualTrainSpec } from './residual-classifier';
 import { SGD } from './sgd';
@@ -51,6 +52,11 @@ export interface TrainConfig {
   readonly limitTrain?: number | null;
   /** Evaluate on the first N test images only (default all 10,000). */
   readonly limitTest?: number | null;
+  /**
+   * Train a conv net instead of a dense one (conv.js part (c)): its input shape (C·H·W must equal
+   * widths[0]), conv layers and head. widths then only names the input size and the class count.
+   */
+  readonly conv?: ConvModelSpec | null;
 }
 
 export type TrainStatus = 'reached' | 'not_reached' | 'diverged' | 'stuck';
@@ -106,7 +112,7 @@ export interface StepInfo {
   readonly loss: number;
 }
 
-export interface TrainEnv {
+export interface TrainEnv<M extends Classifier = DenseClassifier> {
   /** The data (default: loaded by config.dataset). */
   readonly data?: ImageDataset;
   /** Default the reference backend. */
@@ -115,8 +121,7 @@ export interface TrainEnv {
   /** Called after every optimizer step (traces). */
   readonly onStep?: (info: StepInfo) => void;
   /** Called with the initialized model before the first step; the same object is trained in place. */
-  /** Called with the initialized dense model (not for residual configs) before the first step; it is trained in place. */
-  readonly onInit?: (model: DenseClassifier) => void;
+  readonly onInit?: (model: M) => void;
 }
 
 /**
@@ -153,6 +158,7 @@ export function resolveConfig(c: TrainConfig): TrainResult['config'] {
     stopAtTarget: c.stopAtTarget ?? true,
     limitTrain: c.limitTrain ?? null,
     limitTest: c.limitTest ?? null,
+    conv: c.conv ?? null,
   };
   if (!Number.isSafeInteger(r.seed) || r.seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${r.seed}`);
   positiveInt('batchSize', r.batchSize);
@@ -162,6 +168,7 @@ export function resolveConfig(c: TrainConfig): TrainResult['config'] {
   if (r.limitTrain !== null) positiveInt('limitTrain', r.limitTrain);
   if (r.limitTest !== null) positiveInt('limitTest', r.limitTest);
   if (r.dtype !== 'float32' && r.dtype !== 'float64') throw new RangeError(`dtype must be float32 or float64, got ${String(r.dtype)}`);
+  if (r.residual !== null && r.conv !== null) throw new RangeError('a config names either a residual or a conv net, not both');
   if (r.residual !== null) {
     if (r.widths.length !== 3) throw new RangeError(`a residual net takes widths [n_in, n, classes], got [${r.widths.join(', ')}]`);
     checkResidualTrainSpec(r.residual);
@@ -205,8 +212,12 @@ function allFinite(model: Classifier): boolean {
   return true;
 }
 
-/** Trains a freshly initialized DenseClassifier (or ResidualClassifier) under `config`; see TrainResult for the outcome. */
-export function train(config: TrainConfig, env: TrainEnv = {}): TrainResult {
+/**
+ * Trains a freshly initialized DenseClassifier (or, with config.conv, a ConvClassifier; with
+ * config.residual, a ResidualClassifier) under `config`; see TrainResult for the outcome. M types the
+ * model onInit sees.
+ */
+export function train<M extends Classifier = DenseClassifier>(config: TrainConfig, env: TrainEnv<M> = {}): TrainResult {
   const cfg = resolveConfig(config);
   const data = env.data ?? loadDataset(cfg.dataset);
   const backend = env.backend ?? new ReferenceBackend();
@@ -215,11 +226,13 @@ export function train(config: TrainConfig, env: TrainEnv = {}): TrainResult {
   if (cfg.widths[cfg.widths.length - 1] !== data.classes) {
     throw new RangeError(`the last width must be the class count ${data.classes}, got ${cfg.widths[cfg.widths.length - 1]}`);
   }
-  const model: Classifier = cfg.residual !== null
-    ? new ResidualClassifier(cfg.widths, cfg.residual, initializerById(cfg.init), { dtype: cfg.dtype, backend })
-    : new DenseClassifier(cfg.widths, initializerById(cfg.init), { dtype: cfg.dtype, backend, outputInit: initializerById(cfg.outputInit) });
+  const model = (cfg.conv !== null
+    ? new ConvClassifier(cfg.conv.input, cfg.conv.layers, cfg.conv.head, data.classes, initializerById(cfg.init), { dtype: cfg.dtype, backend })
+    : cfg.residual !== null
+      ? new ResidualClassifier(cfg.widths, cfg.residual, initializerById(cfg.init), { dtype: cfg.dtype, backend })
+      : new DenseClassifier(cfg.widths, initializerById(cfg.init), { dtype: cfg.dtype, backend, outputInit: initializerById(cfg.outputInit) })) as Classifier as M;
   model.initialize(new Rng(cfg.seed, [INIT_STREAM]));
-  if (model instanceof DenseClassifier) env.onInit?.(model);
+  env.onInit?.(model);
   const shuffler = new Rng(cfg.seed, [SHUFFLE_STREAM]);
   const sgd = new SGD(model.params, { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
 

@@ -22,7 +22,7 @@ import {
 import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli';
 import { ensureOutDir, writeCsv, writeJson } from './files';
 import { recordInvocation } from './invocation';
-import { backendFlag, checkBackend, initListFlag, trainingFlags } from './flags';
+import { backendFlag, checkBackend, initFlag, initListFlag, trainingFlags } from './flags';
 import { runTrainingPanel } from './panel';
 import type { Fm2CellParams, Fm2CellResult, Fm2Method } from './fm2';
 import { lineChartSpec, writePlot, type Row } from './plot';
@@ -86,20 +86,6 @@ const widthsFlag: Flag<WidthProfile[]> = {
     }
   },
 };
-
-/** One initializer id, checked against lib/nn/init.ts. */
-function initFlag(help: string, def: string): Flag<string> {
-  return {
-    help, metavar: 'ID', default: def,
-    parse: (t, n) => {
-      try {
-        return initializerById(t.trim()).id;
-      } catch (err) {
-        throw new UsageError(`${n}: ${(err as Error).message}`);
-      }
-    },
-  };
-}
 
 export const FIG2_CLI = defineCli({
   name: 'fig2',

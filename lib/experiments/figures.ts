@@ -2,7 +2,7 @@
 // tables go into REPORT.md, and which claims are checked against which outputs.
 
 import * as path from 'node:path';
-import { convAClaims, fig1aClaims, fig1bClaims, fig2aClaims, fig3aClaims, trendClaim, type Claim } from './claims';
+import { convAClaims, fig1aClaims, fig1bClaims, fig2aClaims, fig3aClaims, fig3aSummabilityClaims, fig3bClaims, trendClaim, type Claim } from './claims';
 
 export interface FigureSpec {
   readonly id: string;
@@ -49,7 +49,11 @@ export const FIGURES: readonly FigureSpec[] = [
       { title: 'Epochs to 20% test accuracy', file: 'fig3b.csv', columns: ['convention', 'schedule', 'modules', 'runs', 'reached', 'mean_epochs_to_target', 'diverged', 'stuck'] },
     ],
     records: ['fig3a.json', 'fig3b.json'],
-    claims: (dir) => [...fig3aClaims(dir), trendClaim('Figure 3(b)', path.join(dir, 'fig3b.csv'), 'modules', 'with the schedules run, deeper residual nets start training later or not at all (pooled over schedules)')],
+    claims: (dir) => [
+      ...fig3aClaims(dir), ...fig3aSummabilityClaims(dir),
+      trendClaim('Figure 3(b)', path.join(dir, 'fig3b.csv'), 'modules', 'with the schedules run, deeper residual nets start training later or not at all (pooled over schedules)'),
+      ...fig3bClaims(dir),
+    ],
   },
   {
     id: 'conv', script: 'conv.js', title: 'Convolutional nets: the same two failure modes',

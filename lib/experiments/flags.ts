@@ -28,6 +28,20 @@ export function initListFlag(defaults: string[]): Flag<string[]> {
   };
 }
 
+/** One initializer id, checked against lib/nn/init.ts. */
+export function initFlag(help: string, def: string): Flag<string> {
+  return {
+    help, metavar: 'ID', default: def,
+    parse: (t, n) => {
+      try {
+        return initializerById(t.trim()).id;
+      } catch (err) {
+        throw new UsageError(`${n}: ${(err as Error).message}`);
+      }
+    },
+  };
+}
+
 /** A positive integer, or 'depth' for "the same as the net's depth" (width = depth keeps β = 1). */
 export function countOrDepthFlag(help: string): Flag<number | 'depth'> {
   return {

@@ -51,6 +51,8 @@ export interface PanelOptions {
   readonly trailingColumns?: readonly string[];
   readonly x: Axis;
   readonly color: string;
+  /** Small multiples, one panel per value of this group column (fig3: the module convention). */
+  readonly facet?: { readonly field: string; readonly title?: string; readonly columns?: number };
   /** Says how the preset differs from the paper's protocol, printed with the results. */
   readonly paperNote: string;
 }
@@ -116,8 +118,11 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
     title: `${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% test accuracy (mean over runs that reached it; at ${never}: none did)`,
     x: o.x,
     y: { field: 'epochs', title: `epochs to ${(100 * a.target).toFixed(0)}% (${a.runs} runs each)`, zero: true },
-    measured: summary.map((r) => ({ [o.x.field]: r[o.x.field] as number, [o.color]: String(r[o.color]), epochs: (r.mean_epochs_to_target as number | null) ?? never })),
-    color: o.color, connect: true, width: 520, height: 320,
+    measured: summary.map((r) => ({
+      [o.x.field]: r[o.x.field] as number, [o.color]: String(r[o.color]), epochs: (r.mean_epochs_to_target as number | null) ?? never,
+      ...(o.facet ? { [o.facet.field]: String(r[o.facet.field]) } : {}),
+    })),
+    color: o.color, connect: true, width: o.facet ? 380 : 520, height: o.facet ? 300 : 320, ...(o.facet ? { facet: o.facet } : {}),
   });
   const plot = await writePlot(path.join(a.out, o.name), spec);
   const seconds = (Date.now() - started) / 1000;

@@ -2,10 +2,10 @@
 // one training run under the paper's protocol, reduced to what the CSVs need. Runs in a worker;
 // the dataset is loaded once per thread.
 
-import type { Backend } from '../kernels/backend';
-import { createBackend } from '../kernels/index';
+import { inArena, type Backend } from '../kernels/backend';
 import { loadDataset, type DatasetName, type ImageDataset } from '../nn/mnist';
 import { train, type TrainConfig, type TrainStatus } from '../nn/train';
+import { threadBackend } from './lengths';
 import type { ReportProgress } from './task';
 
 export interface TrainCellParams {
@@ -24,15 +24,19 @@ export interface TrainCellResult {
 }
 
 const datasets = new Map<DatasetName, ImageDataset>();
-const backends = new Map<string, Backend>();
 
 export function run(p: TrainCellParams, progress: ReportProgress = () => {}): TrainCellResult {
   const name = p.config.dataset ?? 'mnist';
   let data = datasets.get(name);
   if (data === undefined) { data = loadDataset(name); datasets.set(name, data); }
-  let backend = backends.get(p.backend);
-  if (backend === undefined) { backend = createBackend(p.backend); backends.set(p.backend, backend); }
+  const backend = threadBackend(p.backend);
   const maxEpochs = p.config.maxEpochs ?? 100;
+  // The model, batch buffers and autograd pool live in the backend's memory for this run only: an
+  // arena backend (wasm) never frees single arrays, so a worker running many runs would run out.
+  return inArena(backend, () => trainCell(p, data, backend, maxEpochs, progress));
+}
+
+function trainCell(p: TrainCellParams, data: ImageDataset, backend: Backend, maxEpochs: number, progress: ReportProgress): TrainCellResult {
   const r = train(p.config, {
     data, backend,
     onProgress: (e) => {

@@ -35,7 +35,7 @@ export interface LayerStatistics {
   readonly fractionActive: number;
 }
 
-/** What the training loop (train.ts) needs of a model; DenseClassifier and ConvClassifier fit it. */
+/** What the training loop (train.ts) needs of a model; DenseClassifier, ConvClassifier and ResidualClassifier fit it. */
 export interface Classifier {
   /** The trainable parameters; params[0] is the first layer's weight (train.ts watches its gradient). */
   readonly params: readonly Var[];

@@ -11,6 +11,7 @@ import { fillBatch, loadDataset, type DatasetName, type ImageDataset, type Image
 import { DenseClassifier, type Classifier } from './classifier';
 import { ConvClassifier, type ConvModelSpec } from './conv-classifier';
 import { initializerById } from './init';
+import { checkResidualTrainSpec, ResidualClassifier, type ResidualTrainSpec } from './residual-classifier';
 import { SGD } from './sgd';
 
 /** The paper's protocol (§4): batch 1024, fixed lr 0.01, at most 100 epochs, target 20% test accuracy. */
@@ -26,6 +27,11 @@ export interface TrainConfig {
   /** Initializer id (lib/nn/init.ts) of the hidden layers, and of the output layer unless outputInit is set. */
   readonly init: string;
   readonly outputInit?: string;
+  /**
+   * A residual net instead of the dense one (Figure 3(b)): widths are then [n_in, n, C], with n the
+   * stream width, and the modules as given here (lib/nn/residual-classifier.ts). Default null.
+   */
+  readonly residual?: ResidualTrainSpec | null;
   readonly seed: number;
   /** Default 'mnist'. */
   readonly dataset?: DatasetName;
@@ -138,6 +144,7 @@ export function resolveConfig(c: TrainConfig): TrainResult['config'] {
     widths: c.widths.slice(),
     init: c.init,
     outputInit: c.outputInit ?? c.init,
+    residual: c.residual ?? null,
     seed: c.seed,
     dataset: c.dataset ?? 'mnist',
     dtype: c.dtype ?? 'float32',
@@ -161,6 +168,11 @@ export function resolveConfig(c: TrainConfig): TrainResult['config'] {
   if (r.limitTrain !== null) positiveInt('limitTrain', r.limitTrain);
   if (r.limitTest !== null) positiveInt('limitTest', r.limitTest);
   if (r.dtype !== 'float32' && r.dtype !== 'float64') throw new RangeError(`dtype must be float32 or float64, got ${String(r.dtype)}`);
+  if (r.residual !== null && r.conv !== null) throw new RangeError('a config names either a residual or a conv net, not both');
+  if (r.residual !== null) {
+    if (r.widths.length !== 3) throw new RangeError(`a residual net takes widths [n_in, n, classes], got [${r.widths.join(', ')}]`);
+    checkResidualTrainSpec(r.residual);
+  }
   return r;
 }
 
@@ -201,8 +213,9 @@ function allFinite(model: Classifier): boolean {
 }
 
 /**
- * Trains a freshly initialized DenseClassifier (or, with config.conv, a ConvClassifier) under
- * `config`; see TrainResult for the outcome. M types the model onInit sees.
+ * Trains a freshly initialized DenseClassifier (or, with config.conv, a ConvClassifier; with
+ * config.residual, a ResidualClassifier) under `config`; see TrainResult for the outcome. M types the
+ * model onInit sees.
  */
 export function train<M extends Classifier = DenseClassifier>(config: TrainConfig, env: TrainEnv<M> = {}): TrainResult {
   const cfg = resolveConfig(config);
@@ -215,7 +228,9 @@ export function train<M extends Classifier = DenseClassifier>(config: TrainConfi
   }
   const model = (cfg.conv !== null
     ? new ConvClassifier(cfg.conv.input, cfg.conv.layers, cfg.conv.head, data.classes, initializerById(cfg.init), { dtype: cfg.dtype, backend })
-    : new DenseClassifier(cfg.widths, initializerById(cfg.init), { dtype: cfg.dtype, backend, outputInit: initializerById(cfg.outputInit) })) as Classifier as M;
+    : cfg.residual !== null
+      ? new ResidualClassifier(cfg.widths, cfg.residual, initializerById(cfg.init), { dtype: cfg.dtype, backend })
+      : new DenseClassifier(cfg.widths, initializerById(cfg.init), { dtype: cfg.dtype, backend, outputInit: initializerById(cfg.outputInit) })) as Classifier as M;
   model.initialize(new Rng(cfg.seed, [INIT_STREAM]));
   env.onInit?.(model);
   const shuffler = new Rng(cfg.seed, [SHUFFLE_STREAM]);

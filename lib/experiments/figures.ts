@@ -37,7 +37,7 @@ export const FIGURES: readonly FigureSpec[] = [
       { title: 'Epochs to 20% test accuracy', file: 'fig2b.csv', columns: ['arch', 'depth', 'beta', 'runs', 'reached', 'mean_epochs_to_target', 'diverged', 'stuck'] },
     ],
     records: ['fig2a.json', 'fig2b.json'],
-    claims: (dir) => [...fig2aClaims(dir), trendClaim('Figure 2(b)', path.join(dir, 'fig2b.csv'), 'beta', 'training starts later, or not at all, as β grows')],
+    claims: (dir) => [...fig2aClaims(dir), trendClaim('Figure 2(b)', path.join(dir, 'fig2b.csv'), 'beta_target', 'training starts later, or not at all, as β grows')],
   },
   {
     id: 'fig3', script: 'fig3.js', title: 'Figure 3: residual nets and the scale of their branches',

@@ -47,7 +47,7 @@ export const FIG1_CLI = defineCli({
     ...trainingFlags(),
   },
   presets: {
-    quick: { nets: 100, 'train-depths': [10, 20, 30], runs: 2, 'max-epochs': 5 },
+    quick: { nets: 100, 'train-depths': [20, 30, 40], runs: 2, 'max-epochs': 8 },
     paper: { nets: 1000, 'train-depths': [10, 20, 30, 40, 50, 60, 70, 80, 90, 100], runs: 5, 'max-epochs': 100 },
   },
   defaultPreset: 'quick',

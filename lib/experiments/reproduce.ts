@@ -68,7 +68,8 @@ export function writeReport(out: string, preset: string, runs: readonly FigureRu
   lines.push('# Reproducing Hanin & Rolnick (2018), *How to Start Training*', '');
   lines.push(`Preset **${preset}**, written ${new Date().toISOString()} (started ${started.toISOString()}).`, '');
   lines.push('## Claims', '', '| figure | claim | prediction | measured | verdict |', '| --- | --- | --- | --- | --- |');
-  for (const c of claims) lines.push(`| ${c.figure} | ${c.claim} | ${c.prediction} | ${c.measured} | ${VERDICT_MARK[c.verdict]} |`);
+  const cell = (t: string) => t.replace(/\|/g, '\\|'); // |z| inside a cell must not end it
+  for (const c of claims) lines.push(`| ${cell(c.figure)} | ${cell(c.claim)} | ${cell(c.prediction)} | ${cell(c.measured)} | ${VERDICT_MARK[c.verdict]} |`);
   const rules = [...new Set(claims.map((c) => c.rule).filter((r) => r !== ''))];
   lines.push('', 'Verdict rules:', ...rules.map((r) => `- ${r}`), '');
   for (const f of FIGURES) {
@@ -76,7 +77,7 @@ export function writeReport(out: string, preset: string, runs: readonly FigureRu
     const run = runs.find((r) => r.id === f.id);
     lines.push(`## ${f.title}`, '', f.about, '');
     if (!fs.existsSync(dir)) { lines.push('_Not run._', ''); continue; }
-    if (run) lines.push(`Run: ${run.status}${run.seconds !== null ? `, ${run.seconds.toFixed(0)} s wall` : ''}.`, '');
+    if (run && run.status !== 'skipped') lines.push(`Run: ${run.status}${run.seconds !== null ? `, ${run.seconds.toFixed(0)} s wall` : ''}.`, '');
     for (const plot of f.plots) {
       if (fs.existsSync(path.join(dir, `${plot}.png`))) lines.push(`![${plot}](${f.id}/${plot}.png)`, '', `[SVG](${f.id}/${plot}.svg)`, '');
     }

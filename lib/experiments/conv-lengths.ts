@@ -10,10 +10,10 @@ import type { ConvLayerSpec, ImageShape } from '../nn/conv';
 import { ConvReluNet, convTraceForward } from '../nn/conv-net';
 import { energyProfile, log10ConvMeanRatio } from '../nn/conv-theory';
 import { initializerById } from '../nn/init';
-import { logMeanExp, logNormalMeanInterval, mean, variance } from '../nn/stats';
+import { logLengthSummary, logMeanExp, logNormalMeanInterval } from '../nn/stats';
 import { randomUnitInput } from '../nn/trace';
 import { Rng } from '../tensor/rng';
-import { stringKey, threadBackend } from './lengths';
+import { stringKey, threadBackend } from './cells';
 
 /** A fresh random unit-norm C×H×W tensor per net, or one fixed image of a data set for every net. */
 export type ConvInput =
@@ -98,22 +98,17 @@ function convCell(p: ConvCellParams, started: number, backend: Backend | undefin
     logs[k] = t.logRatio;
     if (t.dead) dead++;
   }
-  const alive = Array.from(logs).filter((l) => l > -Infinity).map((l) => l * Math.LOG10E);
   const twice = logs.map((l) => 2 * l);
-  const [lo, hi] = logNormalMeanInterval(logs), [lo2, hi2] = logNormalMeanInterval(twice);
+  const [lo2, hi2] = logNormalMeanInterval(twice);
   // A unit input has the same expected energy everywhere (a flat profile); an image has its own.
   const e0 = image === null ? undefined : energyProfile(image, shape[0], shape[1], shape[2]);
   return {
     nets: p.nets,
-    log10_mean_ratio: logMeanExp(logs) * Math.LOG10E,
-    log10_mean_ratio_lo: lo * Math.LOG10E,
-    log10_mean_ratio_hi: hi * Math.LOG10E,
+    ...logLengthSummary(logs),
     log10_theory_ratio: log10ConvMeanRatio(net.geometries, net.gains(), e0),
     log10_second_moment: logMeanExp(twice) * Math.LOG10E,
     log10_second_moment_lo: lo2 * Math.LOG10E,
     log10_second_moment_hi: hi2 * Math.LOG10E,
-    mean_log10_ratio: alive.length > 0 ? mean(alive) : NaN,
-    sd_log10_ratio: alive.length > 1 ? Math.sqrt(variance(alive)) : NaN,
     dead,
     seconds: (Date.now() - started) / 1000,
   };

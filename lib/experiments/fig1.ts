@@ -9,19 +9,17 @@
 // (the net and its forward pass) → kernels.
 
 import * as path from 'node:path';
-import { FIGURE1_INITS, initializerById } from '../nn/init';
+import { FIGURE1_INITS, gain, initializerById } from '../nn/init';
 import { slope } from '../nn/stats';
-import { gain } from '../nn/init';
 import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli } from './cli';
 import { runTrainingPanel } from './panel';
-import { writeCsv } from './files';
+import { ensureOutDir, writeCsv } from './files';
 import type { LengthCellParams, LengthCellResult } from './lengths';
 import { meanRatioChartSpec, writePlot } from './plot';
 import { runExperiment, type Cell, type Experiment } from './runner';
 import { printTable } from './table';
 import { writeRunRecord } from './record';
 import { recordInvocation } from './invocation';
-import { ensureOutDir } from './files';
 import { backendFlag, countOrDepthFlag, initListFlag, checkBackend, trainingFlags } from './flags';
 
 const FIG1A_COLUMNS = [

@@ -11,7 +11,7 @@ import { logMeanExp, mean, quantile, sortedCopy, variance } from '../nn/stats';
 import { sampleGaussianLogLengths } from '../nn/theory';
 import { randomUnitInput, traceForward } from '../nn/trace';
 import { Rng } from '../tensor/rng';
-import { stringKey, threadBackend } from './lengths';
+import { stringKey, threadBackend } from './cells';
 
 export type Fm2Method = 'net' | 'exact_sampler';
 

@@ -8,7 +8,7 @@ import { Rng } from '../tensor/rng';
 import { Tensor } from '../tensor/tensor';
 import { boolFlag, defineCli, intFlag, main, parseCli, stringFlag, UsageError } from './cli';
 import { writeCsv } from './files';
-import { stringKey } from './lengths';
+import { stringKey } from './cells';
 import { printTable } from './table';
 
 const COLUMNS = ['init', 'law', 'fan_in', 'fan_out', 'nominal_variance', 'exact_variance', 'measured_variance',

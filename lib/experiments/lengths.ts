@@ -3,13 +3,13 @@
 // M_d/M_0 over the nets. Plain-object params in, plain-object result out, so it runs in a worker.
 
 import { inArena, type Backend } from '../kernels/backend';
-import { createBackend } from '../kernels/index';
 import { DenseReluNet } from '../nn/dense';
 import { initializerById } from '../nn/init';
-import { bootstrapLogMeanInterval, logMeanExp, logNormalMeanInterval, mean, variance } from '../nn/stats';
+import { bootstrapLogMeanInterval, logLengthSummary } from '../nn/stats';
 import { log10MeanRatio, deadProbability } from '../nn/theory';
 import { randomUnitInput, traceForward } from '../nn/trace';
 import { Rng } from '../tensor/rng';
+import { stringKey, threadBackend } from './cells';
 
 export interface LengthCellParams {
   readonly init: string;
@@ -45,13 +45,6 @@ export interface LengthCellResult {
   readonly seconds: number;
 }
 
-/** A stable 32-bit key for a string (FNV-1a), so streams depend on the init's id, not list order. */
-export function stringKey(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
 export function runLengthCell(p: LengthCellParams, backend?: Backend): LengthCellResult {
   const started = Date.now();
   // The net's weights live in the backend's memory for this cell only.
@@ -74,35 +67,17 @@ function lengthCell(p: LengthCellParams, started: number, backend: Backend | und
     logs[k] = t.logRatio;
     if (t.dead) dead++;
   }
-  const alive = Array.from(logs).filter((l) => l > -Infinity).map((l) => l * Math.LOG10E);
-  const [lo, hi] = logNormalMeanInterval(logs);
   const [bootLo, bootHi] = bootstrapLogMeanInterval(logs, new Rng(p.seed, [...cellKeys, 0x7fffffff]));
   return {
     nets: p.nets,
-    log10_mean_ratio: logMeanExp(logs) * Math.LOG10E,
-    log10_mean_ratio_lo: lo * Math.LOG10E,
-    log10_mean_ratio_hi: hi * Math.LOG10E,
+    ...logLengthSummary(logs),
     log10_theory_ratio: log10MeanRatio(p.widths, init),
-    mean_log10_ratio: alive.length > 0 ? mean(alive) : NaN,
-    sd_log10_ratio: alive.length > 1 ? Math.sqrt(variance(alive)) : NaN,
     log10_mean_ratio_boot_lo: bootLo * Math.LOG10E,
     log10_mean_ratio_boot_hi: bootHi * Math.LOG10E,
     dead,
     dead_expected: p.nets * deadProbability(p.widths),
     seconds: (Date.now() - started) / 1000,
   };
-}
-
-const backends = new Map<string, Backend>();
-
-/** The backend of that name, created once per thread and shared by the cells (and tasks) it runs. */
-export function threadBackend(name: string): Backend {
-  let b = backends.get(name);
-  if (b === undefined) {
-    b = createBackend(name);
-    backends.set(name, b);
-  }
-  return b;
 }
 
 /** The runner's entry point: one cell, with the backend named in the params. */

@@ -8,7 +8,7 @@ import type { TrainConfig } from '../nn/train';
 import { Rng } from '../tensor/rng';
 import type { CommonValues } from './cli';
 import { writeCsv, writeJson } from './files';
-import { stringKey } from './lengths';
+import { stringKey } from './cells';
 import { lineChartSpec, writePlot, type Axis } from './plot';
 import { runRecord } from './record';
 import { runExperiment, type Cell, type Experiment } from './runner';

@@ -17,10 +17,10 @@ import {
 } from '../nn/residual-theory';
 import { traceResidualForward } from '../nn/residual-trace';
 import { parseSchedule, scales } from '../nn/schedule';
-import { logMeanExp, logNormalMeanInterval, mean, variance } from '../nn/stats';
+import { logLengthSummary, logMeanExp } from '../nn/stats';
 import { randomUnitInput } from '../nn/trace';
 import { Rng } from '../tensor/rng';
-import { stringKey, threadBackend } from './lengths';
+import { stringKey, threadBackend } from './cells';
 
 export interface ResidualCellParams {
   readonly convention: ModuleConvention;
@@ -103,20 +103,16 @@ function theoryAt(p: ResidualCellParams, etas: Float64Array): Pick<ResidualPoint
 function summarize(p: ResidualCellParams, L: number, logs: Float64Array, dead: number): ResidualPoint {
   const etas = scales(parseSchedule(p.schedule), L);
   const alive = logs.filter((l) => !Number.isNaN(l));
-  const [lo, hi] = logNormalMeanInterval(alive);
-  const log10Mean = logMeanExp(alive) * Math.LOG10E;
+  const summary = logLengthSummary(alive);
   const log10Second = logMeanExp(alive.map((l) => 2 * l)) * Math.LOG10E;
-  const l10 = Array.from(alive, (l) => l * Math.LOG10E);
   let sumEta = 0, sumEta2 = 0;
   for (const e of etas) { sumEta += e; sumEta2 += e * e; }
   return {
     modules: L, nets: alive.length,
-    log10_mean_ratio: log10Mean, log10_mean_ratio_lo: lo * Math.LOG10E, log10_mean_ratio_hi: hi * Math.LOG10E,
+    ...summary,
     ...theoryAt(p, etas),
     log10_second_moment_ratio: log10Second,
-    log10_fm2_ratio: log10Second - 2 * log10Mean,
-    mean_log10_ratio: l10.length > 0 ? mean(l10) : NaN,
-    sd_log10_ratio: l10.length > 1 ? Math.sqrt(variance(l10)) : NaN,
+    log10_fm2_ratio: log10Second - 2 * summary.log10_mean_ratio,
     sum_eta: sumEta, sum_eta2: sumEta2, dead,
   };
 }

@@ -5,7 +5,7 @@
 import { inArena, type Backend } from '../kernels/backend';
 import { loadDataset, type DatasetName, type ImageDataset } from '../nn/mnist';
 import { train, type TrainConfig, type TrainStatus } from '../nn/train';
-import { threadBackend } from './lengths';
+import { threadBackend } from './cells';
 import type { ReportProgress } from './task';
 
 export interface TrainCellParams {

@@ -82,6 +82,30 @@ export function logNormalMeanInterval(logs: ArrayLike<number>, z = 1.95996398454
   return [centre - half, centre + half];
 }
 
+/** How a length experiment summarizes ln(M/M_0) over its nets (−Infinity: a dead net, output exactly 0). */
+export interface LogLengthSummary {
+  /** log10 of the sample mean of M/M_0, and Cox's 95% log-normal interval for log10 E[M/M_0]. */
+  readonly log10_mean_ratio: number;
+  readonly log10_mean_ratio_lo: number;
+  readonly log10_mean_ratio_hi: number;
+  /** Mean and sd of log10(M/M_0) over the live nets: a single net's length. */
+  readonly mean_log10_ratio: number;
+  readonly sd_log10_ratio: number;
+}
+
+export function logLengthSummary(logs: ArrayLike<number>): LogLengthSummary {
+  const live: number[] = [];
+  for (let i = 0; i < logs.length; i++) if (logs[i] > -Infinity) live.push(logs[i] * Math.LOG10E);
+  const [lo, hi] = logNormalMeanInterval(logs);
+  return {
+    log10_mean_ratio: logMeanExp(logs) * Math.LOG10E,
+    log10_mean_ratio_lo: lo * Math.LOG10E,
+    log10_mean_ratio_hi: hi * Math.LOG10E,
+    mean_log10_ratio: live.length > 0 ? mean(live) : NaN,
+    sd_log10_ratio: live.length > 1 ? Math.sqrt(variance(live)) : NaN,
+  };
+}
+
 /** Standard normal CDF. */
 export function normalCdf(x: number): number {
   return 0.5 * (1 + erf(x / Math.SQRT2));

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fig1aClaims, slopeClaims, weightedSlope } from '../lib/experiments/claims';
+import { fig1aClaims, slopeClaims } from '../lib/experiments/claims';
+import { weightedSlope } from '../lib/nn/stats';
 import { parseCsv } from '../lib/experiments/csv';
 import { formatCsv } from '../lib/experiments/files';
 

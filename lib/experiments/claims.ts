@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { initializerById, gain } from '../nn/init';
 import { parseSchedule } from '../nn/schedule';
 import { readCsv, type CsvRow } from './csv';
-import { normalCdf } from '../nn/stats';
+import { normalQuantile, weightedSlope } from '../nn/stats';
 
 export type Verdict = 'holds' | 'fails' | 'inconclusive' | 'not run';
 
@@ -23,19 +23,8 @@ export interface Claim {
 
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
 const num = (r: CsvRow, k: string) => (typeof r[k] === 'number' ? (r[k] as number) : NaN);
-
-/**
- * Weighted least-squares slope of y on x with per-point sd, and its standard error. The sd of each
- * log10 mean comes from its 95% interval: (hi − lo)/(2·1.96).
- */
-export function weightedSlope(xs: number[], ys: number[], sds: number[]): { slope: number; se: number } {
-  const w = sds.map((s) => 1 / Math.max(s, 1e-12) ** 2);
-  const sw = w.reduce((a, b) => a + b, 0);
-  const mx = xs.reduce((a, x, i) => a + w[i] * x, 0) / sw, my = ys.reduce((a, y, i) => a + w[i] * y, 0) / sw;
-  let sxx = 0, sxy = 0;
-  xs.forEach((x, i) => { sxx += w[i] * (x - mx) ** 2; sxy += w[i] * (x - mx) * (ys[i] - my); });
-  return { slope: sxy / sxx, se: Math.sqrt(1 / sxx) };
-}
+/** The share of training runs that reached the target, over summary rows with `reached` and `runs`. */
+const reachRate = (rs: readonly CsvRow[]) => rs.reduce((s, r) => s + num(r, 'reached'), 0) / Math.max(1, rs.reduce((s, r) => s + num(r, 'runs'), 0));
 
 /**
  * The slope of log10 of the mean against x (depth, modules), measured (weighted by the 95% intervals)
@@ -79,15 +68,14 @@ export function fig1bClaims(dir: string): Claim[] {
   const rows = readCsv(file);
   const isHe = (id: string) => Math.abs(gain(initializerById(id), 10, 10) - 1) < 1e-9;
   const he = rows.filter((r) => isHe(String(r.init))), other = rows.filter((r) => !isHe(String(r.init)));
-  const frac = (rs: CsvRow[]) => rs.reduce((s, r) => s + num(r, 'reached'), 0) / Math.max(1, rs.reduce((s, r) => s + num(r, 'runs'), 0));
   const depths = [...new Set(rows.map((r) => num(r, 'depth')))].sort((a, b) => a - b);
   const heAll = he.every((r) => num(r, 'reached') === num(r, 'runs'));
   const shallow = other.filter((r) => num(r, 'depth') === depths[0]), deep = other.filter((r) => num(r, 'depth') === depths[depths.length - 1]);
-  const measured = `He: ${fmt(100 * frac(he), 0)}% of runs reached (${he.filter((r) => num(r, 'reached') === num(r, 'runs')).length}/${he.length} depth×init cells all reached); `
-    + `others: ${fmt(100 * frac(shallow), 0)}% at depth ${depths[0]}, ${fmt(100 * frac(deep), 0)}% at depth ${depths[depths.length - 1]}`;
+  const measured = `He: ${fmt(100 * reachRate(he), 0)}% of runs reached (${he.filter((r) => num(r, 'reached') === num(r, 'runs')).length}/${he.length} depth×init cells all reached); `
+    + `others: ${fmt(100 * reachRate(shallow), 0)}% at depth ${depths[0]}, ${fmt(100 * reachRate(deep), 0)}% at depth ${depths[depths.length - 1]}`;
   const maxEpochs = Math.max(...readRuns(dir).map((r) => num(r, 'epochs_run')));
   const verdict: Verdict = he.length === 0 || other.length === 0 || depths.length < 2 ? 'inconclusive'
-    : heAll && frac(deep) <= frac(shallow) && frac(deep) < frac(he) ? 'holds'
+    : heAll && reachRate(deep) <= reachRate(shallow) && reachRate(deep) < reachRate(he) ? 'holds'
       : !heAll && maxEpochs < 100 ? 'inconclusive' : 'fails';
   return [{
     figure: 'Figure 1(b)', claim, prediction: 'He: 100% reach the target at every depth; others: reach rate falls with depth',
@@ -162,14 +150,13 @@ export function trendClaim(figure: string, file: string, x: string, claim: strin
   const rows = readCsv(file);
   const xs = [...new Set(rows.map((r) => num(r, x)))].sort((a, b) => a - b);
   const at = (v: number) => rows.filter((r) => num(r, x) === v);
-  const reach = (rs: CsvRow[]) => rs.reduce((s, r) => s + num(r, 'reached'), 0) / Math.max(1, rs.reduce((s, r) => s + num(r, 'runs'), 0));
   const epochs = (rs: CsvRow[]) => {
     const ok = rs.filter((r) => Number.isFinite(num(r, 'mean_epochs_to_target')));
     return ok.length === 0 ? NaN : ok.reduce((s, r) => s + num(r, 'mean_epochs_to_target') * num(r, 'reached'), 0) / ok.reduce((s, r) => s + num(r, 'reached'), 0);
   };
   const lo = at(xs[0]), hi = at(xs[xs.length - 1]);
-  const measured = xs.map((v) => `${x} ${fmt(v, 2)}: ${fmt(100 * reach(at(v)), 0)}% reached, ${fmt(epochs(at(v)), 2)} epochs`).join('; ');
-  const slower = reach(hi) < reach(lo) || (reach(hi) === reach(lo) && epochs(hi) > epochs(lo));
+  const measured = xs.map((v) => `${x} ${fmt(v, 2)}: ${fmt(100 * reachRate(at(v)), 0)}% reached, ${fmt(epochs(at(v)), 2)} epochs`).join('; ');
+  const slower = reachRate(hi) < reachRate(lo) || (reachRate(hi) === reachRate(lo) && epochs(hi) > epochs(lo));
   return {
     figure, claim, prediction: `fewer runs reach the target, or later, at the largest ${x} than at the smallest`, measured,
     verdict: xs.length < 2 ? 'inconclusive' : slower ? 'holds' : 'fails',
@@ -195,7 +182,7 @@ export function curveClaims(figure: string, rows: readonly CsvRow[], groupFields
     });
     const worst = zs.reduce((m, z) => Math.max(m, Math.abs(z)), 0);
     const last = mine[mine.length - 1];
-    const limit = Math.max(3, normalQuantileTwoSided(0.05 / mine.length));
+    const limit = Math.max(3, normalQuantile(1 - 0.025 / mine.length));
     return {
       figure, claim: what(g, num(last, 'log10_theory_ratio')),
       prediction: `log10 E[M/M_0] = ${fmt(num(last, 'log10_theory_ratio'), 2)} at ${x} = ${num(last, x)}`,
@@ -204,16 +191,6 @@ export function curveClaims(figure: string, rows: readonly CsvRow[], groupFields
       rule: 'curves: every point\'s 95% log-normal interval (centre ± 1.96 sd) agrees with the theory within a Bonferroni bound (|z| ≤ Φ⁻¹(1 − 0.025/points), at least 3)',
     };
   });
-}
-
-/** Two-sided normal quantile z with P(|Z| > z) = p, by bisection on the CDF. */
-function normalQuantileTwoSided(p: number): number {
-  let lo = 0, hi = 40;
-  for (let i = 0; i < 200; i++) {
-    const mid = (lo + hi) / 2;
-    if (2 * (1 - normalCdf(mid)) > p) lo = mid; else hi = mid;
-  }
-  return (lo + hi) / 2;
 }
 
 /** Figure 3(a): residual nets — the mean follows ∏(1 + κη²) (linear modules) or its ReLU analogue. */
@@ -284,15 +261,14 @@ export function fig3bClaims(dir: string): Claim[] {
   if (!fs.existsSync(file)) return [notRun('Figure 3(b)', claim)];
   const rows = readCsv(file);
   const Ls = [...new Set(rows.map((r) => num(r, 'modules')))].sort((a, b) => a - b);
-  const reach = (rs: CsvRow[]) => rs.reduce((s, r) => s + num(r, 'reached'), 0) / Math.max(1, rs.reduce((s, r) => s + num(r, 'runs'), 0));
   const plain = (L: number) => rows.filter((r) => r.schedule === 'const:1' && num(r, 'modules') === L);
   const good = rows.filter((r) => num(r, 'modules') === Ls[Ls.length - 1] && fm1Avoided(String(r.convention), String(r.schedule)));
   const [first, last] = [Ls[0], Ls[Ls.length - 1]];
-  const ok = reach(plain(last)) < reach(plain(first)) && reach(good) >= 0.75 && reach(good) > reach(plain(last));
+  const ok = reachRate(plain(last)) < reachRate(plain(first)) && reachRate(good) >= 0.75 && reachRate(good) > reachRate(plain(last));
   return [{
     figure: 'Figure 3(b)', claim,
     prediction: `η = 1: the reach rate falls from L = ${first} to ${last}; FM1-avoiding schedules at L = ${last}: ≥ 75% reach, more than η = 1`,
-    measured: `η = 1: ${fmt(100 * reach(plain(first)), 0)}% at L = ${first}, ${fmt(100 * reach(plain(last)), 0)}% at L = ${last}; FM1-avoiding at L = ${last}: ${fmt(100 * reach(good), 0)}%`,
+    measured: `η = 1: ${fmt(100 * reachRate(plain(first)), 0)}% at L = ${first}, ${fmt(100 * reachRate(plain(last)), 0)}% at L = ${last}; FM1-avoiding at L = ${last}: ${fmt(100 * reachRate(good), 0)}%`,
     verdict: Ls.length < 2 || plain(first).length === 0 || good.length === 0 ? 'inconclusive' : ok ? 'holds' : 'fails',
     rule: 'compares reach rates: η = 1 at the smallest and largest L, and the FM1-avoiding schedules (Σ η² < ∞ linear, Σ η < ∞ relu) at the largest L',
   }];

@@ -5,6 +5,7 @@
 
 import * as path from 'node:path';
 import type { TrainConfig } from '../nn/train';
+import { mean, variance } from '../nn/stats';
 import { Rng } from '../tensor/rng';
 import type { CommonValues } from './cli';
 import { writeCsv, writeJson } from './files';
@@ -98,8 +99,8 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
       runRows.push({ ...arch.group, run, seed: c.params.config.seed, ...pick(c.result) });
     }
     const reached = mine.filter((r) => r.status === 'reached').map((r) => r.epochs_to_target as number);
-    const m = reached.length > 0 ? reached.reduce((s, v) => s + v, 0) / reached.length : null;
-    const sd = reached.length > 1 ? Math.sqrt(reached.reduce((s, v) => s + (v - m!) ** 2, 0) / (reached.length - 1)) : null;
+    const m = reached.length > 0 ? mean(reached) : null;
+    const sd = reached.length > 1 ? Math.sqrt(variance(reached)) : null;
     summary.push({
       ...arch.group, runs: mine.length, reached: reached.length, mean_epochs_to_target: m, sd_epochs_to_target: sd,
       not_reached: mine.filter((r) => r.status === 'not_reached').length,

@@ -191,10 +191,24 @@ export function chiSquareGoodnessOfFit(observed: ArrayLike<number>, probs: Array
   return { stat, df: Math.max(1, cells.length - 1) };
 }
 
+/**
+ * Weighted least-squares slope of y on x with a per-point sd (weights 1/sd²), and its standard error
+ * √(1/Σw(x − x̄)²), which is exact when the sds are the points' true standard deviations.
+ */
+export function weightedSlope(xs: ArrayLike<number>, ys: ArrayLike<number>, sds: ArrayLike<number>): { slope: number; se: number } {
+  let sw = 0, sx = 0, sy = 0;
+  const w = new Float64Array(xs.length);
+  for (let i = 0; i < xs.length; i++) {
+    w[i] = 1 / Math.max(sds[i], 1e-12) ** 2;
+    sw += w[i]; sx += w[i] * xs[i]; sy += w[i] * ys[i];
+  }
+  const mx = sx / sw, my = sy / sw;
+  let sxx = 0, sxy = 0;
+  for (let i = 0; i < xs.length; i++) { sxx += w[i] * (xs[i] - mx) ** 2; sxy += w[i] * (xs[i] - mx) * (ys[i] - my); }
+  return { slope: sxy / sxx, se: Math.sqrt(1 / sxx) };
+}
+
 /** Least-squares slope of y against x. */
 export function slope(xs: ArrayLike<number>, ys: ArrayLike<number>): number {
-  const mx = mean(xs), my = mean(ys);
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < xs.length; i++) { sxy += (xs[i] - mx) * (ys[i] - my); sxx += (xs[i] - mx) * (xs[i] - mx); }
-  return sxy / sxx;
+  return weightedSlope(xs, ys, new Float64Array(xs.length).fill(1)).slope;
 }

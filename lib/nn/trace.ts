@@ -65,8 +65,8 @@ function biasMu4(law: 'zero' | 'normal' | 'uniform'): number {
  * it only the final length is returned (the same loop, for the experiments' inner loop).
  */
 export function traceForward(net: DenseReluNet, x: ArrayLike<number>, record = true): ForwardTrace {
-  const widths = net.widths, d = net.depth, backend = net.backend;
-  if (x.length !== widths[0]) throw new RangeError(`input has length ${x.length}, the net expects n_0 = ${widths[0]}`);
+  const n0 = net.widths[0], backend = net.backend;
+  if (x.length !== n0) throw new RangeError(`input has length ${x.length}, the net expects n_0 = ${n0}`);
   // Scratch lives in the backend's memory; an arena backend gets it back when the pass ends.
   return inArena(backend, () => traceLoop(net, x, record));
 }
@@ -97,11 +97,6 @@ function traceLoop(net: DenseReluNet, x: ArrayLike<number>, record: boolean): Fo
 
   for (let j = 1; j <= d; j++) {
     const nIn = widths[j - 1], nOut = widths[j];
-    const init = net.inits[j - 1];
-    // Scale-free fourth-moment ratio q = ‖h‖₄⁴/‖h‖⁴ of the incoming activations (§3.3).
-    let sum2 = 0, sum4 = 0;
-    for (let i = 0; i < nIn; i++) { const v = h[i] * h[i]; sum2 += v; sum4 += v * v; }
-    const q = sum2 > 0 ? sum4 / (sum2 * sum2) : 0;
 
     // z = W_j h (+ b_j e^{−L}); a = ReLU(z). Views of the scratch buffers keep the kernels contiguous.
     const hIn = h.subarray(0, nIn), zOut = z.subarray(0, nOut);
@@ -119,6 +114,11 @@ function traceLoop(net: DenseReluNet, x: ArrayLike<number>, record: boolean): Fo
     const logM = sumSq > 0 ? 2 * L + Math.log(sumSq / nOut) : -Infinity;
 
     if (record) {
+      const init = net.inits[j - 1];
+      // Scale-free fourth-moment ratio q = ‖h‖₄⁴/‖h‖⁴ of the incoming activations (h is still intact).
+      let sum2 = 0, sum4 = 0;
+      for (let i = 0; i < nIn; i++) { const v = h[i] * h[i]; sum2 += v; sum4 += v * v; }
+      const q = sum2 > 0 ? sum4 / (sum2 * sum2) : 0;
       // E[M_j | a_{j−1}] = c_j M_{j−1} + σ_b²/2, and the relative sd from κ = E[z⁴]/E[z²]².
       const logWeightPart = Math.log(gains[j - 1]) + logMPrev;
       const logPred = hasBias ? logAddExp(logWeightPart, logBiasHalfVar) : logWeightPart;

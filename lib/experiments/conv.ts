@@ -18,7 +18,7 @@ import { stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from
 import { boundaryFactor, channelBeta, convGains, log10SecondMomentBound } from '../nn/conv-theory';
 import { FIGURE1_INITS, initializerById, type Initializer } from '../nn/init';
 import { slope } from '../nn/stats';
-import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli';
 import type { ConvCellParams, ConvCellResult, ConvInput } from './conv-lengths';
 import { inputShape } from './conv-lengths';
 import { ensureOutDir, writeCsv } from './files';
@@ -230,7 +230,7 @@ async function runPartA(args: Args, input: ConvInput, stacks: ConvLayerSpec[][])
     `Conv nets: mean of M_d/M_0 against depth (${args.kernel}×${args.kernel} ${args.padding}, ${label}, ${args.nets} nets per point; dashed: exact theory)`,
     `depth d (channels = ${String(args.channels)})`);
   const plot = await writePlot(path.join(args.out, 'conv_a'), spec);
-  const seconds = writeRunRecord(args.out, 'conv_a', args, started, rows.reduce((s, r) => s + r.seconds, 0), plot, { slopes, input: label });
+  const { seconds } = writeRunRecord(args.out, 'conv_a', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { slopes, input: label } });
 
   process.stdout.write(`\nConv (a): log10 of the mean of M_d/M_0 (${args.nets} nets per cell, ${label} input; lo/hi: 95% log-normal interval)\n`);
   printTable(['init', 'depth', 'channels', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'log10_gains', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });
@@ -278,7 +278,7 @@ async function runPartB(args: Args, input: ConvInput, init: Initializer, stacks:
     color: 'depth', colorTitle: 'depth', lo: 'lo', hi: 'hi', connect: true, width: 520, height: 340,
   });
   const plot = await writePlot(path.join(args.out, 'conv_b'), spec);
-  const seconds = writeRunRecord(args.out, 'conv_b', args, started, rows.reduce((s, r) => s + r.seconds, 0), plot, { input: label });
+  const { seconds } = writeRunRecord(args.out, 'conv_b', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { input: label } });
   process.stdout.write(`\nConv (b): log10 E[R²]/E[R]² (R = M_d/M_0, E[R] exact) against β = Σ 1/C_j, ${init.id}, ${label} input\n`);
   printTable(['depth', 'channels', 'beta', 'log10_norm_second_moment', 'log10_norm_second_moment_lo', 'log10_norm_second_moment_hi', 'log10_bound', 'log10_dense_gaussian', 'gamma', 'var_ln_ratio', 'dead'], rows, { digits: 4 });
   process.stdout.write('(gamma = ln(E[R²]/E[R]²)/β and var_ln_ratio = Var(ln R): fully connected Gaussian nets have both ≈ 5β at small β, i.e. gamma ≈ 5;\n'

@@ -92,7 +92,7 @@ async function runPartA(args: Fig1Args): Promise<void> {
   const spec = meanRatioChartSpec(rows, `Figure 1(a): mean of M_d/M_0 against depth (${args.nets} nets per point; dashed: theory ∏c_j)`,
     'depth d (width = ' + (args.width === 'depth' ? 'depth' : String(args.width)) + ')');
   const plot = await writePlot(path.join(args.out, 'fig1a'), spec);
-  const seconds = writeRunRecord(args.out, 'fig1a', args, started, rows.reduce((s, r) => s + r.seconds, 0), plot, { slopes });
+  const { seconds } = writeRunRecord(args.out, 'fig1a', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { slopes } });
 
   process.stdout.write(`\nFigure 1(a): log10 of the mean of M_d/M_0 (${args.nets} nets per cell; lo/hi: 95% log-normal interval)\n`);
   printTable(['init', 'depth', 'width', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });

@@ -20,13 +20,13 @@ import {
   expectedVHatRatio, gains, log10RatioQuantile, log10SecondMoments, logRatioLaw, netsForSecondMoment, secondMomentSpread,
 } from '../nn/theory';
 import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli';
-import { ensureOutDir, writeCsv, writeJson } from './files';
+import { ensureOutDir, writeCsv } from './files';
 import { recordInvocation } from './invocation';
 import { backendFlag, checkBackend, initFlag, initListFlag, trainingFlags } from './flags';
 import { runTrainingPanel } from './panel';
 import type { Fm2CellParams, Fm2CellResult, Fm2Method } from './fm2';
 import { lineChartSpec, writePlot, type Row } from './plot';
-import { runRecord } from './record';
+import { writeRunRecord } from './record';
 import { runExperiment, type Cell, type Experiment } from './runner';
 import { printTable } from './table';
 
@@ -269,12 +269,8 @@ async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
   const equalBeta = equalBetaDistances(rows, outcome.results.map((r) => r.result.log10_ratio_sketch));
   writeCsv(path.join(args.out, 'fig2a.csv'), FIG2A_COLUMNS, rows);
 
-  const files = ['fig2a.csv', 'fig2a.json'];
-  for (const plot of await writePlots(args, rows)) files.push(path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : []));
-  const seconds = (Date.now() - started) / 1000;
-  writeJson(path.join(args.out, 'fig2a.json'), runRecord('fig2a', args, {
-    seconds, cell_seconds: cellSeconds, files, equal_beta_ks: equalBeta,
-  }));
+  const plots = await writePlots(args, rows);
+  const { seconds, files } = writeRunRecord(args.out, 'fig2a', args, { started, cellSeconds, plots, extra: { equal_beta_ks: equalBeta } });
   printSummary(args, rows, equalBeta);
   process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
 }

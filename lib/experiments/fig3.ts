@@ -20,11 +20,11 @@ import { MODULE_CONVENTIONS, moduleWidths, type ModuleConvention } from '../nn/r
 import { log10LinearGaussianSecondMomentRatio, log10LinearMeanRatio, log10ReluMeanFieldRatios, moduleKappa } from '../nn/residual-theory';
 import { parseSchedule, parseScheduleList, scales, SCHEDULE_SYNTAX, type Schedule } from '../nn/schedule';
 import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli';
-import { ensureOutDir, writeCsv, writeJson } from './files';
+import { ensureOutDir, writeCsv } from './files';
 import { recordInvocation } from './invocation';
 import { backendFlag, checkBackend, initFlag, trainingFlags } from './flags';
 import { lineChartSpec, writePlot, type Row } from './plot';
-import { runRecord } from './record';
+import { writeRunRecord } from './record';
 import { runTrainingPanel } from './panel';
 import type { ResidualCellParams, ResidualCellResult } from './residual-lengths';
 import { runExperiment, type Cell, type Experiment } from './runner';
@@ -215,11 +215,9 @@ async function runPartA(args: Args): Promise<void> {
       sum_eta: r.sum_eta, sum_eta2: r.sum_eta2, fm1_avoided_as_L_grows: bounded ? 'yes' : 'no',
     };
   });
-  const seconds = (Date.now() - started) / 1000;
-  const files = ['fig3a.csv', 'fig3a.json', ...[plot, plotZoom, plotFm2].flatMap((p) => [p.svg, ...(p.png ? [p.png] : [])]).map((f) => path.basename(f))];
-  writeJson(path.join(args.out, 'fig3a.json'), runRecord('fig3a', args, {
-    seconds, cell_seconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), summary, files,
-  }));
+  const { seconds, files } = writeRunRecord(args.out, 'fig3a', args, {
+    started, cellSeconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), plots: [plot, plotZoom, plotFm2], extra: { summary },
+  });
 
   process.stdout.write(`\nFigure 3(a): log10 of the mean of M_L/M_0 (${args.nets} nets per point, n = ${args.width}, modules ${mw.join('→')}, ${args.init}; lo/hi: 95% log-normal interval)\n`);
   printTable(['convention', 'schedule', 'modules', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',

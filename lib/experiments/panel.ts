@@ -8,10 +8,10 @@ import type { TrainConfig } from '../nn/train';
 import { mean, variance } from '../nn/stats';
 import { Rng } from '../tensor/rng';
 import type { CommonValues } from './cli';
-import { writeCsv, writeJson } from './files';
+import { writeCsv } from './files';
 import { stringKey } from './cells';
 import { lineChartSpec, writePlot, type Axis } from './plot';
-import { runRecord } from './record';
+import { writeRunRecord } from './record';
 import { runExperiment, type Cell, type Experiment } from './runner';
 import { printTable } from './table';
 import type { TrainCellParams, TrainCellResult } from './training';
@@ -126,11 +126,10 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
     color: o.color, connect: true, width: o.facet ? 380 : 520, height: o.facet ? 300 : 320, ...(o.facet ? { facet: o.facet } : {}),
   });
   const plot = await writePlot(path.join(a.out, o.name), spec);
-  const seconds = (Date.now() - started) / 1000;
-  writeJson(path.join(a.out, `${o.name}.json`), runRecord(o.name, a, {
-    seconds, run_seconds: runRows.reduce((s, r) => s + (r.seconds as number), 0), paper_note: o.paperNote,
-    files: [`${o.name}_runs.csv`, `${o.name}.csv`, `${o.name}.json`, path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : [])],
-  }));
+  const { seconds } = writeRunRecord(a.out, o.name, a, {
+    started, cellSeconds: runRows.reduce((s, r) => s + (r.seconds as number), 0), csvs: [`${o.name}_runs.csv`, `${o.name}.csv`],
+    plots: [plot], extra: { paper_note: o.paperNote },
+  });
 
   process.stdout.write(`\n${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% ${a.dataset} test accuracy — ${a.runs} runs per row, `
     + `at most ${a['max-epochs']} epochs, batch ${a.batch}, lr ${a.lr}, ${a.dtype}\n`);

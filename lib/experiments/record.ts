@@ -42,15 +42,26 @@ export function runRecord(experiment: string, config: object, extra: object): ob
   };
 }
 
+export interface RunRecordParts {
+  /** Date.now() when the part started; the record's `seconds` is the wall time since. */
+  readonly started: number;
+  /** Summed time the cells took (more than the wall time with several workers). */
+  readonly cellSeconds: number;
+  /** The part's CSVs (default <name>.csv). */
+  readonly csvs?: readonly string[];
+  readonly plots: readonly WrittenPlot[];
+  readonly extra?: object;
+}
+
 /**
- * Writes DIR/<name>.json: the run record with the wall time since `started`, the summed cell times
- * and the list of files the part wrote (its CSV, this record and the plot).
+ * Writes DIR/<name>.json, the run record of one figure part: config, versions, machine, wall and
+ * cell seconds, the files the part wrote (its CSVs, this record, the plots), and any extra fields.
+ * Returns the wall seconds and the file names.
  */
-export function writeRunRecord(out: string, name: string, config: object, started: number, cellSeconds: number, plot: WrittenPlot, extra: object): number {
-  const seconds = (Date.now() - started) / 1000;
-  writeJson(path.join(out, `${name}.json`), runRecord(name, config, {
-    seconds, cell_seconds: cellSeconds, ...extra,
-    files: [`${name}.csv`, `${name}.json`, path.basename(plot.svg), ...(plot.png ? [path.basename(plot.png)] : [])],
-  }));
-  return seconds;
+export function writeRunRecord(out: string, name: string, config: object, p: RunRecordParts): { seconds: number; files: string[] } {
+  const seconds = (Date.now() - p.started) / 1000;
+  const plotFiles = p.plots.flatMap((plot) => [plot.svg, ...(plot.png ? [plot.png] : [])]).map((f) => path.basename(f));
+  const files = [...(p.csvs ?? [`${name}.csv`]), `${name}.json`, ...plotFiles];
+  writeJson(path.join(out, `${name}.json`), runRecord(name, config, { seconds, cell_seconds: p.cellSeconds, ...p.extra, files }));
+  return { seconds, files };
 }

@@ -52,10 +52,11 @@ head -c 1024 /dev/urandom > "$dir/munge/munge.key"
 chown munge:munge "$dir/munge/munge.key"
 chmod 400 "$dir/munge/munge.key"
 
-# A port is free when nothing listens on it, on any address.
+# Two ports in a row that nothing on 127.0.0.1 answers on.
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
   local p=$1
-  while [ -n "$(ss -Hltn "sport = :$p")" ] || [ -n "$(ss -Hltn "sport = :$((p + 1))")" ]; do p=$((p + 2)); done
+  while listening "$p" || listening $((p + 1)); do p=$((p + 2)); done
   echo "$p"
 }
 ctld_port=$(free_port "${SLURM_PORT:-6817}")

@@ -11,7 +11,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 FLAGS="--part a --depths 4,8,16 --nets 30 --seed 7"
-SHARDS=4
+NSHARDS=4
+unset SHARDS WORKERS   # the recipes' own: Slurm derives them, the Job env sets them (below)
 WAIT=${CLUSTER_CHECK_TIMEOUT:-300}   # seconds for the Slurm jobs
 OUTPUTS="fig1a.csv fig1a.svg fig1a.png"
 
@@ -21,7 +22,11 @@ bad() { failed=$((failed + 1)); echo "FAILED: $1"; }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
 finish() { echo "cluster check: ${SECONDS}s"; echo "$passed passed, $failed failed"; exit $((failed > 0)); }
 same_outputs() { local f; for f in $OUTPUTS; do cmp "$tmp/single/$f" "$1/$f" || return 1; done; }
-shard_logs() { [ "$(find "$1" -name 'fig1a.shard-*-of-4.jsonl' | wc -l)" = "$SHARDS" ]; }
+# The shards' logs hold every cell of the single run (merge.js would quietly compute missing ones).
+shard_logs() {
+  [ "$(find "$1" -name "fig1a.shard-*-of-$NSHARDS.jsonl" | wc -l)" = "$NSHARDS" ] &&
+    [ "$(cat "$1"/fig1a.shard-*-of-$NSHARDS.jsonl | wc -l)" = "$(wc -l < "$tmp/single/fig1a.jsonl")" ]
+}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cluster-check.XXXXXX")
 slurm=""
@@ -41,20 +46,20 @@ if slurm=$(scripts/slurm/up.sh); then ok "slurm cluster up (slurmctld, slurmd, m
 fi
 export SLURM_CONF=$slurm/slurm.conf
 export FIG1_FLAGS=$FLAGS FIG1_OUT=$tmp/slurm-out
-job=$(sbatch --parsable --array=1-$SHARDS --cpus-per-task=1 --output="$tmp/slurm-%A_%a.out" scripts/slurm/fig1.sbatch) \
+job=$(sbatch --parsable --array=1-$NSHARDS --cpus-per-task=1 --output="$tmp/slurm-%A_%a.out" scripts/slurm/fig1.sbatch) \
   && job=${job%%;*} \
   && merge=$(sbatch --parsable --dependency=afterok:"$job" --output="$tmp/slurm-merge-%j.out" scripts/slurm/fig1-merge.sbatch) \
   && merge=${merge%%;*}
 if [ -n "${merge:-}" ]; then
-  ok "sbatch: array job $job (1-$SHARDS), merge job $merge (afterok:$job)"
+  ok "sbatch: array job $job (1-$NSHARDS), merge job $merge (afterok:$job)"
   for ((t = 0; t < WAIT; t += 2)); do [ -z "$(squeue -h -j "$job,$merge" 2>/dev/null)" ] && break; sleep 2; done
   # Finished jobs stay in slurmctld's memory for MinJobAge (300 s): one line per array task.
   states=$(scontrol -o show job "$job"; scontrol -o show job "$merge")
   echo "$states" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^(JobId|ArrayTaskId|JobName|JobState|ExitCode)=/) printf "%s ", $i; print "" }'
-  check "array tasks 1-$SHARDS COMPLETED with exit 0" \
-    test "$(echo "$states" | grep 'JobName=fig1 ' | grep -c 'JobState=COMPLETED .*ExitCode=0:0')" = "$SHARDS"
+  check "array tasks 1-$NSHARDS COMPLETED with exit 0" \
+    test "$(echo "$states" | grep 'JobName=fig1 ' | grep -c 'JobState=COMPLETED .*ExitCode=0:0')" = "$NSHARDS"
   check "merge job COMPLETED with exit 0" test "$(echo "$states" | grep 'JobName=fig1-merge ' | grep -c 'JobState=COMPLETED .*ExitCode=0:0')" = 1
-  check "$SHARDS shard logs in FIG1_OUT" shard_logs "$FIG1_OUT"
+  check "$NSHARDS shard logs in FIG1_OUT, holding every cell" shard_logs "$FIG1_OUT"
   check "slurm: merged $OUTPUTS byte-identical to the single run" same_outputs "$FIG1_OUT"
   [ "$failed" = 0 ] || for f in "$tmp"/slurm-*.out; do echo "--- $f"; tail -n 20 "$f"; done
 else
@@ -69,13 +74,14 @@ unset SLURM_CONF
 # ---- Kubernetes Indexed Job, pod by pod ----
 # The pod script is the YAML block under 'command: [sh, -c, |]', lines indented deeper than '- |'.
 pod_script() { awk '/^ *- \|$/ { n = index($0, "-"); on = 1; next } on && match($0, /^ */) && RLENGTH > n { print substr($0, n + 2); next } on { exit }' "$1"; }
-export FIG1_FLAGS=$FLAGS FIG1_OUT=$tmp/k8s-out SHARDS WORKERS=1
+export FIG1_FLAGS=$FLAGS FIG1_OUT=$tmp/k8s-out
 k8s_ok=1
-for ((i = 0; i < SHARDS; i++)); do
-  JOB_COMPLETION_INDEX=$i sh -c "$(pod_script scripts/k8s/fig1.yaml)" 2> "$tmp/k8s-$i.err" > /dev/null \
+for ((i = 0; i < NSHARDS; i++)); do
+  JOB_COMPLETION_INDEX=$i SHARDS=$NSHARDS WORKERS=1 sh -c "$(pod_script scripts/k8s/fig1.yaml)" 2> "$tmp/k8s-$i.err" > /dev/null \
     || { k8s_ok=0; cat "$tmp/k8s-$i.err"; }
 done
-check "k8s: pods 0-$((SHARDS - 1)) of scripts/k8s/fig1.yaml exit 0" test "$k8s_ok" = 1
+check "k8s: pods 0-$((NSHARDS - 1)) of scripts/k8s/fig1.yaml exit 0" test "$k8s_ok" = 1
+check "k8s: $NSHARDS shard logs in FIG1_OUT, holding every cell" shard_logs "$FIG1_OUT"
 check "k8s: scripts/k8s/fig1-merge.yaml exits 0" sh -c "$(pod_script scripts/k8s/fig1-merge.yaml)" > "$tmp/k8s-merge.txt"
 check "k8s: merged $OUTPUTS byte-identical to the single run" same_outputs "$FIG1_OUT"
 

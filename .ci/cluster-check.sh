@@ -8,7 +8,7 @@
 # Sizes go in through the recipes' own variables (FIG1_FLAGS, FIG1_OUT; SHARDS, WORKERS for the pods).
 # Ends with "N passed, N failed" and exits 1 on any failure, daemons that do not start included.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 FLAGS="--part a --depths 4,8,16 --nets 30 --seed 7"
 NSHARDS=4
@@ -25,7 +25,7 @@ same_outputs() { local f; for f in $OUTPUTS; do cmp "$tmp/single/$f" "$1/$f" || 
 # The shards' logs hold every cell of the single run (merge.js would quietly compute missing ones).
 shard_logs() {
   [ "$(find "$1" -name "fig1a.shard-*-of-$NSHARDS.jsonl" | wc -l)" = "$NSHARDS" ] &&
-    [ "$(cat "$1"/fig1a.shard-*-of-$NSHARDS.jsonl | wc -l)" = "$(wc -l < "$tmp/single/fig1a.jsonl")" ]
+    [ "$(cat "$1"/fig1a.shard-*-of-"$NSHARDS".jsonl | wc -l)" = "$(wc -l < "$tmp/single/fig1a.jsonl")" ]
 }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cluster-check.XXXXXX")
@@ -35,6 +35,7 @@ cleanup() {
   rm -rf -- "$tmp"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 echo "single run: node lib/experiments/fig1.js $FLAGS"
 # shellcheck disable=SC2086  # FLAGS is a list of flags
@@ -68,7 +69,7 @@ fi
 pids=$(cat "$slurm"/pids/*)
 scripts/slurm/down.sh "$slurm"; slurm=""
 gone() { local p; for p in $pids; do ! kill -0 "$p" 2>/dev/null || return 1; done; }
-check "slurm daemons stopped (pids $(echo $pids))" gone
+check "slurm daemons stopped (pids ${pids//$'\n'/ })" gone
 unset SLURM_CONF
 
 # ---- Kubernetes Indexed Job, pod by pod ----

@@ -39,7 +39,8 @@ trap "exit 130" INT TERM
 
 echo "single run: node lib/experiments/fig1.js $FLAGS"
 # shellcheck disable=SC2086  # FLAGS is a list of flags
-check "single run" node lib/experiments/fig1.js $FLAGS --out "$tmp/single" --workers 1 > "$tmp/single.txt"
+single() { node lib/experiments/fig1.js $FLAGS --out "$tmp/single" --workers 1 > "$tmp/single.txt"; }
+check "single run" single
 
 # ---- Slurm ----
 if slurm=$(scripts/slurm/up.sh); then ok "slurm cluster up (slurmctld, slurmd, munged; node idle)"; else

@@ -54,7 +54,8 @@ job=$(sbatch --parsable --array=1-$NSHARDS --cpus-per-task=1 --output="$tmp/slur
   && merge=${merge%%;*}
 if [ -n "${merge:-}" ]; then
   ok "sbatch: array job $job (1-$NSHARDS), merge job $merge (afterok:$job)"
-  for ((t = 0; t < WAIT; t += 2)); do [ -z "$(squeue -h -j "$job,$merge" 2>/dev/null)" ] && break; sleep 2; done
+  done_within() { local t; for ((t = 0; t < WAIT; t += 2)); do [ -z "$(squeue -h -j "$job,$merge")" ] && return; sleep 2; done; return 1; }
+  check "jobs done within ${WAIT}s" done_within
   # Finished jobs stay in slurmctld's memory for MinJobAge (300 s): one line per array task.
   states=$(scontrol -o show job "$job"; scontrol -o show job "$merge")
   echo "$states" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^(JobId|ArrayTaskId|JobName|JobState|ExitCode)=/) printf "%s ", $i; print "" }'
@@ -84,7 +85,8 @@ for ((i = 0; i < NSHARDS; i++)); do
 done
 check "k8s: pods 0-$((NSHARDS - 1)) of scripts/k8s/fig1.yaml exit 0" test "$k8s_ok" = 1
 check "k8s: $NSHARDS shard logs in FIG1_OUT, holding every cell" shard_logs "$FIG1_OUT"
-check "k8s: scripts/k8s/fig1-merge.yaml exits 0" sh -c "$(pod_script scripts/k8s/fig1-merge.yaml)" > "$tmp/k8s-merge.txt"
+pod_merge() { sh -c "$(pod_script scripts/k8s/fig1-merge.yaml)" > "$tmp/k8s-merge.txt"; }
+check "k8s: scripts/k8s/fig1-merge.yaml exits 0" pod_merge
 check "k8s: merged $OUTPUTS byte-identical to the single run" same_outputs "$FIG1_OUT"
 
 finish

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Backend } from '../lib/kernels/backend';
 import { createBackend } from '../lib/kernels/index';
-import { runLengthCell } from '../lib/experiments/lengths';
+import { runLengthCell } from '../lib/experiments/cells/lengths';
 import { loadAverage, median, timed } from './common';
 
 export const FIG1A_DEPTH = 100;

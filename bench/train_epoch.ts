@@ -8,8 +8,8 @@
 import { parseArgs } from 'node:util';
 import type { DType } from '../lib/kernels/backend';
 import { createBackend } from '../lib/kernels/index';
-import { loadMnist, type ImageDataset } from '../lib/nn/mnist';
-import { train } from '../lib/nn/train';
+import { loadMnist, type ImageDataset } from '../data/mnist';
+import { train } from '../lib/nn/train/loop';
 
 export interface EpochTiming { d: number; steps_timed: number; seconds_timed: number; cpu_seconds_timed: number; seconds_per_epoch: number; cpu_seconds_per_epoch: number; last_loss: number }
 

@@ -7,9 +7,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { add, conv2d, gradcheck, meanPool, relu, softmaxCrossEntropy, sum, type Var } from '../lib/autograd';
-import { convForward } from '../lib/nn/conv-classifier';
+import { convForward } from '../lib/nn/conv/classifier';
 import type { Padding } from '../lib/kernels/conv';
-import { conv2d as conv2dTensor } from '../lib/nn/conv';
+import { conv2d as conv2dTensor } from '../lib/nn/conv/layer';
 import { Rng } from '../lib/tensor/rng';
 import { convCaseArb } from './conv-cases';
 import { Tensor } from '../lib/tensor/tensor';

@@ -17,14 +17,14 @@
 // deterministic trace test pins the conditional mean to 1e−9 against the independent exact formula.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { conv2d, convGeometry, stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from '../lib/nn/conv';
-import { ConvReluNet, convTraceForward } from '../lib/nn/conv-net';
+import { conv2d, convGeometry, stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from '../lib/nn/conv/layer';
+import { ConvReluNet, convTraceForward } from '../lib/nn/conv/net';
 import {
   boundaryFactor, channelBeta, convGains, gaussianConditionalMoments, log10ConvMeanRatio, log10ConvMeanRatios,
   log10SecondMomentBound, meanContraction, propagateProfile, reluSquaredCovariance,
-} from '../lib/nn/conv-theory';
+} from '../lib/nn/conv/theory';
 import { FIGURE1_INITS, initializerById, symmetric, type Initializer } from '../lib/nn/init';
-import { randomUnitInput } from '../lib/nn/trace';
+import { randomUnitInput } from '../lib/nn/dense/trace';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
 

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { ReferenceBackend } from '../lib/kernels/reference';
-import { conv2d, conv2dBackward, convGeometry, stackGeometry, type Padding } from '../lib/nn/conv';
+import { conv2d, conv2dBackward, convGeometry, stackGeometry, type Padding } from '../lib/nn/conv/layer';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
 import { convCaseArb, type ConvCase } from './conv-cases';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import {
   classCounts, DatasetError, fashionMnistAvailable, fillBatch, loadFashionMnist, loadMnist, mnistDataDir, MNIST_TEST_CLASS_COUNTS,
   type ImageDataset,
-} from '../lib/nn/mnist';
+} from '../data/mnist';
 
 const FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
 

@@ -4,11 +4,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadMnist, type ImageDataset } from '../lib/nn/mnist';
-import type { DenseClassifier } from '../lib/nn/classifier';
-import { UsageError } from '../lib/experiments/cli';
+import { loadMnist, type ImageDataset } from '../data/mnist';
+import type { DenseClassifier } from '../lib/nn/dense/classifier';
+import { UsageError } from '../lib/experiments/cli/cli';
 import { parseCli } from '../lib/experiments/train';
-import { epochsToTarget, PAPER_PROTOCOL, resolveConfig, train, type TrainConfig, type TrainResult } from '../lib/nn/train';
+import { epochsToTarget, PAPER_PROTOCOL, resolveConfig, train, type TrainConfig, type TrainResult } from '../lib/nn/train/loop';
 
 describe('epochsToTarget', () => {
   const curve = (accs: number[], step = 1) => accs.map((acc, i) => ({ epoch: i * step, acc }));
@@ -83,7 +83,7 @@ describe('training loop', () => {
       const { train } = require(workerData.lib);
       parentPort.postMessage(train(workerData.cfg));`;
     const result = await new Promise<TrainResult>((resolve, reject) => {
-      const w = new Worker(code, { eval: true, workerData: { cfg, lib: path.join(__dirname, '..', 'lib', 'nn', 'train.js') } });
+      const w = new Worker(code, { eval: true, workerData: { cfg, lib: path.join(__dirname, '..', 'lib', 'nn', 'train', 'loop.js') } });
       w.once('message', resolve);
       w.once('error', reject);
     });

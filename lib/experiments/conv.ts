@@ -11,24 +11,23 @@
 // nn/conv-net (the net and its log-domain forward) → nn/conv (im2col + backend matmul) → kernels.
 
 import * as path from 'node:path';
-import { readCifarBatch } from '../nn/cifar';
-import { DatasetError, loadDataset, type DatasetName } from '../nn/mnist';
-import { PAPER_PROTOCOL } from '../nn/train';
-import { stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from '../nn/conv';
-import { boundaryFactor, channelBeta, convGains, log10SecondMomentBound } from '../nn/conv-theory';
+import { readCifarBatch } from '../../data/cifar';
+import { DatasetError, loadDataset, type DatasetName } from '../../data/mnist';
+import { PAPER_PROTOCOL } from '../nn/train/loop';
+import { stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from '../nn/conv/layer';
+import { boundaryFactor, channelBeta, convGains, log10SecondMomentBound } from '../nn/conv/theory';
 import { FIGURE1_INITS, initializerById, type Initializer } from '../nn/init';
 import { slope } from '../nn/stats';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli';
-import type { ConvCellParams, ConvCellResult, ConvInput } from './conv-lengths';
-import { inputShape } from './conv-lengths';
-import { ensureOutDir, writeCsv } from './files';
-import { recordInvocation } from './invocation';
-import { backendFlag, checkBackend, countOrDepthFlag, initListFlag, trainingFlags } from './flags';
-import { lineChartSpec, meanRatioChartSpec, writePlot } from './plot';
-import { writeRunRecord } from './record';
-import { runTrainingPanel } from './panel';
-import { runExperiment, type Cell, type CellResult, type Experiment } from './runner';
-import { printTable } from './table';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { convLengthsTask, inputShape, type ConvCellParams, type ConvCellResult, type ConvInput } from './cells/conv-lengths';
+import { ensureOutDir, writeCsv } from './out/files';
+import { recordInvocation } from './cli/invocation';
+import { backendFlag, checkBackend, countOrDepthFlag, initListFlag, trainingFlags } from './cli/flags';
+import { lineChartSpec, meanRatioChartSpec, writePlot } from './out/plot';
+import { writeRunRecord } from './out/record';
+import { runTrainingPanel } from './report/panel';
+import { runExperiment, type Cell, type CellResult, type Experiment } from './run/runner';
+import { printTable } from './out/table';
 
 const CONV_A_COLUMNS = [
   'init', 'depth', 'channels', 'kernel', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
@@ -168,7 +167,7 @@ function cellsFor(name: string, inits: readonly string[], stacks: readonly ConvL
       cells.push({ key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`, params: { init, input, layers, nets, seed: args.seed, backend: args.backend } });
     }
   }
-  return { name, task: path.join(__dirname, 'conv-lengths.js'), cells };
+  return { name, task: convLengthsTask, cells };
 }
 
 /** Runs the cells; null (with a note) when this is one shard of a run whose other shards are elsewhere. */

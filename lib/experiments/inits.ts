@@ -6,10 +6,10 @@
 import { INITIALIZERS, gain, initializerById } from '../nn/init';
 import { Rng } from '../tensor/rng';
 import { Tensor } from '../tensor/tensor';
-import { boolFlag, defineCli, intFlag, main, parseCli, stringFlag, UsageError } from './cli';
-import { writeCsv } from './files';
-import { stringKey } from './cells';
-import { printTable } from './table';
+import { boolFlag, defineCli, intFlag, main, parseCli, stringFlag, UsageError } from './cli/cli';
+import { writeCsv } from './out/files';
+import { stringKey } from './cells/shared';
+import { printTable } from './out/table';
 
 const COLUMNS = ['init', 'law', 'fan_in', 'fan_out', 'nominal_variance', 'exact_variance', 'measured_variance',
   'mu4', 'measured_mu4', 'gain_c', 'log10_rate_per_layer', 'description'] as const;

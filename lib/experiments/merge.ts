@@ -11,9 +11,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main, UsageError } from './cli';
-import { ensureOutDir, writeFileAtomic } from './files';
-import { invocationFile, readInvocations, recordInvocation, type Invocation } from './invocation';
+import { main, UsageError } from './cli/cli';
+import { ensureOutDir, writeFileAtomic } from './out/files';
+import { invocationFile, readInvocations, recordInvocation, type Invocation } from './cli/invocation';
 
 const LOG = /\.jsonl$/;
 

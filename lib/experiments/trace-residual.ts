@@ -6,16 +6,16 @@
 
 import { createBackend } from '../kernels/index';
 import { initializerById } from '../nn/init';
-import { ResidualNet } from '../nn/residual';
-import { moduleKappa } from '../nn/residual-theory';
-import { traceResidualForward } from '../nn/residual-trace';
-import { parseSchedule, scales, SCHEDULE_SYNTAX } from '../nn/schedule';
-import { randomUnitInput } from '../nn/trace';
+import { ResidualNet } from '../nn/residual/net';
+import { moduleKappa } from '../nn/residual/theory';
+import { traceResidualForward } from '../nn/residual/trace';
+import { parseSchedule, scales, SCHEDULE_SYNTAX } from '../nn/residual/schedule';
+import { randomUnitInput } from '../nn/dense/trace';
 import { Rng } from '../tensor/rng';
-import { defineCli, enumFlag, intFlag, main, parseCli, parseIntList, stringFlag, UsageError } from './cli';
-import { writeJson } from './files';
-import { backendFlag, checkBackend } from './flags';
-import { printTable } from './table';
+import { defineCli, enumFlag, intFlag, main, parseCli, parseIntList, stringFlag, UsageError } from './cli/cli';
+import { writeJson } from './out/files';
+import { backendFlag, checkBackend } from './cli/flags';
+import { printTable } from './out/table';
 
 const TRACE_RESIDUAL_CLI = defineCli({
   name: 'trace-residual',

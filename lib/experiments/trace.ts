@@ -3,15 +3,15 @@
 //
 //   node lib/experiments/trace.js --widths 100,100,100,100 --init he_normal --seed 1 [--json FILE]
 
-import { DenseReluNet } from '../nn/dense';
+import { DenseReluNet } from '../nn/dense/net';
 import { initializerById } from '../nn/init';
-import { randomUnitInput, traceForward } from '../nn/trace';
+import { randomUnitInput, traceForward } from '../nn/dense/trace';
 import { createBackend } from '../kernels/index';
 import { Rng } from '../tensor/rng';
-import { defineCli, enumFlag, floatFlag, intListFlag, main, parseCli, stringFlag, UsageError } from './cli';
-import { writeJson } from './files';
-import { backendFlag, checkBackend } from './flags';
-import { printTable } from './table';
+import { defineCli, enumFlag, floatFlag, intListFlag, main, parseCli, stringFlag, UsageError } from './cli/cli';
+import { writeJson } from './out/files';
+import { backendFlag, checkBackend } from './cli/flags';
+import { printTable } from './out/table';
 
 const TRACE_CLI = defineCli({
   name: 'trace',

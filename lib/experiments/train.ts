@@ -6,14 +6,14 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DType } from '../kernels/backend';
 import { createBackend } from '../kernels/index';
-import { DatasetError, fillBatch, loadDataset, type DatasetName } from '../nn/mnist';
+import { DatasetError, fillBatch, loadDataset, type DatasetName } from '../../data/mnist';
 import { initializerById } from '../nn/init';
-import { train, type TrainConfig } from '../nn/train';
+import { train, type TrainConfig } from '../nn/train/loop';
 import { Tensor } from '../tensor/tensor';
-import type { DenseClassifier } from '../nn/classifier';
-import { main, UsageError } from './cli';
-import { writeFileAtomic } from './files';
-import { checkBackend, defaultBackend } from './flags';
+import type { DenseClassifier } from '../nn/dense/classifier';
+import { main, UsageError } from './cli/cli';
+import { writeFileAtomic } from './out/files';
+import { checkBackend, defaultBackend } from './cli/flags';
 
 const USAGE = `Train one net and print what happens.
   node lib/experiments/train.js --widths 784,100,100,10 --init he_normal --epochs 3 --seed 1

@@ -22,7 +22,7 @@ import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, 
 import { convLengthsTask, inputShape, type ConvCellParams, type ConvCellResult, type ConvInput } from './cells/conv-lengths';
 import { ensureOutDir, writeCsv } from './out/files';
 import { recordInvocation } from './cli/invocation';
-import { backendFlag, checkBackend, countOrDepthFlag, initListFlag, trainingFlags } from './cli/flags';
+import { backendFlag, countOrDepthFlag, initListFlag, limitFlags, limitOrNull, trainingFlags } from './cli/flags';
 import { lineChartSpec, meanRatioChartSpec, writePlot } from './out/plot';
 import { writeRunRecord } from './out/record';
 import { runTrainingPanel } from './report/panel';
@@ -83,8 +83,7 @@ export const CONV_CLI = defineCli({
     head: enumFlag(['flatten', 'pool'] as const, 'part c: flatten the last conv layer into the linear output layer, or average-pool it first', { default: 'flatten' }),
     'train-stride': intFlag('stride of the first conv layer in part c (the rest have stride 1)', { default: 2, min: 1 }),
     ...trainingFlags(),
-    'limit-train': intFlag('train on the first N training images only (0: all 60,000)', { min: 0 }),
-    'limit-test': intFlag('evaluate on the first N test images only (0: all 10,000)', { min: 0 }),
+    ...limitFlags(),
   },
   presets: {
     quick: {
@@ -294,7 +293,7 @@ function partCStacks(args: Args): ConvLayerSpec[][] {
 }
 
 async function runPartC(args: Args, stacks: ConvLayerSpec[][]): Promise<void> {
-  const limitTrain = args['limit-train'] === 0 ? null : args['limit-train'], limitTest = args['limit-test'] === 0 ? null : args['limit-test'];
+  const limitTrain = limitOrNull(args['limit-train']), limitTest = limitOrNull(args['limit-test']);
   const archs = args['train-inits'].flatMap((init) => stacks.map((layers) => ({
     key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`,
     group: { init, depth: layers.length, channels: layers[0].outChannels },
@@ -314,7 +313,6 @@ async function runPartC(args: Args, stacks: ConvLayerSpec[][]): Promise<void> {
 async function conv(argv: readonly string[]): Promise<void> {
   const args = parseCli(CONV_CLI, argv);
   if (args === null) return;
-  checkBackend(args.backend);
   const input = resolveInput(args);
   // Everything both parts need is checked before either runs, so a bad flag never leaves half the outputs.
   const doA = args.part === 'a' || args.part === 'all', doB = args.part === 'b' || args.part === 'all', doC = args.part === 'c' || args.part === 'all';

@@ -20,7 +20,7 @@ import { runExperiment, type Cell } from './run/runner';
 import { printTable } from './out/table';
 import { writeRunRecord } from './out/record';
 import { recordInvocation } from './cli/invocation';
-import { backendFlag, countOrDepthFlag, initListFlag, checkBackend, trainingFlags } from './cli/flags';
+import { backendFlag, countOrDepthFlag, initListFlag, trainingFlags } from './cli/flags';
 
 const FIG1A_COLUMNS = [
   'init', 'depth', 'width', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
@@ -102,7 +102,6 @@ async function runPartA(args: Fig1Args): Promise<void> {
 async function fig1(argv: readonly string[]): Promise<void> {
   const args = parseCli(FIG1_CLI, argv);
   if (args === null) return;
-  checkBackend(args.backend);
   ensureOutDir(args.out);
   recordInvocation(args.out, 'fig1', argv);
   if (args.part === 'a' || args.part === 'all') await runPartA(args);

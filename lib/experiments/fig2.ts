@@ -22,7 +22,7 @@ import {
 import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli/cli';
 import { ensureOutDir, writeCsv } from './out/files';
 import { recordInvocation } from './cli/invocation';
-import { backendFlag, checkBackend, initFlag, initListFlag, trainingFlags } from './cli/flags';
+import { backendFlag, initFlag, initListFlag, trainingFlags } from './cli/flags';
 import { runTrainingPanel } from './report/panel';
 import { fm2Task, type Fm2CellResult, type Fm2Method } from './cells/fm2';
 import { lineChartSpec, writePlot, type Row } from './out/plot';
@@ -396,7 +396,6 @@ async function fig2(argv: readonly string[]): Promise<void> {
   const args = parseCli(FIG2_CLI, argv);
   if (args === null) return;
   // Everything the user can get wrong is checked here, before the output folder is touched.
-  checkBackend(args.backend);
   checkInits(args.inits);
   const partA = args.part === 'a' || args.part === 'all', partB = args.part === 'b' || args.part === 'all';
   const archs = partA ? buildArchitectures(args) : [];

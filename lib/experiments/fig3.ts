@@ -22,7 +22,7 @@ import { parseSchedule, parseScheduleList, scales, SCHEDULE_SYNTAX, type Schedul
 import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli/cli';
 import { ensureOutDir, writeCsv } from './out/files';
 import { recordInvocation } from './cli/invocation';
-import { backendFlag, checkBackend, initFlag, trainingFlags } from './cli/flags';
+import { backendFlag, initFlag, trainingFlags } from './cli/flags';
 import { lineChartSpec, writePlot, type Row } from './out/plot';
 import { writeRunRecord } from './out/record';
 import { runTrainingPanel } from './report/panel';
@@ -115,7 +115,6 @@ function checkArgs(args: Args): void {
       if (Lmax > s.maxModules) throw new UsageError(`--schedules: '${s.text}' defines ${s.maxModules} scales, but ${flag} asks for L = ${Lmax}`);
     }
   }
-  checkBackend(args.backend);
 }
 
 /** The theory at every L = 1..Lmax, for smooth dashed lines (cheap: no nets). */

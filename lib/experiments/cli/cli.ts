@@ -1,8 +1,8 @@
-// Command-line flags for the figure scripts, on node's util.parseArgs.
+// The one command-line framework of every script (figures, train, trace, bench), on node's util.parseArgs.
 //
-// A script declares a table of typed flags; parseCli turns argv into a typed object, with the
-// common flags every experiment shares (--preset, --out, --seed, --workers, --resume, --shard)
-// added. Anything the user got wrong becomes a UsageError with a one-line message that names the
+// A script declares a table of typed flags; parseCli turns argv into a typed object. An experiment
+// (the default kind) also gets the flags every experiment shares (--preset, --out, --seed, --workers,
+// --resume, --shard); a tool (train.js, trace.js, bench/) gets --help only and declares the rest. Anything the user got wrong becomes a UsageError with a one-line message that names the
 // flag, and main() turns that into `error: <message>` on stderr and exit code 2. Any other error is
 // a bug: stack trace, exit code 1.
 
@@ -49,10 +49,17 @@ export interface Shard {
   readonly count: number;
 }
 
-export interface CliSpec<F extends FlagTable> {
+/** 'experiment': a script that runs cells into a results folder; 'tool': a one-shot script. */
+export type CliKind = 'experiment' | 'tool';
+
+export interface CliSpec<F extends FlagTable, K extends CliKind = 'experiment'> {
   /** Script name for usage text, e.g. "fig1". Also the default output folder, results/<name>. */
   readonly name: string;
   readonly summary: string;
+  /** Default 'experiment'. */
+  readonly kind?: K;
+  /** Lines printed after the flags in --help (examples, notes). */
+  readonly epilog?: string;
   readonly flags: F;
   /**
    * Named sets of defaults, e.g. {quick: {...}, paper: {...}}. A preset value replaces the flag's
@@ -64,7 +71,7 @@ export interface CliSpec<F extends FlagTable> {
 }
 
 /** Identity, for type inference: preset values are checked against the flags' parsed types. */
-export function defineCli<F extends FlagTable>(spec: CliSpec<F>): CliSpec<F> {
+export function defineCli<F extends FlagTable, K extends CliKind = 'experiment'>(spec: CliSpec<F, K>): CliSpec<F, K> {
   return spec;
 }
 
@@ -145,13 +152,15 @@ export function intFlag(help: string, opts: { default?: number; min?: number; ma
   return { help, metavar: 'N', default: opts.default, parse: (t, n) => parseIntText(t, n, min, max) };
 }
 
-export function floatFlag(help: string, opts: { default?: number; min?: number; max?: number } = {}): Flag<number> {
+/** A finite number in [min, max]; `above` excludes its bound (a learning rate > 0). */
+export function floatFlag(help: string, opts: { default?: number; min?: number; max?: number; above?: number } = {}): Flag<number> {
   const min = opts.min ?? -Infinity, max = opts.max ?? Infinity;
   return {
     help, metavar: 'X', default: opts.default,
     parse: (t, n) => {
       const v = parseFloatText(t, n);
       need(v >= min && v <= max, n, t, `a number ${rangeText(min, max)}`);
+      if (opts.above !== undefined) need(v > opts.above, n, t, `a number > ${opts.above}`);
       return v;
     },
   };
@@ -193,11 +202,21 @@ export function boolFlag(help: string): Flag<boolean> {
   return { help, default: false, boolean: true, parse: () => true };
 }
 
-function commonFlags(name: string, presets: readonly string[], defaultPreset: string | undefined) {
+/** The master seed flag (every experiment has it; a tool declares it with its own default). */
+export function seedFlag(def = 0): Flag<number> {
+  return intFlag('master seed, an integer in 0..2^53−1', { default: def, min: 0, max: TWO53 - 1 });
+}
+
+function commonFlags(spec: CliSpec<FlagTable, CliKind>): FlagTable {
+  if (spec.kind === 'tool') return { help: boolFlag('print this help and exit') };
+  return experimentFlags(spec.name, Object.keys(spec.presets ?? {}), spec.defaultPreset);
+}
+
+function experimentFlags(name: string, presets: readonly string[], defaultPreset: string | undefined) {
   return {
     preset: enumFlag(presets.length > 0 ? presets : ['none'], 'sizes to run; explicit flags override it', { default: defaultPreset ?? presets[0] ?? 'none' }),
     out: stringFlag('output folder', { default: `results/${name}`, metavar: 'DIR' }),
-    seed: intFlag('master seed, an integer in 0..2^53−1', { default: 0, min: 0, max: TWO53 - 1 }),
+    seed: seedFlag(),
     workers: intFlag('worker threads (1 runs inline, for debuggers)', { default: os.availableParallelism(), min: 1, max: 1024 }),
     resume: boolFlag('skip cells already finished in the output folder\'s log'),
     shard: { help: 'run only share i of N of the cells (1-based)', metavar: 'i/N', default: null, parse: (t: string, n: string) => parseShard(t, n) } as Flag<Shard | null>,
@@ -206,9 +225,9 @@ function commonFlags(name: string, presets: readonly string[], defaultPreset: st
 }
 
 /** Usage text generated from the flag table, with each flag's default (per preset where they differ). */
-export function usage<F extends FlagTable>(spec: CliSpec<F>): string {
+export function usage<F extends FlagTable, K extends CliKind>(spec: CliSpec<F, K>): string {
   const presetNames = Object.keys(spec.presets ?? {});
-  const all: FlagTable = { ...spec.flags, ...commonFlags(spec.name, presetNames, spec.defaultPreset) };
+  const all: FlagTable = { ...spec.flags, ...commonFlags(spec as CliSpec<FlagTable, CliKind>) };
   const rows = Object.entries(all).map(([key, f]) => {
     const left = `  --${key}${f.metavar ? ` ${f.metavar}` : ''}`;
     const defs: string[] = [];
@@ -220,26 +239,26 @@ export function usage<F extends FlagTable>(spec: CliSpec<F>): string {
     return [left, f.help + (defs.length ? ` [${defs.join('; ')}]` : '')];
   });
   const w = Math.max(...rows.map((r) => r[0].length)) + 2;
-  return `usage: ${spec.name} [flags]\n${spec.summary}\n\nflags:\n${rows.map(([l, r]) => l.padEnd(w) + r).join('\n')}\n`;
+  return `usage: ${spec.name} [flags]\n${spec.summary}\n\nflags:\n${rows.map(([l, r]) => l.padEnd(w) + r).join('\n')}\n${spec.epilog ? `\n${spec.epilog.trimEnd()}\n` : ''}`;
 }
 
 function show(v: unknown): string {
   return Array.isArray(v) ? v.join(',') : String(v);
 }
 
-export type ParsedCli<F extends FlagTable> = FlagValues<F> & CommonValues;
+export type ParsedCli<F extends FlagTable, K extends CliKind = 'experiment'> = FlagValues<F> & (K extends 'tool' ? unknown : CommonValues);
 
 /**
  * Parses argv (without node and script) against the table. Returns null after printing usage when
  * --help is given. Precedence: explicit flag > preset value > the flag's own default. A flag with
  * none of these is required.
  */
-export function parseCli<F extends FlagTable>(spec: CliSpec<F>, argv: readonly string[], stdout: NodeJS.WritableStream = process.stdout): ParsedCli<F> | null {
+export function parseCli<F extends FlagTable, K extends CliKind = 'experiment'>(spec: CliSpec<F, K>, argv: readonly string[], stdout: NodeJS.WritableStream = process.stdout): ParsedCli<F, K> | null {
   const presetNames = Object.keys(spec.presets ?? {});
   if (spec.defaultPreset !== undefined && !presetNames.includes(spec.defaultPreset)) {
     throw new Error(`defaultPreset '${spec.defaultPreset}' is not among the presets`);
   }
-  const common = commonFlags(spec.name, presetNames, spec.defaultPreset);
+  const common = commonFlags(spec as CliSpec<FlagTable, CliKind>);
   for (const k of Object.keys(spec.flags)) if (k in common) throw new Error(`flag --${k} clashes with a common flag`);
   const table: FlagTable = { ...spec.flags, ...common };
 
@@ -273,7 +292,7 @@ export function parseCli<F extends FlagTable>(spec: CliSpec<F>, argv: readonly s
     stdout.write(usage(spec));
     return null;
   }
-  const preset = (given.get('preset') as string | undefined) ?? common.preset.default!;
+  const preset = (given.get('preset') as string | undefined) ?? (common.preset?.default as string | undefined) ?? 'none';
   const presetValues = (spec.presets?.[preset] ?? {}) as Record<string, unknown>;
 
   const out: Record<string, unknown> = {};
@@ -284,8 +303,8 @@ export function parseCli<F extends FlagTable>(spec: CliSpec<F>, argv: readonly s
     if (v === undefined) throw new UsageError(`--${k} is required${presetNames.length ? ' (or choose a --preset that sets it)' : ''}`);
     out[k] = v;
   }
-  out.preset = preset;
-  return out as ParsedCli<F>;
+  if (spec.kind !== 'tool') out.preset = preset;
+  return out as ParsedCli<F, K>;
 }
 
 /**

@@ -15,8 +15,9 @@ import fc from 'fast-check';
 import { DenseReluNet } from '../lib/nn/dense/net';
 import { INITIALIZERS, initializerById, symmetric, type Initializer } from '../lib/nn/init';
 import { gains, log10GaussianMoment, log10MeanRatio } from '../lib/nn/dense/theory';
-import { randomUnitInput, traceForward } from '../lib/nn/dense/trace';
+import { traceForward } from '../lib/nn/dense/trace';
 import { Rng } from '../lib/tensor/rng';
+import { randomUnitInput } from '../lib/nn/input';
 
 const ALL: Initializer[] = [...INITIALIZERS, symmetric('rademacher', 1), symmetric('truncated_normal', 1.3)];
 

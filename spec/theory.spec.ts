@@ -7,8 +7,9 @@ import {
   log10MeanRatio, sampleGaussianLogLengths,
 } from '../lib/nn/dense/theory';
 import { chiSquareCritical, chiSquareGoodnessOfFit, ksCritical, ksTwoSample, mean, variance } from '../lib/nn/stats';
-import { randomUnitInput, traceForward } from '../lib/nn/dense/trace';
+import { traceForward } from '../lib/nn/dense/trace';
 import { Rng } from '../lib/tensor/rng';
+import { randomUnitInput } from '../lib/nn/input';
 
 const Z_1E6 = 4.753;
 

@@ -10,12 +10,13 @@ import { ResidualNet } from '../nn/residual/net';
 import { moduleKappa } from '../nn/residual/theory';
 import { traceResidualForward } from '../nn/residual/trace';
 import { parseSchedule, scales, SCHEDULE_SYNTAX } from '../nn/residual/schedule';
-import { randomUnitInput } from '../nn/dense/trace';
+
 import { Rng } from '../tensor/rng';
 import { defineCli, enumFlag, intFlag, main, parseCli, parseIntList, seedFlag, stringFlag } from './cli/cli';
 import { writeJson } from './out/files';
 import { backendFlag, flagValue, initFlag, outputFileFlag } from './cli/flags';
 import { printTable } from './out/table';
+import { randomUnitInput } from '../nn/input';
 
 const TRACE_RESIDUAL_CLI = defineCli({
   name: 'trace-residual',

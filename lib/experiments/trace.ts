@@ -5,13 +5,14 @@
 
 import { DenseReluNet } from '../nn/dense/net';
 import { initializerById } from '../nn/init';
-import { randomUnitInput, traceForward } from '../nn/dense/trace';
+import { traceForward } from '../nn/dense/trace';
 import { createBackend } from '../kernels/index';
 import { Rng } from '../tensor/rng';
 import { defineCli, enumFlag, floatFlag, intListFlag, main, parseCli, seedFlag, UsageError } from './cli/cli';
 import { writeJson } from './out/files';
 import { backendFlag, initFlag, outputFileFlag } from './cli/flags';
 import { printTable } from './out/table';
+import { randomUnitInput } from '../nn/input';
 
 const TRACE_CLI = defineCli({
   name: 'trace',

@@ -11,10 +11,11 @@ import { ConvReluNet, convTraceForward } from '../../nn/conv/net';
 import { energyProfile, log10ConvMeanRatio } from '../../nn/conv/theory';
 import { initializerById } from '../../nn/init';
 import { logLengthSummary, logMeanExp, logNormalMeanInterval } from '../../nn/stats';
-import { randomUnitInput } from '../../nn/dense/trace';
+
 import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
 import { cellTask } from './task';
+import { randomUnitInput } from '../../nn/input';
 
 /** A fresh random unit-norm C×H×W tensor per net, or one fixed image of a data set for every net. */
 export type ConvInput =

@@ -9,10 +9,11 @@ import { DenseReluNet } from '../../nn/dense/net';
 import { initializerById } from '../../nn/init';
 import { logMeanExp, mean, quantile, sortedCopy, variance } from '../../nn/stats';
 import { sampleGaussianLogLengths } from '../../nn/dense/theory';
-import { randomUnitInput, traceForward } from '../../nn/dense/trace';
+import { traceForward } from '../../nn/dense/trace';
 import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
 import { cellTask } from './task';
+import { randomUnitInput } from '../../nn/input';
 
 export type Fm2Method = 'net' | 'exact_sampler';
 

@@ -7,10 +7,11 @@ import { DenseReluNet } from '../../nn/dense/net';
 import { initializerById } from '../../nn/init';
 import { bootstrapLogMeanInterval, logLengthSummary } from '../../nn/stats';
 import { log10MeanRatio, deadProbability } from '../../nn/dense/theory';
-import { randomUnitInput, traceForward } from '../../nn/dense/trace';
+import { traceForward } from '../../nn/dense/trace';
 import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
 import { cellTask } from './task';
+import { randomUnitInput } from '../../nn/input';
 
 export interface LengthCellParams {
   readonly init: string;

@@ -18,10 +18,11 @@ import {
 import { traceResidualForward } from '../../nn/residual/trace';
 import { parseSchedule, scales } from '../../nn/residual/schedule';
 import { logLengthSummary, logMeanExp } from '../../nn/stats';
-import { randomUnitInput } from '../../nn/dense/trace';
+
 import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
 import { cellTask } from './task';
+import { randomUnitInput } from '../../nn/input';
 
 export interface ResidualCellParams {
   readonly convention: ModuleConvention;

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { initializerById, gain } from '../../nn/init';
 import { parseSchedule } from '../../nn/residual/schedule';
 import { readCsv, type CsvRow } from '../out/csv';
-import { normalQuantile, weightedSlope } from '../../nn/stats';
+import { weightedSlope } from '../../nn/stats';
+import { normalQuantile } from '../../nn/special';
 
 export type Verdict = 'holds' | 'fails' | 'inconclusive' | 'not run';
 

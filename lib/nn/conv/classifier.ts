@@ -10,10 +10,11 @@ import type { Backend, DType } from '../../kernels/backend';
 import { ReferenceBackend } from '../../kernels/reference';
 import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
-import type { Classifier } from '../dense/classifier';
+
 import type { ConvLayerSpec, ImageShape } from './layer';
 import { ConvReluNet } from './net';
 import type { Initializer } from '../init';
+import { Classifier } from '../train/classifier';
 
 export type ConvHead = 'pool' | 'flatten';
 

@@ -2,7 +2,7 @@
 // layout, so init.ts's fansOf gives fan-in = in·kh·kw), stride, and 'valid', 'same' (zero) or
 // 'circular' padding. The arithmetic is lib/kernels/conv.ts (im2col + one backend matmul per image),
 // so a faster backend speeds it up with no change here; this file adds the layer specs of a stack
-// and tensor-level conv2d/conv2dBackward.
+// and tensor-level convLayer/convLayerBackward.
 
 import { inArena, type Backend } from '../../kernels/backend';
 import { colsLength, conv2dBackwardInto, conv2dForwardInto, convGeometry, positiveInt, type ConvGeometry, type ConvWindow, type ImageShape, type Padding } from '../../kernels/conv';
@@ -31,27 +31,27 @@ export function stackGeometry(input: ImageShape, layers: readonly ConvLayerSpec[
 }
 
 function checkConvArgs(x: Tensor, w: Tensor, bias: Tensor | null): void {
-  if (x.ndim !== 4) throw new RangeError(`conv2d: input must be NCHW (4-D), got [${x.shape.join(', ')}]`);
-  if (w.ndim !== 4) throw new RangeError(`conv2d: weight must be [out, in, kh, kw], got [${w.shape.join(', ')}]`);
-  if (w.shape[1] !== x.shape[1]) throw new RangeError(`conv2d: weight has ${w.shape[1]} input channels, the input ${x.shape[1]}`);
+  if (x.ndim !== 4) throw new RangeError(`convLayer: input must be NCHW (4-D), got [${x.shape.join(', ')}]`);
+  if (w.ndim !== 4) throw new RangeError(`convLayer: weight must be [out, in, kh, kw], got [${w.shape.join(', ')}]`);
+  if (w.shape[1] !== x.shape[1]) throw new RangeError(`convLayer: weight has ${w.shape[1]} input channels, the input ${x.shape[1]}`);
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== w.shape[0])) {
-    throw new RangeError(`conv2d: bias must have shape [${w.shape[0]}], got [${bias.shape.join(', ')}]`);
+    throw new RangeError(`convLayer: bias must have shape [${w.shape[0]}], got [${bias.shape.join(', ')}]`);
   }
 }
 
-export interface Conv2dOptions {
+export interface ConvLayerOptions {
   readonly stride?: number;
   readonly padding?: Padding;
   readonly backend?: Backend;
 }
 
-function geometryOf(x: Tensor, w: Tensor, opts: Conv2dOptions): ConvGeometry {
+function geometryOf(x: Tensor, w: Tensor, opts: ConvLayerOptions): ConvGeometry {
   return convGeometry([x.shape[1], x.shape[2], x.shape[3]],
     { kh: w.shape[2], kw: w.shape[3], stride: opts.stride ?? 1, padding: opts.padding ?? 'valid' });
 }
 
 /** The convolution of an NCHW tensor (cross-correlation, as in every deep-learning library). */
-export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+export function convLayer(x: Tensor, w: Tensor, bias: Tensor | null = null, opts: ConvLayerOptions = {}): Tensor {
   checkConvArgs(x, w, bias);
   const g = geometryOf(x, w, opts), backend = opts.backend ?? REFERENCE;
   const dtype = x.dtype, batch = x.shape[0], out = w.shape[0];
@@ -62,14 +62,14 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, opts: C
   return y;
 }
 
-/** Gradients of ⟨gy, conv2d(x, w, b)⟩ with respect to x, w and b. */
-export function conv2dBackward(x: Tensor, w: Tensor, gy: Tensor, opts: Conv2dOptions = {}): { dx: Tensor; dw: Tensor; db: Tensor } {
+/** Gradients of ⟨gy, convLayer(x, w, b)⟩ with respect to x, w and b. */
+export function convLayerBackward(x: Tensor, w: Tensor, gy: Tensor, opts: ConvLayerOptions = {}): { dx: Tensor; dw: Tensor; db: Tensor } {
   checkConvArgs(x, w, null);
   const g = geometryOf(x, w, opts), backend = opts.backend ?? REFERENCE;
   const batch = x.shape[0], out = w.shape[0];
   const want = [batch, out, g.outH, g.outW];
   if (gy.ndim !== 4 || gy.shape.some((d, i) => d !== want[i])) {
-    throw new RangeError(`conv2dBackward: output gradient must have shape [${want.join(', ')}], got [${gy.shape.join(', ')}]`);
+    throw new RangeError(`convLayerBackward: output gradient must have shape [${want.join(', ')}], got [${gy.shape.join(', ')}]`);
   }
   const alloc = (dt: typeof x.dtype, n: number) => backend.alloc(dt, n);
   const dx = Tensor.zeros(x.shape, x.dtype, alloc), dw = Tensor.zeros(w.shape, w.dtype, alloc), db = Tensor.zeros([out], w.dtype, alloc);

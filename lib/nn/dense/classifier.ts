@@ -13,6 +13,7 @@ import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
 import { checkWidths, DenseReluNet } from './net';
 import type { Initializer } from '../init';
+import type { Classifier } from '../train/classifier';
 
 export interface ClassifierOptions {
   /** Default float32. */
@@ -33,21 +34,6 @@ export interface LayerStatistics {
   readonly M: number;
   /** Fraction of the batch's a_j entries that are > 0 (≈ ½ for a symmetric init, by §3.2). */
   readonly fractionActive: number;
-}
-
-/** What the training loop (train.ts) needs of a model; DenseClassifier, ConvClassifier and ResidualClassifier fit it. */
-export interface Classifier {
-  /** The trainable parameters; params[0] is the first layer's weight (train.ts watches its gradient). */
-  readonly params: readonly Var[];
-  readonly classes: number;
-  readonly dtype: DType;
-  readonly backend: Backend;
-  initialize(rng: Rng): void;
-  /** Logits (B×classes) for a batch of flat inputs (B×features). */
-  forward(x: Tensor): { logits: Var };
-  loss(x: Tensor, labels: ArrayLike<number>): Var;
-  /** Frees the buffers of the last forward/backward. */
-  endStep(): void;
 }
 
 export class DenseClassifier implements Classifier {

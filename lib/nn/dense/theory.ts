@@ -4,8 +4,7 @@
 import type { Rng } from '../../tensor/rng';
 import { checkWidths } from './net';
 import { gain, type Initializer } from '../init';
-import { normalQuantile } from '../stats';
-
+import { digamma, normalQuantile, tetragamma, trigamma } from '../special';
 
 function perLayer(widths: readonly number[], inits: Initializer | readonly Initializer[]): Initializer[] {
   checkWidths(widths);
@@ -169,7 +168,6 @@ export function log10GainPerLayer(init: Initializer, width: number): number {
   return Math.log10(gain(init, width, width));
 }
 
-
 // ---- FM2 for any i.i.d. symmetric law, the log-normal picture, and sample sizes (Figure 2).
 
 /** E[q(x)] = E[‖x‖₄⁴/‖x‖⁴] = 3/(n_0 + 2) for an input uniform on the unit sphere (§1.4). */
@@ -260,33 +258,6 @@ export function secondMomentSpread(widths: readonly number[], inits: Initializer
   const g2 = log10GaussianMoment(widths, variances, 2), g4 = log10GaussianMoment(widths, variances, 4);
   const rg = Math.pow(10, g4 - 2 * g2), b = Math.pow(10, log10GaussianMoment(widths, variances, 6) - 3 * g2);
   return { r: Math.pow(10, g4 - 2 * p[p.length - 1]), skewness: (b - 3 * rg + 2) / Math.pow(rg - 1, 1.5) };
-}
-
-/** ψ(x), x > 0: recurrence up to x ≥ 6, then the asymptotic series (error < 1e-10). */
-export function digamma(x: number): number {
-  if (!(x > 0)) throw new RangeError(`digamma needs x > 0, got ${x}`);
-  let r = 0;
-  while (x < 6) { r -= 1 / x; x += 1; }
-  const i2 = 1 / (x * x);
-  return r + Math.log(x) - 0.5 / x - i2 * (1 / 12 - i2 * (1 / 120 - i2 * (1 / 252 - i2 * (1 / 240 - i2 / 132))));
-}
-
-/** ψ′(x), x > 0: recurrence up to x ≥ 6, then the asymptotic series (error < 1e-10). */
-export function trigamma(x: number): number {
-  if (!(x > 0)) throw new RangeError(`trigamma needs x > 0, got ${x}`);
-  let r = 0;
-  while (x < 6) { r += 1 / (x * x); x += 1; }
-  const i = 1 / x, i2 = i * i;
-  return r + i + i2 / 2 + i * i2 * (1 / 6 - i2 * (1 / 30 - i2 * (1 / 42 - i2 * (1 / 30 - (i2 * 5) / 66))));
-}
-
-/** ψ″(x), x > 0: recurrence up to x ≥ 6, then the asymptotic series (error < 1e-10). */
-export function tetragamma(x: number): number {
-  if (!(x > 0)) throw new RangeError(`tetragamma needs x > 0, got ${x}`);
-  let r = 0;
-  while (x < 6) { r -= 2 / (x * x * x); x += 1; }
-  const i = 1 / x, i2 = i * i;
-  return r - i2 - i2 * i - i2 * i2 * (1 / 2 - i2 * (1 / 6 - i2 * (1 / 6 - i2 * (3 / 10 - (i2 * 5) / 6))));
 }
 
 /**

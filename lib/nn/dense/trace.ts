@@ -8,7 +8,6 @@
 // units (b·e^{−L}), which is exact arithmetic but loses the bias entirely if e^{−L} overflows.
 
 import { inArena, type FloatArray } from '../../kernels/backend';
-import { Tensor } from '../../tensor/tensor';
 import type { DenseReluNet } from './net';
 
 const LOG10E = Math.LOG10E;
@@ -159,19 +158,4 @@ function traceLoop(net: DenseReluNet, x: ArrayLike<number>, record: boolean): Fo
   }
   if (logMPrev === -Infinity) dead = true; // with biases: the last layer itself is all off
   return { logM0, logMd: logMPrev, logRatio: logMPrev - logM0, dead, layers };
-}
-
-/** A unit-norm input of length n drawn uniformly on the sphere (normalized Gaussian). */
-export function randomUnitInput(rng: { fillNormal(t: Tensor, mean?: number, std?: number): void }, n: number): Float64Array {
-  const t = Tensor.zeros([n]);
-  for (;;) {
-    rng.fillNormal(t);
-    let s = 0;
-    for (let i = 0; i < n; i++) s += t.data[i] * t.data[i];
-    if (s > 0) {
-      const r = 1 / Math.sqrt(s);
-      for (let i = 0; i < n; i++) t.data[i] *= r;
-      return t.data as Float64Array;
-    }
-  }
 }

@@ -8,10 +8,11 @@ import type { Backend, DType } from '../../kernels/backend';
 import { ReferenceBackend } from '../../kernels/reference';
 import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
-import type { Classifier } from '../dense/classifier';
+
 import type { Initializer } from '../init';
 import { type ModuleConvention, ResidualNet, type ResidualArchitecture } from './net';
 import { parseSchedule, scales } from './schedule';
+import { Classifier } from '../train/classifier';
 
 /** The residual part of a training config (plain JSON, so it travels in cell params and run records). */
 export interface ResidualTrainSpec {

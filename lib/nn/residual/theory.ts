@@ -10,6 +10,7 @@
 //                          E[M_L²]/M_0² (§7.5).
 
 import { gain, type Initializer } from '../init';
+import { logGamma } from '../special';
 
 /** Gains c′_i = m_{i−1}·Var(V_i)/2 of a module's layers, i = 1..k (§7). */
 export function moduleGains(widths: readonly number[], init: Initializer): number[] {
@@ -35,21 +36,6 @@ export function log10LinearMeanRatio(kappa: number, etas: ArrayLike<number>): nu
 }
 
 // ---- Special functions for the Gaussian formulas.
-
-const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7; relative error ~1e−15). */
-export function logGamma(x: number): number {
-  if (!(x > 0)) throw new RangeError(`logGamma needs x > 0, got ${x}`);
-  // The reflection formula keeps the series accurate below ½.
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const y = x - 1;
-  let a = LANCZOS[0];
-  const t = y + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (y + i);
-  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
-}
 
 /** E[(χ²_K)^q] = 2^q Γ(K/2 + q)/Γ(K/2), and 0 for K = 0 (q > 0). */
 export function chiSquareMoment(K: number, q: number): number {

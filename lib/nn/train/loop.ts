@@ -8,11 +8,12 @@ import { ReferenceBackend } from '../../kernels/reference';
 import { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
 import { fillBatch, loadDataset, type DatasetName, type ImageDataset, type ImageSet } from '../../../data/mnist';
-import { DenseClassifier, type Classifier } from '../dense/classifier';
+import { DenseClassifier } from '../dense/classifier';
 import { ConvClassifier, type ConvModelSpec } from '../conv/classifier';
 import { initializerById } from '../init';
 import { checkResidualTrainSpec, ResidualClassifier, type ResidualTrainSpec } from '../residual/classifier';
 import { SGD } from './sgd';
+import type { Classifier } from './classifier';
 
 /** The paper's protocol (§4): batch 1024, fixed lr 0.01, at most 100 epochs, target 20% test accuracy. */
 export const PAPER_PROTOCOL = { batchSize: 1024, lr: 0.01, maxEpochs: 100, target: 0.2 } as const;

@@ -4,14 +4,12 @@
 //
 //   node bench/fig1a.js [--backends wasm,reference] [--nets 60] [--paper]
 
+import { type Backend, createBackend } from '../lib';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { boolFlag, defineCli, intFlag, main as runMain, parseCli, stringFlag } from '../lib/experiments';
-import type { Backend } from '../lib/kernels/backend';
-import { createBackend } from '../lib/kernels/index';
-import { runLengthCell } from '../lib/experiments/cells/lengths';
+import { boolFlag, defineCli, intFlag, main as runMain, parseCli, runLengthCell, stringFlag } from '../lib/experiments';
 import { loadAverage, median, timed } from './common';
 
 export const FIG1A_DEPTH = 100;

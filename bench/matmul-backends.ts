@@ -6,12 +6,9 @@
 //
 // A shape is m×k×n: A is m×k, B is k×n (1024x256x256 is a batch of 1024 through a 256→256 layer).
 
+import { type DType, availableBackends, createBackend, ReferenceBackend, seedState } from '../lib';
 import { writeFileSync } from 'node:fs';
 import { defineCli, enumFlag, floatFlag, main as runMain, outputFileFlag, parseCli, stringFlag, UsageError } from '../lib/experiments';
-import type { DType } from '../lib/kernels/backend';
-import { availableBackends, createBackend } from '../lib/kernels/index';
-import { ReferenceBackend } from '../lib/kernels/reference';
-import { seedState } from '../lib/kernels/rng';
 
 interface Row {
   backend: string;

@@ -6,12 +6,9 @@
 //
 //   node bench/matmul.js [--quick]  (--quick: fewer repetitions)
 
+import { type Backend, type DType, type FloatArray, type MatmulOptions, ReferenceBackend, seedState, WasmBackend } from '../lib';
 import { BENCH_JSON, loadAverage, machine, median, writeJsonAtomic } from './common';
-import type { Backend, DType, FloatArray, MatmulOptions } from '../lib/kernels/backend';
-import { ReferenceBackend } from '../lib/kernels/reference';
-import { seedState } from '../lib/kernels/rng';
 import { boolFlag, defineCli, main as runMain, parseCli } from '../lib/experiments';
-import { WasmBackend } from '../lib/kernels/wasm';
 
 // tfjs is a bench-only peer (a devDependency), so it is typed here by the little this file uses.
 interface TfTensor { dispose(): void }

@@ -5,11 +5,8 @@
 // --steps N times N full batches and scales to an epoch (60000/1024 batch-equivalents); 0 = a full epoch.
 // --backend takes any name of lib/kernels/index.ts (wasm, once registered).
 
+import { type DType, createBackend, loadMnist, type ImageDataset, train } from '../lib';
 import { backendFlag, defineCli, enumFlag, intFlag, intListFlag, main as runMain, parseCli } from '../lib/experiments';
-import type { DType } from '../lib/kernels/backend';
-import { createBackend } from '../lib/kernels/index';
-import { loadMnist, type ImageDataset } from '../data/mnist';
-import { train } from '../lib/nn/train/loop';
 
 export interface EpochTiming { d: number; steps_timed: number; seconds_timed: number; cpu_seconds_timed: number; seconds_per_epoch: number; cpu_seconds_per_epoch: number; last_loss: number }
 

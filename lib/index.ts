@@ -18,6 +18,11 @@ import { parseSchedule, scales } from './nn/residual/schedule';
 export { availableBackends, BACKEND_NAMES, createBackend } from './kernels/index';
 export type { Backend, DType, FloatArray } from './kernels/backend';
 export { inArena } from './kernels/backend';
+// The backends themselves and the kernels' sampler state, for kernel benchmarks and new backends.
+export { ReferenceBackend } from './kernels/reference';
+export { WasmBackend } from './kernels/wasm';
+export { seedState } from './kernels/rng';
+export type { MatmulOptions } from './kernels/backend';
 
 // ---- Tensors and the seeded random streams.
 export { Tensor } from './tensor/tensor';

@@ -11,3 +11,5 @@ export * from './run/runlog';
 export * from './run/runner';
 export { defineTask, type ReportProgress, type Task } from './run/task';
 export { CellError } from './run/pool';
+// The cell tasks, for benchmarks that time one cell.
+export { runLengthCell } from './cells/lengths';

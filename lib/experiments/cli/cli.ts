@@ -2,21 +2,17 @@
 //
 // A script declares a table of typed flags; parseCli turns argv into a typed object. An experiment
 // (the default kind) also gets the flags every experiment shares (--preset, --out, --seed, --workers,
-// --resume, --shard); a tool (train.js, trace.js, bench/) gets --help only and declares the rest. Anything the user got wrong becomes a UsageError with a one-line message that names the
+// --resume, --shard); a tool (train.js, trace.js, bench/) gets --help only and declares the rest.
+// Anything the user got wrong becomes a UsageError with a one-line message that names the
 // flag, and main() turns that into `error: <message>` on stderr and exit code 2. Any other error is
 // a bug: stack trace, exit code 1.
 
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
+import { isUsageError, UsageError } from '../errors';
+import type { Shard } from '../run/runlog';
 
-/** An error the user can fix by changing the command line or the input: exit code 2, no stack. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    // Multi-line messages would break the "one line on stderr" contract that scripts and CI grep.
-    super(message.replace(/\s*\n\s*/g, ' ').trim());
-    this.name = 'UsageError';
-  }
-}
+export { isUsageError, UsageError, type Shard };
 
 /** One flag: how to parse its text, its help line and its default. T is the parsed type. */
 export interface Flag<T> {
@@ -43,11 +39,6 @@ export interface CommonValues {
   shard: Shard | null;
 }
 
-export interface Shard {
-  /** 1-based. */
-  readonly index: number;
-  readonly count: number;
-}
 
 /** 'experiment': a script that runs cells into a results folder; 'tool': a one-shot script. */
 export type CliKind = 'experiment' | 'tool';
@@ -332,9 +323,4 @@ export function main(fn: () => Promise<void> | void): void {
         process.exit(1);
       },
     );
-}
-
-/** UsageError, or one rebuilt by name after crossing a worker boundary. */
-export function isUsageError(err: unknown): err is Error {
-  return err instanceof UsageError || (err instanceof Error && err.name === 'UsageError');
 }

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { UsageError } from '../cli/cli';
+import { UsageError } from '../errors';
 
 export type Chunk = string | Uint8Array;
 /** Content, or a producer that writes it in chunks (for large files); if it throws, nothing is written. */

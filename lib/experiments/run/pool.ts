@@ -6,7 +6,7 @@
 
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { UsageError } from '../cli/cli';
+import { UsageError } from '../errors';
 import { errorInfo, type AnyTask, type ErrorInfo } from './task';
 import type { CellMessage, ReplyMessage, WorkerInit } from './worker';
 

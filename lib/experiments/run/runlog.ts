@@ -6,8 +6,14 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Shard } from '../cli/cli';
 import { decodeJson, encodeJson, writeFileAtomic } from '../out/files';
+
+/** One process's share of a run's cells: cells with index % count === index − 1 (index is 1-based). */
+export interface Shard {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+}
 
 export interface LogRecord {
   readonly key: string;

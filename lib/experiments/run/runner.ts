@@ -7,8 +7,8 @@
 // Params must hold everything the result depends on (the seed included): a log record is reused
 // only for a cell with the same key and the same params.
 
-import type { Shard } from '../cli/cli';
-import { UsageError } from '../cli/cli';
+import type { Shard } from './runlog';
+import { UsageError } from '../errors';
 import { decodeJson, ensureOutDir } from '../out/files';
 import { runPool, type PoolItem } from './pool';
 import type { Task } from './task';

@@ -7,7 +7,7 @@
 
 import { addBias, conv2d, Context, matmul, meanPool, relu, reshape, softmaxCrossEntropy, type Var } from '../../autograd';
 import type { Backend, DType } from '../../kernels/backend';
-import { ReferenceBackend } from '../../kernels/reference';
+import { createBackend } from '../../kernels/index';
 import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
 
@@ -43,7 +43,7 @@ export class ConvClassifier implements Classifier {
   private readonly outputWeight: Tensor;
 
   constructor(input: ImageShape, layers: readonly ConvLayerSpec[], head: ConvHead, classes: number, init: Initializer, opts: ConvClassifierOptions = {}) {
-    const dtype = opts.dtype ?? 'float32', backend = opts.backend ?? new ReferenceBackend();
+    const dtype = opts.dtype ?? 'float32', backend = opts.backend ?? createBackend('reference');
     if (!backend.dtypes.includes(dtype)) throw new RangeError(`backend '${backend.name}' does not compute in ${dtype}`);
     if (!Number.isSafeInteger(classes) || classes < 2) throw new RangeError(`a classifier needs at least 2 classes, got ${classes}`);
     this.net = new ConvReluNet(input, layers, init, { dtype, backend });

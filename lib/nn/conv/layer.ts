@@ -6,7 +6,7 @@
 
 import { inArena, type Backend } from '../../kernels/backend';
 import { colsLength, conv2dBackwardInto, conv2dForwardInto, convGeometry, positiveInt, type ConvGeometry, type ConvWindow, type ImageShape, type Padding } from '../../kernels/conv';
-import { ReferenceBackend } from '../../kernels/reference';
+import { createBackend } from '../../kernels/index';
 import { Tensor } from '../../tensor/tensor';
 
 export { colsLength, conv2dBackwardInto, conv2dForwardInto, convGeometry, PADDINGS, type ConvGeometry, type ImageShape, type Padding } from '../../kernels/conv';
@@ -15,7 +15,7 @@ export interface ConvLayerSpec extends ConvWindow {
   readonly outChannels: number;
 }
 
-const REFERENCE: Backend = new ReferenceBackend();
+const REFERENCE: Backend = createBackend('reference');
 
 /** Geometries of a stack of layers from the input shape; a layer that cannot fit names its index. */
 export function stackGeometry(input: ImageShape, layers: readonly ConvLayerSpec[]): ConvGeometry[] {

@@ -6,7 +6,7 @@
 // beyond. Each layer's record holds the theory's exact conditional mean E[M_j | a_{j−1}] (§8.1).
 
 import { inArena, type Backend, type DType, type FloatArray } from '../../kernels/backend';
-import { ReferenceBackend } from '../../kernels/reference';
+import { createBackend } from '../../kernels/index';
 import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
 import { colsLength, conv2dForwardInto, stackGeometry, type ConvGeometry, type ConvLayerSpec, type ImageShape } from './layer';
@@ -36,7 +36,7 @@ export class ConvReluNet {
     this.layers = layers.slice();
     this.init = init;
     this.dtype = opts.dtype ?? 'float64';
-    this.backend = opts.backend ?? new ReferenceBackend();
+    this.backend = opts.backend ?? createBackend('reference');
     const alloc = (dt: DType, n: number) => this.backend.alloc(dt, n);
     this.weights = layers.map((l, j) => Tensor.zeros([l.outChannels, this.geometries[j].channels, l.kh, l.kw], this.dtype, alloc));
   }

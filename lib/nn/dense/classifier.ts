@@ -8,7 +8,7 @@
 
 import { biasRelu, addBias, Context, matmul, softmaxCrossEntropy, type Var } from '../../autograd';
 import type { Backend, DType } from '../../kernels/backend';
-import { ReferenceBackend } from '../../kernels/reference';
+import { createBackend } from '../../kernels/index';
 import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
 import { checkWidths, DenseReluNet } from './net';
@@ -55,7 +55,7 @@ export class DenseClassifier implements Classifier {
     if (widths.length < 3) {
       throw new RangeError(`a classifier needs an input width, at least one hidden width and a class count, got [${widths.join(', ')}]`);
     }
-    const dtype = opts.dtype ?? 'float32', backend = opts.backend ?? new ReferenceBackend();
+    const dtype = opts.dtype ?? 'float32', backend = opts.backend ?? createBackend('reference');
     if (!backend.dtypes.includes(dtype)) throw new RangeError(`backend '${backend.name}' does not compute in ${dtype}`);
     this.widths = widths.slice();
     this.hidden = new DenseReluNet(widths.slice(0, -1), init, { dtype, backend });

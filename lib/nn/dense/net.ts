@@ -3,7 +3,7 @@
 // lib/nn/classifier.ts, which runs the same parameters through the autograd.
 
 import type { Backend, DType } from '../../kernels/backend';
-import { ReferenceBackend } from '../../kernels/reference';
+import { createBackend } from '../../kernels/index';
 import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
 import { gain, type Initializer } from '../init';
@@ -53,7 +53,7 @@ export class DenseReluNet {
     this.bias = opts.bias ?? ZERO_BIAS;
     if (this.bias.law !== 'zero' && !(this.bias.variance >= 0)) throw new RangeError(`bias variance must be ≥ 0, got ${this.bias.variance}`);
     this.dtype = opts.dtype ?? 'float64';
-    this.backend = opts.backend ?? new ReferenceBackend();
+    this.backend = opts.backend ?? createBackend('reference');
     const alloc = (dt: DType, n: number) => this.backend.alloc(dt, n);
     this.weights = [];
     this.biases = [];

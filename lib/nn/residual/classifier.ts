@@ -5,7 +5,7 @@
 
 import { add, addBias, biasRelu, Context, matmul, scale, softmaxCrossEntropy, type Var } from '../../autograd';
 import type { Backend, DType } from '../../kernels/backend';
-import { ReferenceBackend } from '../../kernels/reference';
+import { createBackend } from '../../kernels/index';
 import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
 
@@ -54,7 +54,7 @@ export class ResidualClassifier implements Classifier {
   constructor(widths: readonly number[], spec: ResidualTrainSpec, init: Initializer, opts: ResidualClassifierOptions = {}) {
     if (widths.length !== 3) throw new RangeError(`a residual classifier takes widths [n_in, n, classes], got [${widths.join(', ')}]`);
     checkResidualTrainSpec(spec);
-    const dtype = opts.dtype ?? 'float32', backend = opts.backend ?? new ReferenceBackend();
+    const dtype = opts.dtype ?? 'float32', backend = opts.backend ?? createBackend('reference');
     if (!backend.dtypes.includes(dtype)) throw new RangeError(`backend '${backend.name}' does not compute in ${dtype}`);
     const arch: ResidualArchitecture = { inputWidth: widths[0], width: widths[1], hidden: spec.hidden, outputWidth: widths[2], convention: spec.convention };
     this.net = new ResidualNet(arch, scales(parseSchedule(spec.schedule), spec.modules), init, { dtype, backend });

@@ -10,7 +10,7 @@
 // positively homogeneous (THEORY.md §1.3), which the log-domain trace relies on.
 
 import type { Backend, DType } from '../../kernels/backend';
-import { ReferenceBackend } from '../../kernels/reference';
+import { createBackend } from '../../kernels/index';
 import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
 import { gain, type Initializer } from '../init';
@@ -81,7 +81,7 @@ export class ResidualNet {
     this.init = init;
     this.outerInit = opts.outerInit ?? init;
     this.dtype = opts.dtype ?? 'float64';
-    this.backend = opts.backend ?? new ReferenceBackend();
+    this.backend = opts.backend ?? createBackend('reference');
     const alloc = (dt: DType, len: number) => this.backend.alloc(dt, len);
     this.projection = Tensor.zeros([arch.width, arch.inputWidth], this.dtype, alloc);
     const mw = moduleWidths(arch.width, arch.hidden);

@@ -4,7 +4,7 @@
 // initialization and the per-epoch shuffles draw from separate streams of it.
 
 import type { Backend, DType, FloatArray } from '../../kernels/backend';
-import { ReferenceBackend } from '../../kernels/reference';
+import { createBackend } from '../../kernels/index';
 import { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
 import { fillBatch, loadDataset, type DatasetName, type ImageDataset, type ImageSet } from '../../../data/mnist';
@@ -221,7 +221,7 @@ function allFinite(model: Classifier): boolean {
 export function train<M extends Classifier = DenseClassifier>(config: TrainConfig, env: TrainEnv<M> = {}): TrainResult {
   const cfg = resolveConfig(config);
   const data = env.data ?? loadDataset(cfg.dataset);
-  const backend = env.backend ?? new ReferenceBackend();
+  const backend = env.backend ?? createBackend('reference');
   const f = data.train.features;
   if (cfg.widths[0] !== f) throw new RangeError(`the first width must be the input size ${f}, got ${cfg.widths[0]}`);
   if (cfg.widths[cfg.widths.length - 1] !== data.classes) {

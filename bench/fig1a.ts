@@ -1,5 +1,5 @@
 // Figure 1(a) throughput: nets per second for one cell at width = depth = 100 (He normal, every weight
-// drawn, one random unit input, M_d kept), which is lib/experiments/lengths.ts's inner loop, and the
+// drawn, one random unit input, M_d kept), which is lib/experiments/cells/lengths.ts's inner loop, and the
 // paper-scale run itself (node lib/experiments/fig1.js --part a --preset paper) when asked for.
 //
 //   node bench/fig1a.js [--backends wasm,reference] [--nets 60] [--paper]

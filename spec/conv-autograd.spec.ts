@@ -1,6 +1,6 @@
 // The autograd's conv2d and meanPool ops against central differences (gradcheck, float64), alone on
 // random shapes (paddings, strides, 1×1 and non-square kernels, with and without bias, an input that
-// feeds two convs) and inside random conv classifiers (lib/nn/conv-classifier.ts's convForward:
+// feeds two convs) and inside random conv classifiers (lib/nn/conv/classifier.ts's convForward:
 // conv → ReLU → … → meanPool or flatten → linear → softmax cross-entropy). Inputs come from the
 // seeded Rng, so a finite difference lands within eps of a ReLU kink with negligible probability
 // (PyTorch's tolerances, gradcheck.ts).

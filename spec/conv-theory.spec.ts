@@ -1,4 +1,4 @@
-// The conv-layer laws of THEORY.md §8 (lib/nn/conv-theory.ts) on random conv nets (fast-check, seeded).
+// The conv-layer laws of THEORY.md §8 (lib/nn/conv/theory.ts) on random conv nets (fast-check, seeded).
 //
 // Sizing. Let r_j = M_j / E[M_j | a_{j−1}], the conditional mean computed exactly from the previous
 // layer's energy profile (§8.1). Given a_{j−1} ≠ 0 it has mean exactly 1, and (§8.2, Minkowski over

@@ -1,4 +1,4 @@
-// The conv layer (lib/nn/conv.ts on lib/kernels/im2col.ts) against a direct seven-loop reference that
+// The conv layer (lib/nn/conv/layer.ts on lib/kernels/im2col.ts) against a direct seven-loop reference that
 // shares no code with it, on random shapes: padding valid/same/circular, strides 1..3, odd and even
 // sizes, 1×1 and non-square kernels, batches. Backward is checked through the exact adjoint
 // identities ⟨conv(x, w), g⟩ = ⟨x, dx(g)⟩ = ⟨w, dw(g)⟩ (conv is bilinear), which hold to rounding.

@@ -1,6 +1,6 @@
 // Autograd through residual nets (Figure 3(b)'s classifier): gradcheck on random residual
 // architectures in both module conventions, and the autograd forward at init equal to the
-// statistics trace of lib/nn/residual-trace.ts.
+// statistics trace of lib/nn/residual/trace.ts.
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Context, gradcheck, softmaxCrossEntropy } from '../lib/autograd';

@@ -3,7 +3,7 @@
 //     Figure 1, with the exact theory of THEORY.md §8.1 (gains ∏c_j times the padding's boundary loss).
 // (b) FM2: the second moment E[R²]/E[R]² against β = Σ 1/C_j, with the §8.2 bound.
 // (c) Does it start training? Epochs to 20% MNIST test accuracy for a few depths and initializations
-//     (Figure 1(b)'s protocol and panel, lib/experiments/panel.ts; conv nets with mean pooling).
+//     (Figure 1(b)'s protocol and panel, lib/experiments/report/panel.ts; conv nets with mean pooling).
 //
 //   node lib/experiments/conv.js [--part a|b|c|all] [--preset quick|paper] [--input unit|mnist|fashion|cifar:PATH] ...
 //

@@ -5,7 +5,7 @@
 //     its theory (THEORY.md §3.7, §4.5, §4.8, §5). Rows with method = exact_sampler draw the exact
 //     Gaussian law (§4.2) instead of real nets: cheap enough for the many nets large β needs.
 // (b) Epochs of plain SGD until 20% MNIST test accuracy for the same families at equal depth and
-//     several β (the training panel of Figure 1(b), lib/experiments/panel.ts).
+//     several β (the training panel of Figure 1(b), lib/experiments/report/panel.ts).
 //
 //   node lib/experiments/fig2.js [--part a] [--preset quick|paper] [--families ...] [--betas ...] [--depths ...]
 //

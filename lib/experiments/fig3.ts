@@ -229,8 +229,8 @@ async function runPartA(args: Args): Promise<void> {
 
 /**
  * Part (b): epochs of plain SGD until the target MNIST test accuracy, per convention × schedule × L,
- * with Figure 1(b)'s protocol and panel (lib/experiments/panel.ts); the residual net is passed to
- * train() through its config (lib/nn/residual-classifier.ts).
+ * with Figure 1(b)'s protocol and panel (lib/experiments/report/panel.ts); the residual net is passed to
+ * train() through its config (lib/nn/residual/classifier.ts).
  */
 async function runPartB(args: Args): Promise<void> {
   const width = args['train-width'];

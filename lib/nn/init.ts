@@ -1,6 +1,6 @@
 // Weight initializers, one small definition each, in the spirit of torch/nn/init.py. Each knows the
 // exact variance and normalized fourth moment μ̃₄ = E[w⁴]/E[w²]² of the law it draws from, as
-// functions of fan-in and fan-out, because the theory (lib/nn/theory.ts) is written in those terms.
+// functions of fan-in and fan-out, because the theory (lib/nn/dense/theory.ts) is written in those terms.
 // Weights are stored [out][in] (fan-out rows of fan-in entries), the PyTorch layout.
 
 import type { Rng } from '../tensor/rng';

@@ -26,7 +26,7 @@ import { randomUnitInput } from '../../nn/input';
 
 export interface ResidualCellParams {
   readonly convention: ModuleConvention;
-  /** Schedule text (lib/nn/schedule.ts). */
+  /** Schedule text (lib/nn/residual/schedule.ts). */
   readonly schedule: string;
   /** The numbers of modules L to report, increasing. */
   readonly modules: readonly number[];

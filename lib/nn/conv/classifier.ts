@@ -1,4 +1,4 @@
-// A conv ReLU net as a trainable classifier (conv.js part (c)): the conv layers of lib/nn/conv-net.ts
+// A conv ReLU net as a trainable classifier (conv.js part (c)): the conv layers of lib/nn/conv/net.ts
 // (the same weight storage, so a net drawn from a stream is the one part (a) measures) with trained
 // per-channel biases, a_j = ReLU(conv(a_{j−1}, W_j) + b_j), then global average pooling ('pool') or
 // flattening ('flatten') into a linear output layer, softmax cross-entropy. Inputs arrive as the

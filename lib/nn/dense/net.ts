@@ -1,6 +1,6 @@
 // Fully connected ReLU nets: widths n_0..n_d, a_j = ReLU(W_j a_{j−1} + b_j), W_j stored [n_j][n_{j−1}].
 // This file holds the parameters and the inspectable statistics forward pass; training goes through
-// lib/nn/classifier.ts, which runs the same parameters through the autograd.
+// lib/nn/dense/classifier.ts, which runs the same parameters through the autograd.
 
 import type { Backend, DType } from '../../kernels/backend';
 import { createBackend } from '../../kernels/index';

@@ -1,4 +1,4 @@
-// The residual net of lib/nn/residual.ts as a trainable classifier (Figure 3(b)): the same weights
+// The residual net of lib/nn/residual/net.ts as a trainable classifier (Figure 3(b)): the same weights
 // run through the autograd, x_0 = ReLU(P·x + b_P), x_ℓ = x_{ℓ−1} + η_ℓ·𝒩_ℓ(x_{ℓ−1}) with the module
 // layers' own biases, logits = W_out·x_L + b_out, softmax cross-entropy. Every bias is zero at init
 // (so the net at init is exactly the one fig3(a) measures); biases are trained.
@@ -17,7 +17,7 @@ import { Classifier } from '../train/classifier';
 /** The residual part of a training config (plain JSON, so it travels in cell params and run records). */
 export interface ResidualTrainSpec {
   readonly convention: ModuleConvention;
-  /** Schedule text (lib/nn/schedule.ts), e.g. 'inv' or 'geom:0.9'. */
+  /** Schedule text (lib/nn/residual/schedule.ts), e.g. 'inv' or 'geom:0.9'. */
   readonly schedule: string;
   /** L, the number of modules. */
   readonly modules: number;

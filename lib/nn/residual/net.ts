@@ -2,7 +2,7 @@
 // L residual modules x_ℓ = x_{ℓ−1} + η_ℓ·𝒩_ℓ(x_{ℓ−1}), then a linear output layer. Each module 𝒩_ℓ is
 // a small fully connected ReLU net n → m_1 → … → m_{k−1} → n; its last layer is linear (convention
 // 'linear', §7.1) or followed by a ReLU (convention 'relu', §7.2, whose stream stays non-negative).
-// This file holds the parameters only; the inspectable forward pass is lib/nn/residual-trace.ts.
+// This file holds the parameters only; the inspectable forward pass is lib/nn/residual/trace.ts.
 //
 // The projection has a ReLU in both conventions: the 'relu' convention needs x_0 ≥ 0 for its stream
 // to stay non-negative, and using the same x_0 in both keeps the two conventions comparable. All

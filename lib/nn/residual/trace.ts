@@ -1,5 +1,5 @@
-// The inspectable forward pass of a residual net (lib/nn/residual.ts), the residual counterpart of
-// lib/nn/trace.ts: one plain loop over the modules building one plain record per module: M_ℓ, the
+// The inspectable forward pass of a residual net (lib/nn/residual/net.ts), the residual counterpart of
+// lib/nn/dense/trace.ts: one plain loop over the modules building one plain record per module: M_ℓ, the
 // shares of ‖x_ℓ‖² that come from the skip, the branch and their cross term, and the theory's
 // conditional prediction E[M_ℓ | x_{ℓ−1}] (THEORY.md §7.1, §7.2). Set a breakpoint inside
 // `for (let l = 1; ...)` to watch the stream grow module by module.

@@ -30,7 +30,7 @@ export interface TrainConfig {
   readonly outputInit?: string;
   /**
    * A residual net instead of the dense one (Figure 3(b)): widths are then [n_in, n, C], with n the
-   * stream width, and the modules as given here (lib/nn/residual-classifier.ts). Default null.
+   * stream width, and the modules as given here (lib/nn/residual/classifier.ts). Default null.
    */
   readonly residual?: ResidualTrainSpec | null;
   readonly seed: number;

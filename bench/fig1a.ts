@@ -1,17 +1,15 @@
 // Figure 1(a) throughput: nets per second for one cell at width = depth = 100 (He normal, every weight
-// drawn, one random unit input, M_d kept), which is lib/experiments/lengths.ts's inner loop, and the
+// drawn, one random unit input, M_d kept), which is lib/experiments/cells/lengths.ts's inner loop, and the
 // paper-scale run itself (node lib/experiments/fig1.js --part a --preset paper) when asked for.
 //
 //   node bench/fig1a.js [--backends wasm,reference] [--nets 60] [--paper]
 
+import { type Backend, createBackend } from '../lib';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { Backend } from '../lib/kernels/backend';
-import { createBackend } from '../lib/kernels/index';
-import { runLengthCell } from '../lib/experiments/lengths';
+import { boolFlag, defineCli, intFlag, main as runMain, parseCli, runLengthCell, stringFlag } from '../lib/experiments';
 import { loadAverage, median, timed } from './common';
 
 export const FIG1A_DEPTH = 100;
@@ -90,12 +88,21 @@ export function runPaperFig1a(workers = 2): PaperRun {
   };
 }
 
+const FIG1A_BENCH_CLI = defineCli({
+  name: 'fig1a-bench',
+  kind: 'tool',
+  summary: 'Figure 1(a) throughput: nets per second at width = depth = 100, and optionally the paper-scale run.',
+  flags: {
+    backends: stringFlag('comma list of backends', { default: 'wasm,reference', metavar: 'LIST' }),
+    nets: intFlag('nets per timing (the reference backend gets a tenth)', { default: 60, min: 1 }),
+    paper: boolFlag('also run the paper-scale Figure 1(a) once and time it'),
+  },
+});
+
 function main(): void {
-  const { values } = parseArgs({
-    options: { backends: { type: 'string', default: 'wasm,reference' }, nets: { type: 'string', default: '60' }, paper: { type: 'boolean', default: false } },
-    strict: true,
-  });
-  const nets = Number(values.nets);
+  const values = parseCli(FIG1A_BENCH_CLI, process.argv.slice(2));
+  if (values === null) return;
+  const nets = values.nets;
   // The reference backend is about 10× slower; it gets a tenth of the nets.
   const specs = values.backends.split(',').map((b) => ({ backend: b, nets: b === 'reference' ? Math.max(2, Math.round(nets / 10)) : nets }));
   const result: { rates: Fig1aRate[]; paper?: PaperRun } = { rates: measureFig1a(specs, 3) };
@@ -103,4 +110,4 @@ function main(): void {
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }
 
-if (require.main === module) main();
+if (require.main === module) runMain(main);

@@ -6,12 +6,9 @@
 //
 // A shape is m×k×n: A is m×k, B is k×n (1024x256x256 is a batch of 1024 through a 256→256 layer).
 
+import { type DType, availableBackends, createBackend, ReferenceBackend, seedState } from '../lib';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import type { DType } from '../lib/kernels/backend';
-import { availableBackends, createBackend } from '../lib/kernels/index';
-import { ReferenceBackend } from '../lib/kernels/reference';
-import { seedState } from '../lib/kernels/rng';
+import { defineCli, enumFlag, floatFlag, main as runMain, outputFileFlag, parseCli, stringFlag, UsageError } from '../lib/experiments';
 
 interface Row {
   backend: string;
@@ -26,7 +23,7 @@ interface Row {
 function parseShape(text: string): [number, number, number] {
   const parts = text.split('x').map(Number);
   if (parts.length !== 3 || !parts.every((v) => Number.isInteger(v) && v >= 1)) {
-    throw new RangeError(`--shape wants m x k x n as positive integers like 1024x256x256, got '${text}'`);
+    throw new UsageError(`--shape wants m x k x n as positive integers like 1024x256x256, got '${text}'`);
   }
   return [parts[0], parts[1], parts[2]];
 }
@@ -37,21 +34,25 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
+const MATMUL_BACKENDS_CLI = defineCli({
+  name: 'matmul-backends',
+  kind: 'tool',
+  summary: 'Matmul GFLOP/s of registry backends (median of timed runs after a warm-up).',
+  flags: {
+    backend: stringFlag('comma list of backend names (default: every available one)', { default: '', metavar: 'LIST' }),
+    shape: stringFlag('comma list of shapes m x k x n', { default: '1024x256x256,1024x784x100', metavar: 'LIST' }),
+    dtype: enumFlag(['float32', 'float64'] as const, 'dtype', { default: 'float32' }),
+    seconds: floatFlag('seconds of timed runs per shape', { default: 1, above: 0 }),
+    json: outputFileFlag('also write the rows as JSON to this file'),
+  },
+});
+
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      backend: { type: 'string' },
-      shape: { type: 'string', default: '1024x256x256,1024x784x100' },
-      dtype: { type: 'string', default: 'float32' },
-      seconds: { type: 'string', default: '1' },
-      json: { type: 'string' },
-    },
-  });
-  const dtype = values.dtype as DType;
-  if (dtype !== 'float32' && dtype !== 'float64') throw new RangeError(`--dtype must be float32 or float64, got '${values.dtype}'`);
-  const seconds = Number(values.seconds);
-  if (!(seconds > 0)) throw new RangeError(`--seconds must be positive, got '${values.seconds}'`);
-  const specs = values.backend !== undefined ? values.backend.split(',') : availableBackends();
+  const values = parseCli(MATMUL_BACKENDS_CLI, process.argv.slice(2));
+  if (values === null) return;
+  const dtype: DType = values.dtype;
+  const seconds = values.seconds;
+  const specs = values.backend !== '' ? values.backend.split(',') : availableBackends();
   const shapes = values.shape.split(',').map(parseShape);
 
   const rows: Row[] = [];
@@ -79,13 +80,7 @@ function main(): void {
     }
     backend.dispose?.();
   }
-  if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(rows, null, 2) + '\n');
+  if (values.json !== null) writeFileSync(values.json, JSON.stringify(rows, null, 2) + '\n');
 }
 
-try {
-  main();
-} catch (e) {
-  // A one-line reason (unknown backend, gl not built, bad flag) rather than a stack trace.
-  console.error(`matmul-backends: ${(e as Error).message}`);
-  process.exit(1);
-}
+runMain(main);

@@ -6,11 +6,9 @@
 //
 //   node bench/matmul.js [--quick]  (--quick: fewer repetitions)
 
+import { type Backend, type DType, type FloatArray, type MatmulOptions, ReferenceBackend, seedState, WasmBackend } from '../lib';
 import { BENCH_JSON, loadAverage, machine, median, writeJsonAtomic } from './common';
-import type { Backend, DType, FloatArray, MatmulOptions } from '../lib/kernels/backend';
-import { ReferenceBackend } from '../lib/kernels/reference';
-import { seedState } from '../lib/kernels/rng';
-import { WasmBackend } from '../lib/kernels/wasm';
+import { boolFlag, defineCli, main as runMain, parseCli } from '../lib/experiments';
 
 // tfjs is a bench-only peer (a devDependency), so it is typed here by the little this file uses.
 interface TfTensor { dispose(): void }
@@ -211,9 +209,18 @@ export function kernelTable(k: KernelResults): string[] {
   return lines;
 }
 
+const MATMUL_CLI = defineCli({
+  name: 'matmul',
+  kind: 'tool',
+  summary: 'Kernel speeds (matmul, normal draws) of every backend against tfjs, written to bench.json.',
+  flags: { quick: boolFlag('fewer repetitions') },
+});
+
 async function main(): Promise<void> {
+  const args = parseCli(MATMUL_CLI, process.argv.slice(2));
+  if (args === null) return;
   const loadBefore = loadAverage();
-  const k = await measureKernels(kernelBenchSizes(process.argv.includes('--quick')));
+  const k = await measureKernels(kernelBenchSizes(args.quick));
   console.log(kernelTable(k).join('\n'));
   writeJsonAtomic(BENCH_JSON, {
     date: new Date().toISOString(), ...machine(), loadAverage: { before: loadBefore, after: loadAverage() }, ...k,
@@ -222,9 +229,4 @@ async function main(): Promise<void> {
   console.log(`\nwrote ${BENCH_JSON}`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runMain(main);

@@ -11,7 +11,7 @@
 // record CPU seconds beside wall seconds: this process's CPU time is far less disturbed by other jobs.
 // Ratios are ours / peer; for times (seconds per epoch) below 1 is better, for rates above 1 is.
 
-import { parseArgs } from 'node:util';
+import { boolFlag, defineCli, main as runMain, parseCli } from '../lib/experiments';
 import { BENCH_JSON, loadAverage, machine, runPython, torchMissing, writeJsonAtomic } from './common';
 import { measureFig1a, PAPER_NET_EQUIVALENTS, runPaperFig1a, type Fig1aRate, type PaperRun } from './fig1a';
 import { kernelBenchSizes, kernelTable, measureKernels, ratioToTfjs, type KernelResults, type MatmulRow } from './matmul';
@@ -31,8 +31,19 @@ function fmt(x: number, digits = 2): string {
   return Number.isFinite(x) ? x.toFixed(digits) : '—';
 }
 
+const BENCH_CLI = defineCli({
+  name: 'bench',
+  kind: 'tool',
+  summary: 'Every benchmark in one run: one table and bench.json.',
+  flags: {
+    quick: boolFlag('fewer repetitions and nets (about a minute on an idle 2-core machine)'),
+    paper: boolFlag('also run the paper-scale Figure 1(a) (2 workers) once and time it'),
+  },
+});
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, paper: { type: 'boolean', default: false } }, strict: true });
+  const values = parseCli(BENCH_CLI, process.argv.slice(2));
+  if (values === null) return;
   const quick = values.quick;
   const load: Record<string, number[]> = { start: loadAverage() };
   const notes: string[] = [];
@@ -177,7 +188,4 @@ function targetLines(k: KernelResults, fig1a: readonly Fig1aRate[], torchFig1a: 
   return lines;
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);

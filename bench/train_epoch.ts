@@ -5,11 +5,8 @@
 // --steps N times N full batches and scales to an epoch (60000/1024 batch-equivalents); 0 = a full epoch.
 // --backend takes any name of lib/kernels/index.ts (wasm, once registered).
 
-import { parseArgs } from 'node:util';
-import type { DType } from '../lib/kernels/backend';
-import { createBackend } from '../lib/kernels/index';
-import { loadMnist, type ImageDataset } from '../lib/nn/mnist';
-import { train } from '../lib/nn/train';
+import { type DType, createBackend, loadMnist, type ImageDataset, train } from '../lib';
+import { backendFlag, defineCli, enumFlag, intFlag, intListFlag, main as runMain, parseCli } from '../lib/experiments';
 
 export interface EpochTiming { d: number; steps_timed: number; seconds_timed: number; cpu_seconds_timed: number; seconds_per_epoch: number; cpu_seconds_per_epoch: number; last_loss: number }
 
@@ -37,24 +34,24 @@ export function timeEpochs(depths: readonly number[], steps: number, backend: st
   return results;
 }
 
+const TRAIN_EPOCH_CLI = defineCli({
+  name: 'train_epoch',
+  kind: 'tool',
+  summary: 'Seconds per MNIST training epoch of our loop (width = depth = d, He normal, batch 1024, lr 0.01).',
+  flags: {
+    depths: intListFlag('depths d', { default: [50, 100] }),
+    steps: intFlag('batches timed and scaled to an epoch (0: a full epoch)', { default: 0, min: 0 }),
+    backend: { ...backendFlag(), default: 'reference' },
+    dtype: enumFlag(['float32', 'float64'] as const, 'dtype', { default: 'float32' }),
+  },
+});
+
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      depths: { type: 'string', default: '50,100' },
-      steps: { type: 'string', default: '0' },
-      backend: { type: 'string', default: 'reference' },
-      dtype: { type: 'string', default: 'float32' },
-    },
-    strict: true,
-  });
-  const depths = values.depths.split(',').map(Number);
-  const steps = Number(values.steps);
-  if (depths.some((d) => !Number.isInteger(d) || d < 1) || !Number.isInteger(steps) || steps < 0) {
-    throw new Error('--depths must be positive integers and --steps a non-negative integer');
-  }
-  if (values.dtype !== 'float32' && values.dtype !== 'float64') throw new Error('--dtype must be float32 or float64');
+  const values = parseCli(TRAIN_EPOCH_CLI, process.argv.slice(2));
+  if (values === null) return;
+  const { depths, steps } = values;
   const results = timeEpochs(depths, steps, values.backend, values.dtype);
   process.stdout.write(JSON.stringify({ impl: 'start-training', backend: values.backend, batch: 1024, lr: 0.01, dtype: values.dtype, results }) + '\n');
 }
 
-if (require.main === module) main();
+if (require.main === module) runMain(main);

@@ -5,7 +5,7 @@ import {
 } from '../lib/autograd';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
-import { DenseClassifier } from '../lib/nn/classifier';
+import { DenseClassifier } from '../lib/nn/dense/classifier';
 import { heNormal } from '../lib/nn/init';
 
 function normalTensor(rng: Rng, shape: number[]): Tensor {

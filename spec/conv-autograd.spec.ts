@@ -1,15 +1,15 @@
 // The autograd's conv2d and meanPool ops against central differences (gradcheck, float64), alone on
 // random shapes (paddings, strides, 1×1 and non-square kernels, with and without bias, an input that
-// feeds two convs) and inside random conv classifiers (lib/nn/conv-classifier.ts's convForward:
+// feeds two convs) and inside random conv classifiers (lib/nn/conv/classifier.ts's convForward:
 // conv → ReLU → … → meanPool or flatten → linear → softmax cross-entropy). Inputs come from the
 // seeded Rng, so a finite difference lands within eps of a ReLU kink with negligible probability
 // (PyTorch's tolerances, gradcheck.ts).
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { add, conv2d, gradcheck, meanPool, relu, softmaxCrossEntropy, sum, type Var } from '../lib/autograd';
-import { convForward } from '../lib/nn/conv-classifier';
+import { convForward } from '../lib/nn/conv/classifier';
 import type { Padding } from '../lib/kernels/conv';
-import { conv2d as conv2dTensor } from '../lib/nn/conv';
+import { convLayer } from '../lib/nn/conv/layer';
 import { Rng } from '../lib/tensor/rng';
 import { convCaseArb } from './conv-cases';
 import { Tensor } from '../lib/tensor/tensor';
@@ -25,7 +25,7 @@ const ok = (r: ReturnType<typeof gradcheck>) => r.ok || (() => { throw new Error
 const opArb = convCaseArb({ batch: 2, channels: 3, size: 6, kernel: 3, stride: 2 });
 
 describe('autograd conv2d and meanPool', () => {
-  it('conv2d: gradcheck on random shapes, and the forward equals lib/nn/conv.ts', () => {
+  it('conv2d: gradcheck on random shapes, and the forward equals lib/nn/conv/layer.ts', () => {
     fc.assert(fc.property(opArb, (c) => {
       const rng = new Rng(c.seed);
       const X = normalTensor(rng, [c.batch, c.cin, c.h, c.w]), W = normalTensor(rng, [c.cout, c.cin, c.kh, c.kw]), B = normalTensor(rng, [c.cout]);
@@ -37,7 +37,7 @@ describe('autograd conv2d and meanPool', () => {
         forward ??= Float64Array.from(y.data);
         return y;
       }, inputs);
-      const want = conv2dTensor(X, W, c.bias ? B : null, flags);
+      const want = convLayer(X, W, c.bias ? B : null, flags);
       for (let i = 0; i < want.size; i++) expect(forward![i]).to.be.closeTo(want.data[i], 1e-12);
       return ok(r);
     }), { seed: 5, numRuns: 60 });

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CIFAR_PIXELS, CIFAR_RECORD, cifarImage, parseCifarBatch, readCifarBatch } from '../lib/nn/cifar';
-import { DatasetError } from '../lib/nn/mnist';
+import { CIFAR_PIXELS, CIFAR_RECORD, cifarImage, parseCifarBatch, readCifarBatch } from '../data/cifar';
+import { DatasetError } from '../data/mnist';
 import { errorOf } from './errors';
 
 const script = path.join(__dirname, '..', 'lib', 'experiments', 'conv.js');

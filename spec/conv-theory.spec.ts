@@ -1,4 +1,4 @@
-// The conv-layer laws of THEORY.md §8 (lib/nn/conv-theory.ts) on random conv nets (fast-check, seeded).
+// The conv-layer laws of THEORY.md §8 (lib/nn/conv/theory.ts) on random conv nets (fast-check, seeded).
 //
 // Sizing. Let r_j = M_j / E[M_j | a_{j−1}], the conditional mean computed exactly from the previous
 // layer's energy profile (§8.1). Given a_{j−1} ≠ 0 it has mean exactly 1, and (§8.2, Minkowski over
@@ -17,16 +17,17 @@
 // deterministic trace test pins the conditional mean to 1e−9 against the independent exact formula.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { conv2d, convGeometry, stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from '../lib/nn/conv';
-import { ConvReluNet, convTraceForward } from '../lib/nn/conv-net';
+import { convLayer, convGeometry, stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from '../lib/nn/conv/layer';
+import { ConvReluNet, convTraceForward } from '../lib/nn/conv/net';
 import {
   boundaryFactor, channelBeta, convGains, gaussianConditionalMoments, log10ConvMeanRatio, log10ConvMeanRatios,
   log10SecondMomentBound, meanContraction, propagateProfile, reluSquaredCovariance,
-} from '../lib/nn/conv-theory';
+} from '../lib/nn/conv/theory';
 import { FIGURE1_INITS, initializerById, symmetric, type Initializer } from '../lib/nn/init';
-import { randomUnitInput } from '../lib/nn/trace';
+
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
+import { randomUnitInput } from '../lib/nn/input';
 
 const INITS: Initializer[] = [...FIGURE1_INITS.map(initializerById), symmetric('rademacher', 1)];
 
@@ -100,7 +101,7 @@ describe('conv theory: the energy-profile recursion (§8.1)', () => {
 });
 
 describe('conv theory: the log-domain conv trace', () => {
-  it('equals a plain conv2d + ReLU forward, and records the exact conditional mean', () => {
+  it('equals a plain convLayer + ReLU forward, and records the exact conditional mean', () => {
     fc.assert(fc.property(archArb(4), fc.integer({ min: 0, max: 1e9 }), (a, seed) => {
       const init = initializerById('he_normal');
       const net = new ConvReluNet(a.input, a.layers, init);
@@ -116,7 +117,7 @@ describe('conv theory: the log-domain conv trace', () => {
         const g = net.geometries[j];
         const exact = gaussianConditionalMoments(h.data, g, l.outChannels, 2 / (g.kh * g.kw * g.channels));
         expect(t.layers[j].logPredicted).to.be.closeTo(Math.log(exact.mean), 1e-9);
-        h = conv2d(h, net.weights[j], null, { stride: l.stride, padding: l.padding });
+        h = convLayer(h, net.weights[j], null, { stride: l.stride, padding: l.padding });
         for (let i = 0; i < h.size; i++) h.data[i] = Math.max(h.data[i], 0);
         let s = 0;
         for (const v of h.data) s += v * v;
@@ -165,7 +166,7 @@ describe('conv theory: FM1, E[M_j | a_{j−1}] from the energy profile, for ever
           const g = net.geometries[j], l = a.layers[j];
           const exact = gaussianConditionalMoments(h.data, g, l.outChannels, init.variance(g.kh * g.kw * g.channels, g.kh * g.kw * l.outChannels));
           if (!(exact.mean > 0)) break; // the previous layer was dead
-          h = conv2d(h, net.weights[j], null, { stride: l.stride, padding: l.padding });
+          h = convLayer(h, net.weights[j], null, { stride: l.stride, padding: l.padding });
           let s = 0;
           for (let i = 0; i < h.size; i++) { const v = Math.max(h.data[i], 0); h.data[i] = v; s += v * v; }
           sums[j] += s / h.size / exact.mean;
@@ -229,7 +230,7 @@ describe('conv theory: FM2 for Gaussian weights (§8.2)', () => {
         const m = new Float64Array(N);
         for (let t = 0; t < N; t++) {
           rng.fillNormal(w, 0, Math.sqrt(sigma2));
-          const y = conv2d(a, w, null, { stride: s, padding });
+          const y = convLayer(a, w, null, { stride: s, padding });
           let q = 0;
           for (const v of y.data) if (v > 0) q += v * v;
           m[t] = q / y.size;

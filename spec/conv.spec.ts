@@ -1,11 +1,11 @@
-// The conv layer (lib/nn/conv.ts on lib/kernels/im2col.ts) against a direct seven-loop reference that
+// The conv layer (lib/nn/conv/layer.ts on lib/kernels/im2col.ts) against a direct seven-loop reference that
 // shares no code with it, on random shapes: padding valid/same/circular, strides 1..3, odd and even
 // sizes, 1×1 and non-square kernels, batches. Backward is checked through the exact adjoint
 // identities ⟨conv(x, w), g⟩ = ⟨x, dx(g)⟩ = ⟨w, dw(g)⟩ (conv is bilinear), which hold to rounding.
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { ReferenceBackend } from '../lib/kernels/reference';
-import { conv2d, conv2dBackward, convGeometry, stackGeometry, type Padding } from '../lib/nn/conv';
+import { convLayer, convLayerBackward, convGeometry, stackGeometry, type Padding } from '../lib/nn/conv/layer';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
 import { convCaseArb, type ConvCase } from './conv-cases';
@@ -50,11 +50,11 @@ function draw(c: ConvCase) {
   return { x, w, b: c.bias ? b : null };
 }
 
-describe('conv2d', () => {
+describe('convLayer', () => {
   it('matches the direct loop on random shapes, paddings, strides and kernels (incl. 1×1)', () => {
     fc.assert(fc.property(caseArb, (c) => {
       const { x, w, b } = draw(c);
-      const got = conv2d(x, w, b, { stride: c.stride, padding: c.padding, backend: new ReferenceBackend() });
+      const got = convLayer(x, w, b, { stride: c.stride, padding: c.padding, backend: new ReferenceBackend() });
       const want = naiveConv(x, w, b, c.stride, c.padding);
       expect(got.shape).to.deep.equal(want.shape);
       for (let i = 0; i < want.size; i++) expect(got.data[i]).to.be.closeTo(want.data[i], 1e-12 * (1 + Math.abs(want.data[i])));
@@ -65,10 +65,10 @@ describe('conv2d', () => {
     fc.assert(fc.property(caseArb, (c) => {
       const { x, w } = draw(c);
       const opts = { stride: c.stride, padding: c.padding };
-      const y = conv2d(x, w, null, opts);
+      const y = convLayer(x, w, null, opts);
       const g = Tensor.zeros(y.shape);
       new Rng(c.seed, [1]).fillNormal(g);
-      const { dx, dw, db } = conv2dBackward(x, w, g, opts);
+      const { dx, dw, db } = convLayerBackward(x, w, g, opts);
       const yg = dot(y, g), scale = 1e-11 * (1 + Math.abs(yg) + y.size);
       expect(dot(x, dx)).to.be.closeTo(yg, scale);
       expect(dot(w, dw)).to.be.closeTo(yg, scale);
@@ -107,6 +107,6 @@ describe('conv2d', () => {
       expect(e.message).not.to.include('\n');
     }
     expect(errorOf(bad[5]).message).to.match(/conv layer 4: height: kernel 3 is larger than the input 1/);
-    expect(() => conv2d(Tensor.zeros([1, 2, 4, 4]), Tensor.zeros([1, 3, 3, 3]))).to.throw(RangeError, /input channels/);
+    expect(() => convLayer(Tensor.zeros([1, 2, 4, 4]), Tensor.zeros([1, 3, 3, 3]))).to.throw(RangeError, /input channels/);
   });
 });

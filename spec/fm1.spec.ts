@@ -12,11 +12,12 @@
 // mean ≤ 4/√N ≈ 0.13 at N = 1000) where the normal approximation of the mean holds.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { DenseReluNet } from '../lib/nn/dense';
+import { DenseReluNet } from '../lib/nn/dense/net';
 import { INITIALIZERS, initializerById, symmetric, type Initializer } from '../lib/nn/init';
-import { gains, log10GaussianMoment, log10MeanRatio } from '../lib/nn/theory';
-import { randomUnitInput, traceForward } from '../lib/nn/trace';
+import { gains, log10GaussianMoment, log10MeanRatio } from '../lib/nn/dense/theory';
+import { traceForward } from '../lib/nn/dense/trace';
 import { Rng } from '../lib/tensor/rng';
+import { randomUnitInput } from '../lib/nn/input';
 
 const ALL: Initializer[] = [...INITIALIZERS, symmetric('rademacher', 1), symmetric('truncated_normal', 1.3)];
 

@@ -12,18 +12,16 @@
 // loose to see the μ̃₄ term, so the tolerance is 10 plug-in standard errors (a plug-in se that is 40%
 // low, as heavy tails can make it, still leaves 6 true se); the μ̃₄ term is > 5 such tolerances.
 import { expect } from 'chai';
-import { DenseReluNet } from '../lib/nn/dense';
+import { DenseReluNet } from '../lib/nn/dense/net';
 import { initializerById, type Initializer } from '../lib/nn/init';
 import { archName, profileForBeta, WIDTH_FAMILIES } from '../lib/nn/profiles';
-import { ksCritical, ksTwoSample, mean, normalCdf, normalQuantile, variance } from '../lib/nn/stats';
-import {
-  beta, digamma, expectedVHatRatio, log10GaussianMoment, log10GaussianSecondMoments, log10RatioQuantile,
-  log10SecondMomentLeadingOrder, log10SecondMoments, logRatioLaw, netsForSecondMoment, sampleGaussianLogLengths,
-  secondMomentSpread, tetragamma, trigamma,
-} from '../lib/nn/theory';
-import { randomUnitInput, traceForward } from '../lib/nn/trace';
-import { vHatRatio } from '../lib/experiments/fm2';
+import { ksCritical, ksTwoSample, mean, variance } from '../lib/nn/stats';
+import { beta, expectedVHatRatio, log10GaussianMoment, log10GaussianSecondMoments, log10RatioQuantile, log10SecondMomentLeadingOrder, log10SecondMoments, logRatioLaw, netsForSecondMoment, sampleGaussianLogLengths, secondMomentSpread } from '../lib/nn/dense/theory';
+import { traceForward } from '../lib/nn/dense/trace';
+import { vHatRatio } from '../lib/experiments/cells/fm2';
 import { Rng } from '../lib/tensor/rng';
+import { digamma, normalCdf, normalQuantile, tetragamma, trigamma } from '../lib/nn/special';
+import { randomUnitInput } from '../lib/nn/input';
 
 /** Per net: R² = (M_d/M_0)² and V̂/M_0², from real nets with fresh unit inputs (or a fixed input). */
 function sampleNets(widths: number[], init: Initializer, nets: number, seed: number, input?: Float64Array) {

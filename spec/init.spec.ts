@@ -6,10 +6,8 @@
 import { expect } from 'chai';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
-import {
-  INITIALIZERS, KERAS_TRUNCATION, erf, gain, initializerById, orthogonal, symmetric,
-  type Initializer,
-} from '../lib/nn/init';
+import { INITIALIZERS, KERAS_TRUNCATION, gain, initializerById, orthogonal, symmetric, type Initializer } from '../lib/nn/init';
+import { erf } from '../lib/nn/special';
 
 /** Standardized even moments [μ₄, μ₆, μ₈] of each law (orthogonal entries: ≈ normal for large N). */
 function standardizedMoments(init: Initializer, fanIn: number, fanOut: number): [number, number, number] {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { resultArgv } from '../lib/experiments/invocation';
+import { resultArgv } from '../lib/experiments/cli/invocation';
 
 const ROOT = path.join(__dirname, '..');
 const node = (script: string, args: string[]) =>

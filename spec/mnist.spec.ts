@@ -2,10 +2,11 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { MNIST_SOURCE } from '../data/manifest';
 import {
   classCounts, DatasetError, fashionMnistAvailable, fillBatch, loadFashionMnist, loadMnist, mnistDataDir, MNIST_TEST_CLASS_COUNTS,
   type ImageDataset,
-} from '../lib/nn/mnist';
+} from '../data/mnist';
 
 const FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
 
@@ -133,5 +134,15 @@ describe('MNIST loader', () => {
         fs.rmSync(dir, { recursive: true, force: true });
       }
     });
+  });
+});
+
+describe('data/manifest.ts', () => {
+  it('names the MNIST files the loader reads, with their sizes as installed', () => {
+    const dir = mnistDataDir();
+    for (const f of MNIST_SOURCE.files) {
+      expect(fs.statSync(path.join(dir, f.name)).size, f.name).to.equal(f.bytes);
+      expect(f.md5, f.name).to.match(/^[0-9a-f]{32}$/);
+    }
   });
 });

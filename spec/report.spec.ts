@@ -5,10 +5,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fig1aClaims, slopeClaims } from '../lib/experiments/claims';
+import { fig1aClaims, slopeClaims } from '../lib/experiments/report/claims';
 import { weightedSlope } from '../lib/nn/stats';
-import { parseCsv } from '../lib/experiments/csv';
-import { formatCsv } from '../lib/experiments/files';
+import { parseCsv } from '../lib/experiments/out/csv';
+import { formatCsv } from '../lib/experiments/out/files';
 
 const FIG1A_HEAD = 'init,depth,width,nets,log10_mean_ratio,log10_mean_ratio_lo,log10_mean_ratio_hi,log10_theory_ratio';
 

@@ -1,15 +1,15 @@
 // Autograd through residual nets (Figure 3(b)'s classifier): gradcheck on random residual
 // architectures in both module conventions, and the autograd forward at init equal to the
-// statistics trace of lib/nn/residual-trace.ts.
+// statistics trace of lib/nn/residual/trace.ts.
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Context, gradcheck, softmaxCrossEntropy } from '../lib/autograd';
-import { loadMnist } from '../lib/nn/mnist';
-import { resolveConfig, train } from '../lib/nn/train';
+import { loadMnist } from '../data/mnist';
+import { resolveConfig, train } from '../lib/nn/train/loop';
 import { initializerById } from '../lib/nn/init';
-import type { ModuleConvention } from '../lib/nn/residual';
-import { ResidualClassifier, residualForward } from '../lib/nn/residual-classifier';
-import { traceResidualForward } from '../lib/nn/residual-trace';
+import type { ModuleConvention } from '../lib/nn/residual/net';
+import { ResidualClassifier, residualForward } from '../lib/nn/residual/classifier';
+import { traceResidualForward } from '../lib/nn/residual/trace';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
 

@@ -15,16 +15,15 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { initializerById, type Initializer } from '../lib/nn/init';
-import { type ModuleConvention, ResidualNet } from '../lib/nn/residual';
-import {
-  lambdaFactor, log10LinearGaussianSecondMomentRatio, log10LinearMeanRatio, log10ReluMeanRatioBounds, log10ReluMomentBound,
-  logGamma, moduleKappa, reluStepMean,
-} from '../lib/nn/residual-theory';
-import { traceResidualForward } from '../lib/nn/residual-trace';
-import { parseSchedule, parseScheduleList, scales } from '../lib/nn/schedule';
+import { type ModuleConvention, ResidualNet } from '../lib/nn/residual/net';
+import { lambdaFactor, log10LinearGaussianSecondMomentRatio, log10LinearMeanRatio, log10ReluMeanRatioBounds, log10ReluMomentBound, moduleKappa, reluStepMean } from '../lib/nn/residual/theory';
+import { traceResidualForward } from '../lib/nn/residual/trace';
+import { parseSchedule, parseScheduleList, scales } from '../lib/nn/residual/schedule';
 import { logMeanExp } from '../lib/nn/stats';
-import { randomUnitInput } from '../lib/nn/trace';
+
 import { Rng } from '../lib/tensor/rng';
+import { logGamma } from '../lib/nn/special';
+import { randomUnitInput } from '../lib/nn/input';
 
 const GAUSSIAN = ['he_normal', 'glorot_normal', 'lecun_normal', 'he_normal_x2'].map(initializerById);
 

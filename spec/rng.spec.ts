@@ -7,7 +7,8 @@ import { seedState, nextU32, ZIGGURAT, ZIGGURAT_R } from '../lib/kernels/rng';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
 import { haarOrthonormalColumns, truncatedNormalVariance } from '../lib/nn/init';
-import { chiSquareCritical, chiSquareGoodnessOfFit, ksCritical, ksOneSample, normalCdf } from '../lib/nn/stats';
+import { chiSquareCritical, chiSquareGoodnessOfFit, ksCritical, ksOneSample } from '../lib/nn/stats';
+import { normalCdf } from '../lib/nn/special';
 
 const backend = new ReferenceBackend();
 const Z_1E6 = 4.753; // Φ^{−1}(1 − 1e−6)

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { Context } from '../lib/autograd';
-import { DenseClassifier } from '../lib/nn/classifier';
+import { DenseClassifier } from '../lib/nn/dense/classifier';
 import { heNormal } from '../lib/nn/init';
-import { SGD } from '../lib/nn/sgd';
+import { SGD } from '../lib/nn/train/sgd';
 import { Tensor } from '../lib/tensor/tensor';
 
 describe('SGD', () => {

@@ -1,14 +1,15 @@
 // The theory module against real networks. Each tolerance is stated where it is used.
 import { expect } from 'chai';
-import { DenseReluNet } from '../lib/nn/dense';
+import { DenseReluNet } from '../lib/nn/dense/net';
 import { initializerById } from '../lib/nn/init';
 import {
   beta, deadProbability, expectedLengths, expectedVHatRatio, log10GaussianMoment, log10GaussianSecondMomentRatio,
   log10MeanRatio, sampleGaussianLogLengths,
-} from '../lib/nn/theory';
+} from '../lib/nn/dense/theory';
 import { chiSquareCritical, chiSquareGoodnessOfFit, ksCritical, ksTwoSample, mean, variance } from '../lib/nn/stats';
-import { randomUnitInput, traceForward } from '../lib/nn/trace';
+import { traceForward } from '../lib/nn/dense/trace';
 import { Rng } from '../lib/tensor/rng';
+import { randomUnitInput } from '../lib/nn/input';
 
 const Z_1E6 = 4.753;
 

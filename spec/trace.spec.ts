@@ -1,10 +1,11 @@
 // The log-domain trace against a plain float64 forward pass, and its per-layer records.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { DenseReluNet } from '../lib/nn/dense';
+import { DenseReluNet } from '../lib/nn/dense/net';
 import { initializerById } from '../lib/nn/init';
-import { randomUnitInput, traceForward } from '../lib/nn/trace';
+import { traceForward } from '../lib/nn/dense/trace';
 import { Rng } from '../lib/tensor/rng';
+import { randomUnitInput } from '../lib/nn/input';
 
 /** a_j = ReLU(W_j a_{j−1} + b_j) in plain float64, returning ln M_j for each layer. */
 function plainLogLengths(net: DenseReluNet, x: ArrayLike<number>): number[] {

@@ -4,11 +4,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadMnist, type ImageDataset } from '../lib/nn/mnist';
-import type { DenseClassifier } from '../lib/nn/classifier';
-import { UsageError } from '../lib/experiments/cli';
+import { loadMnist, type ImageDataset } from '../data/mnist';
+import type { DenseClassifier } from '../lib/nn/dense/classifier';
+import { UsageError } from '../lib/experiments/cli/cli';
 import { parseCli } from '../lib/experiments/train';
-import { epochsToTarget, PAPER_PROTOCOL, resolveConfig, train, type TrainConfig, type TrainResult } from '../lib/nn/train';
+import { epochsToTarget, PAPER_PROTOCOL, resolveConfig, train, type TrainConfig, type TrainResult } from '../lib/nn/train/loop';
 
 describe('epochsToTarget', () => {
   const curve = (accs: number[], step = 1) => accs.map((acc, i) => ({ epoch: i * step, acc }));
@@ -83,7 +83,7 @@ describe('training loop', () => {
       const { train } = require(workerData.lib);
       parentPort.postMessage(train(workerData.cfg));`;
     const result = await new Promise<TrainResult>((resolve, reject) => {
-      const w = new Worker(code, { eval: true, workerData: { cfg, lib: path.join(__dirname, '..', 'lib', 'nn', 'train.js') } });
+      const w = new Worker(code, { eval: true, workerData: { cfg, lib: path.join(__dirname, '..', 'lib', 'nn', 'train', 'loop.js') } });
       w.once('message', resolve);
       w.once('error', reject);
     });
@@ -150,16 +150,16 @@ describe('train.js CLI', () => {
   const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 
   const bad: Array<[string[], RegExp]> = [
-    [['--widths', '784,20,10', '--bogus'], /Unknown option '--bogus'/],
+    [['--widths', '784,20,10', '--bogus'], /unknown flag --bogus/],
     [['--init', 'he_normal'], /--widths is required/],
-    [['--widths', '784,x,10'], /--widths must be comma-separated positive integers/],
+    [['--widths', '784,x,10'], /--widths expects an integer/],
     [['--widths', '784,10'], /at least one hidden width/],
     [['--widths', '785,20,10'], /--widths must start with 784/],
     [['--widths', '784,20,9'], /--widths must end with 10/],
     [['--widths', '784,20,10', '--init', 'nope'], /--init: unknown initializer 'nope'/],
-    [['--widths', '784,20,10', '--dtype', 'float16'], /--dtype must be float32 or float64/],
-    [['--widths', '784,20,10', '--epochs', '1.5'], /--epochs must be an integer/],
-    [['--widths', '784,20,10', '--lr', '0'], /--lr must be a positive number/],
+    [['--widths', '784,20,10', '--dtype', 'float16'], /--dtype expects one of float32\|float64/],
+    [['--widths', '784,20,10', '--epochs', '1.5'], /--epochs expects an integer/],
+    [['--widths', '784,20,10', '--lr', '0'], /--lr expects a number > 0/],
     [['--widths', '784,20,10', '--backend', 'cuda'], /--backend: unknown backend 'cuda'/],
     [['--widths', '784,20,10', '--trace', '/no/such/folder/t.json'], /--trace: folder \/no\/such\/folder does not exist/],
   ];

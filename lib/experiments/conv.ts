@@ -3,7 +3,7 @@
 //     Figure 1, with the exact theory of THEORY.md §8.1 (gains ∏c_j times the padding's boundary loss).
 // (b) FM2: the second moment E[R²]/E[R]² against β = Σ 1/C_j, with the §8.2 bound.
 // (c) Does it start training? Epochs to 20% MNIST test accuracy for a few depths and initializations
-//     (Figure 1(b)'s protocol and panel, lib/experiments/panel.ts; conv nets with mean pooling).
+//     (Figure 1(b)'s protocol and panel, lib/experiments/report/panel.ts; conv nets with mean pooling).
 //
 //   node lib/experiments/conv.js [--part a|b|c|all] [--preset quick|paper] [--input unit|mnist|fashion|cifar:PATH] ...
 //
@@ -11,24 +11,23 @@
 // nn/conv-net (the net and its log-domain forward) → nn/conv (im2col + backend matmul) → kernels.
 
 import * as path from 'node:path';
-import { readCifarBatch } from '../nn/cifar';
-import { DatasetError, loadDataset, type DatasetName } from '../nn/mnist';
-import { PAPER_PROTOCOL } from '../nn/train';
-import { stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from '../nn/conv';
-import { boundaryFactor, channelBeta, convGains, log10SecondMomentBound } from '../nn/conv-theory';
+import { readCifarBatch } from '../../data/cifar';
+import { DatasetError, loadDataset, type DatasetName } from '../../data/mnist';
+import { PAPER_PROTOCOL } from '../nn/train/loop';
+import { stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from '../nn/conv/layer';
+import { boundaryFactor, channelBeta, convGains, log10SecondMomentBound } from '../nn/conv/theory';
 import { FIGURE1_INITS, initializerById, type Initializer } from '../nn/init';
 import { slope } from '../nn/stats';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli';
-import type { ConvCellParams, ConvCellResult, ConvInput } from './conv-lengths';
-import { inputShape } from './conv-lengths';
-import { ensureOutDir, writeCsv } from './files';
-import { recordInvocation } from './invocation';
-import { backendFlag, checkBackend, countOrDepthFlag, initListFlag, trainingFlags } from './flags';
-import { lineChartSpec, meanRatioChartSpec, writePlot } from './plot';
-import { writeRunRecord } from './record';
-import { runTrainingPanel } from './panel';
-import { runExperiment, type Cell, type CellResult, type Experiment } from './runner';
-import { printTable } from './table';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { convLengthsTask, inputShape, type ConvCellParams, type ConvCellResult, type ConvInput } from './cells/conv-lengths';
+import { ensureOutDir, writeCsv } from './out/files';
+import { recordInvocation } from './cli/invocation';
+import { backendFlag, countOrDepthFlag, initListFlag, limitFlags, limitOrNull, trainingFlags } from './cli/flags';
+import { lineChartSpec, meanRatioChartSpec, writePlot } from './out/plot';
+import { writeRunRecord } from './out/record';
+import { runTrainingPanel } from './report/panel';
+import { runExperiment, type Cell, type CellResult, type Experiment } from './run/runner';
+import { printTable } from './out/table';
 
 const CONV_A_COLUMNS = [
   'init', 'depth', 'channels', 'kernel', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
@@ -84,8 +83,7 @@ export const CONV_CLI = defineCli({
     head: enumFlag(['flatten', 'pool'] as const, 'part c: flatten the last conv layer into the linear output layer, or average-pool it first', { default: 'flatten' }),
     'train-stride': intFlag('stride of the first conv layer in part c (the rest have stride 1)', { default: 2, min: 1 }),
     ...trainingFlags(),
-    'limit-train': intFlag('train on the first N training images only (0: all 60,000)', { min: 0 }),
-    'limit-test': intFlag('evaluate on the first N test images only (0: all 10,000)', { min: 0 }),
+    ...limitFlags(),
   },
   presets: {
     quick: {
@@ -168,7 +166,7 @@ function cellsFor(name: string, inits: readonly string[], stacks: readonly ConvL
       cells.push({ key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`, params: { init, input, layers, nets, seed: args.seed, backend: args.backend } });
     }
   }
-  return { name, task: path.join(__dirname, 'conv-lengths.js'), cells };
+  return { name, task: convLengthsTask, cells };
 }
 
 /** Runs the cells; null (with a note) when this is one shard of a run whose other shards are elsewhere. */
@@ -295,7 +293,7 @@ function partCStacks(args: Args): ConvLayerSpec[][] {
 }
 
 async function runPartC(args: Args, stacks: ConvLayerSpec[][]): Promise<void> {
-  const limitTrain = args['limit-train'] === 0 ? null : args['limit-train'], limitTest = args['limit-test'] === 0 ? null : args['limit-test'];
+  const limitTrain = limitOrNull(args['limit-train']), limitTest = limitOrNull(args['limit-test']);
   const archs = args['train-inits'].flatMap((init) => stacks.map((layers) => ({
     key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`,
     group: { init, depth: layers.length, channels: layers[0].outChannels },
@@ -315,7 +313,6 @@ async function runPartC(args: Args, stacks: ConvLayerSpec[][]): Promise<void> {
 async function conv(argv: readonly string[]): Promise<void> {
   const args = parseCli(CONV_CLI, argv);
   if (args === null) return;
-  checkBackend(args.backend);
   const input = resolveInput(args);
   // Everything both parts need is checked before either runs, so a bad flag never leaves half the outputs.
   const doA = args.part === 'a' || args.part === 'all', doB = args.part === 'b' || args.part === 'all', doC = args.part === 'c' || args.part === 'all';

@@ -11,16 +11,16 @@
 import * as path from 'node:path';
 import { FIGURE1_INITS, gain, initializerById } from '../nn/init';
 import { slope } from '../nn/stats';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli } from './cli';
-import { runTrainingPanel } from './panel';
-import { ensureOutDir, writeCsv } from './files';
-import type { LengthCellParams, LengthCellResult } from './lengths';
-import { meanRatioChartSpec, writePlot } from './plot';
-import { runExperiment, type Cell, type Experiment } from './runner';
-import { printTable } from './table';
-import { writeRunRecord } from './record';
-import { recordInvocation } from './invocation';
-import { backendFlag, countOrDepthFlag, initListFlag, checkBackend, trainingFlags } from './flags';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli } from './cli/cli';
+import { runTrainingPanel } from './report/panel';
+import { ensureOutDir, writeCsv } from './out/files';
+import { lengthsTask } from './cells/lengths';
+import { meanRatioChartSpec, writePlot } from './out/plot';
+import { runExperiment, type Cell } from './run/runner';
+import { printTable } from './out/table';
+import { writeRunRecord } from './out/record';
+import { recordInvocation } from './cli/invocation';
+import { backendFlag, countOrDepthFlag, initListFlag, trainingFlags } from './cli/flags';
 
 const FIG1A_COLUMNS = [
   'init', 'depth', 'width', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
@@ -51,30 +51,27 @@ export const FIG1_CLI = defineCli({
   defaultPreset: 'quick',
 });
 
-type Fig1aCell = Cell<LengthCellParams & { backend: string }>;
+/** What a row of fig1a.csv says about its cell, beside the result. */
+interface Fig1aMeta { readonly init: string; readonly depth: number; readonly width: number }
 type Fig1Args = NonNullable<ReturnType<typeof parseCli<typeof FIG1_CLI.flags>>>;
 
 async function runPartA(args: Fig1Args): Promise<void> {
   const started = Date.now();
-  const cells: Fig1aCell[] = [];
+  const cells: Cell<Parameters<typeof lengthsTask.run>[0], Fig1aMeta>[] = [];
   for (const init of args.inits) {
     for (const depth of args.depths) {
       const width = args.width === 'depth' ? depth : args.width;
       const widths = new Array<number>(depth + 1).fill(width);
-      cells.push({ key: `init=${init}/depth=${depth}`, params: { init, widths, nets: args.nets, seed: args.seed, input: null, backend: args.backend } });
+      cells.push({ key: `init=${init}/depth=${depth}`, params: { init, widths, nets: args.nets, seed: args.seed, input: null, backend: args.backend }, meta: { init, depth, width } });
     }
   }
-  const exp: Experiment<Fig1aCell['params'], LengthCellResult> = {
-    name: 'fig1a', task: path.join(__dirname, 'lengths.js'), cells,
-  };
+  const exp = { name: 'fig1a', task: lengthsTask, cells };
   const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
   if (!outcome.complete) {
     process.stderr.write(`fig1a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
     return;
   }
-  const rows = outcome.results.map(({ params, result }) => ({
-    init: params.init, depth: params.widths.length - 1, width: params.widths[1], input: args.input, ...result,
-  }));
+  const rows = outcome.results.map(({ meta, result }) => ({ ...meta, input: args.input, ...result }));
   writeCsv(path.join(args.out, 'fig1a.csv'), FIG1A_COLUMNS, rows);
 
   // Per-layer slope of log10 of the mean against depth, measured and predicted (log10 c).
@@ -105,7 +102,6 @@ async function runPartA(args: Fig1Args): Promise<void> {
 async function fig1(argv: readonly string[]): Promise<void> {
   const args = parseCli(FIG1_CLI, argv);
   if (args === null) return;
-  checkBackend(args.backend);
   ensureOutDir(args.out);
   recordInvocation(args.out, 'fig1', argv);
   if (args.part === 'a' || args.part === 'all') await runPartA(args);

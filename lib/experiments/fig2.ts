@@ -5,7 +5,7 @@
 //     its theory (THEORY.md §3.7, §4.5, §4.8, §5). Rows with method = exact_sampler draw the exact
 //     Gaussian law (§4.2) instead of real nets: cheap enough for the many nets large β needs.
 // (b) Epochs of plain SGD until 20% MNIST test accuracy for the same families at equal depth and
-//     several β (the training panel of Figure 1(b), lib/experiments/panel.ts).
+//     several β (the training panel of Figure 1(b), lib/experiments/report/panel.ts).
 //
 //   node lib/experiments/fig2.js [--part a] [--preset quick|paper] [--families ...] [--betas ...] [--depths ...]
 //
@@ -18,17 +18,17 @@ import { ksCritical, ksTwoSample } from '../nn/stats';
 import { archName, compactWidths, isWidthFamily, parseArchitectures, profileForBeta, WIDTH_FAMILIES, type WidthFamily, type WidthProfile } from '../nn/profiles';
 import {
   expectedVHatRatio, gains, log10RatioQuantile, log10SecondMoments, logRatioLaw, netsForSecondMoment, secondMomentSpread,
-} from '../nn/theory';
-import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli';
-import { ensureOutDir, writeCsv } from './files';
-import { recordInvocation } from './invocation';
-import { backendFlag, checkBackend, initFlag, initListFlag, trainingFlags } from './flags';
-import { runTrainingPanel } from './panel';
-import type { Fm2CellParams, Fm2CellResult, Fm2Method } from './fm2';
-import { lineChartSpec, writePlot, type Row } from './plot';
-import { writeRunRecord } from './record';
-import { runExperiment, type Cell, type Experiment } from './runner';
-import { printTable } from './table';
+} from '../nn/dense/theory';
+import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { ensureOutDir, writeCsv } from './out/files';
+import { recordInvocation } from './cli/invocation';
+import { backendFlag, initFlag, initListFlag, trainingFlags } from './cli/flags';
+import { runTrainingPanel } from './report/panel';
+import { fm2Task, type Fm2CellResult, type Fm2Method } from './cells/fm2';
+import { lineChartSpec, writePlot, type Row } from './out/plot';
+import { writeRunRecord } from './out/record';
+import { runExperiment, type Cell } from './run/runner';
+import { printTable } from './out/table';
 
 /** The issue's fixed columns first; extra columns after them. */
 export const FIG2A_COLUMNS = [
@@ -196,7 +196,6 @@ export function buildTrainArchitectures(args: Pick<Args, keyof ProfileArgs | 'tr
   return [...byName.values()];
 }
 
-type Fig2aCell = Cell<Fm2CellParams & { backend: string }>;
 
 function checkInits(ids: readonly string[]): void {
   for (const id of ids) {
@@ -243,28 +242,24 @@ function theoryRow(arch: Arch, init: string, widths: readonly number[], result: 
 async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
   const started = Date.now();
   const n0 = args['input-dim'];
-  const cells: Fig2aCell[] = [];
+  const cells: Cell<Parameters<typeof fm2Task.run>[0], Arch>[] = [];
   for (const arch of archs) {
     const widths = [n0, ...arch.profile.hidden];
     for (const method of arch.methods) {
       const inits = method === 'net' ? args.inits : [SAMPLER_INIT];
       const nets = method === 'net' ? args.nets : args['sampler-nets'];
       for (const init of inits) {
-        cells.push({ key: `method=${method}/init=${init}/arch=${arch.name}`, params: { init, widths, nets, seed: args.seed, method, backend: args.backend } });
+        cells.push({ key: `method=${method}/init=${init}/arch=${arch.name}`, params: { init, widths, nets, seed: args.seed, method, backend: args.backend }, meta: arch });
       }
     }
   }
-  const exp: Experiment<Fig2aCell['params'], Fm2CellResult> = { name: 'fig2a', task: path.join(__dirname, 'fm2.js'), cells };
+  const exp = { name: 'fig2a', task: fm2Task, cells };
   const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
   if (!outcome.complete) {
     process.stderr.write(`fig2a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
     return;
   }
-  const archByName = new Map(archs.map((a) => [a.name, a]));
-  const rows = outcome.results.map(({ key, params, result }) => {
-    const name = key.slice(key.indexOf('/arch=') + 6);
-    return theoryRow(archByName.get(name)!, params.init, params.widths, result, params.method, n0);
-  });
+  const rows = outcome.results.map(({ meta, params, result }) => theoryRow(meta, params.init, params.widths, result, params.method, n0));
   const cellSeconds = outcome.results.reduce((s, r) => s + r.result.seconds, 0);
   const equalBeta = equalBetaDistances(rows, outcome.results.map((r) => r.result.log10_ratio_sketch));
   writeCsv(path.join(args.out, 'fig2a.csv'), FIG2A_COLUMNS, rows);
@@ -401,7 +396,6 @@ async function fig2(argv: readonly string[]): Promise<void> {
   const args = parseCli(FIG2_CLI, argv);
   if (args === null) return;
   // Everything the user can get wrong is checked here, before the output folder is touched.
-  checkBackend(args.backend);
   checkInits(args.inits);
   const partA = args.part === 'a' || args.part === 'all', partB = args.part === 'b' || args.part === 'all';
   const archs = partA ? buildArchitectures(args) : [];

@@ -16,19 +16,19 @@
 
 import * as path from 'node:path';
 import { initializerById } from '../nn/init';
-import { MODULE_CONVENTIONS, moduleWidths, type ModuleConvention } from '../nn/residual';
-import { log10LinearGaussianSecondMomentRatio, log10LinearMeanRatio, log10ReluMeanFieldRatios, moduleKappa } from '../nn/residual-theory';
-import { parseSchedule, parseScheduleList, scales, SCHEDULE_SYNTAX, type Schedule } from '../nn/schedule';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli';
-import { ensureOutDir, writeCsv } from './files';
-import { recordInvocation } from './invocation';
-import { backendFlag, checkBackend, initFlag, trainingFlags } from './flags';
-import { lineChartSpec, writePlot, type Row } from './plot';
-import { writeRunRecord } from './record';
-import { runTrainingPanel } from './panel';
-import type { ResidualCellParams, ResidualCellResult } from './residual-lengths';
-import { runExperiment, type Cell, type Experiment } from './runner';
-import { printTable } from './table';
+import { MODULE_CONVENTIONS, moduleWidths, type ModuleConvention } from '../nn/residual/net';
+import { log10LinearGaussianSecondMomentRatio, log10LinearMeanRatio, log10ReluMeanFieldRatios, moduleKappa } from '../nn/residual/theory';
+import { parseSchedule, parseScheduleList, scales, SCHEDULE_SYNTAX, type Schedule } from '../nn/residual/schedule';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { ensureOutDir, writeCsv } from './out/files';
+import { recordInvocation } from './cli/invocation';
+import { backendFlag, initFlag, trainingFlags } from './cli/flags';
+import { lineChartSpec, writePlot, type Row } from './out/plot';
+import { writeRunRecord } from './out/record';
+import { runTrainingPanel } from './report/panel';
+import { residualLengthsTask } from './cells/residual-lengths';
+import { runExperiment, type Cell } from './run/runner';
+import { printTable } from './out/table';
 
 const FIG3A_COLUMNS = [
   'convention', 'schedule', 'modules', 'width', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi',
@@ -94,7 +94,6 @@ export const FIG3_CLI = defineCli({
 });
 
 type Args = ParsedCli<typeof FIG3_CLI.flags>;
-type Fig3aCell = Cell<ResidualCellParams & { backend: string }>;
 
 function conventions(args: Args): ModuleConvention[] {
   return args.convention === 'both' ? [...MODULE_CONVENTIONS] : [args.convention];
@@ -116,7 +115,6 @@ function checkArgs(args: Args): void {
       if (Lmax > s.maxModules) throw new UsageError(`--schedules: '${s.text}' defines ${s.maxModules} scales, but ${flag} asks for L = ${Lmax}`);
     }
   }
-  checkBackend(args.backend);
 }
 
 /** The theory at every L = 1..Lmax, for smooth dashed lines (cheap: no nets). */
@@ -144,7 +142,7 @@ async function runPartA(args: Args): Promise<void> {
   const started = Date.now();
   const hidden = hiddenOf(args);
   const modules = [...args.modules].sort((a, b) => a - b);
-  const cells: Fig3aCell[] = [];
+  const cells: Cell<Parameters<typeof residualLengthsTask.run>[0]>[] = [];
   const schedules = args.schedules.map(parseSchedule);
   for (const convention of conventions(args)) {
     for (const s of schedules) {
@@ -154,7 +152,7 @@ async function runPartA(args: Args): Promise<void> {
       });
     }
   }
-  const exp: Experiment<Fig3aCell['params'], ResidualCellResult> = { name: 'fig3a', task: path.join(__dirname, 'residual-lengths.js'), cells };
+  const exp = { name: 'fig3a', task: residualLengthsTask, cells };
   const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
   if (!outcome.complete) {
     process.stderr.write(`fig3a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
@@ -231,8 +229,8 @@ async function runPartA(args: Args): Promise<void> {
 
 /**
  * Part (b): epochs of plain SGD until the target MNIST test accuracy, per convention × schedule × L,
- * with Figure 1(b)'s protocol and panel (lib/experiments/panel.ts); the residual net is passed to
- * train() through its config (lib/nn/residual-classifier.ts).
+ * with Figure 1(b)'s protocol and panel (lib/experiments/report/panel.ts); the residual net is passed to
+ * train() through its config (lib/nn/residual/classifier.ts).
  */
 async function runPartB(args: Args): Promise<void> {
   const width = args['train-width'];

@@ -6,24 +6,27 @@
 import { INITIALIZERS, gain, initializerById } from '../nn/init';
 import { Rng } from '../tensor/rng';
 import { Tensor } from '../tensor/tensor';
-import { boolFlag, defineCli, intFlag, main, parseCli, stringFlag, UsageError } from './cli';
-import { writeCsv } from './files';
-import { stringKey } from './cells';
-import { printTable } from './table';
+import { boolFlag, defineCli, intFlag, main, parseCli, seedFlag } from './cli/cli';
+import { initListFlag, outputFileFlag } from './cli/flags';
+import { writeCsv } from './out/files';
+import { stringKey } from './cells/shared';
+import { printTable } from './out/table';
 
 const COLUMNS = ['init', 'law', 'fan_in', 'fan_out', 'nominal_variance', 'exact_variance', 'measured_variance',
   'mu4', 'measured_mu4', 'gain_c', 'log10_rate_per_layer', 'description'] as const;
 
 const INITS_CLI = defineCli({
   name: 'inits',
+  kind: 'tool',
   summary: 'Every initializer: nominal, exact and measured variance, μ̃₄, gain c = fan_in·Var/2, and log10 c (the FM1 rate per layer).',
   flags: {
     'fan-in': intFlag('fan-in of the weight matrix', { default: 100, min: 1, max: 100000 }),
     'fan-out': intFlag('fan-out of the weight matrix', { default: 100, min: 1, max: 100000 }),
     draws: intFlag('weight matrices drawn per initializer for the measured columns', { default: 20, min: 1 }),
-    inits: stringFlag('comma list of initializer ids (default: all)', { default: INITIALIZERS.map((i) => i.id).join(','), metavar: 'LIST' }),
-    csv: stringFlag("also write the table to this CSV file ('' for none)", { default: '-', metavar: 'FILE' }),
+    inits: initListFlag(INITIALIZERS.map((i) => i.id), 'comma list of initializer ids (default: all)'),
+    csv: outputFileFlag('also write the table to this CSV file'),
     quiet: boolFlag('no table on stdout'),
+    seed: seedFlag(),
   },
 });
 
@@ -31,11 +34,8 @@ function inits(argv: readonly string[]): void {
   const args = parseCli(INITS_CLI, argv);
   if (args === null) return;
   const fi = args['fan-in'], fo = args['fan-out'];
-  const ids = args.inits.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (ids.length === 0) throw new UsageError('--inits needs a non-empty list');
-  const rows = ids.map((id) => {
-    let init;
-    try { init = initializerById(id); } catch (err) { throw new UsageError(`--inits: ${(err as Error).message}`); }
+  const rows = args.inits.map((id) => {
+    const init = initializerById(id);
     const rng = new Rng(args.seed, [stringKey(id), fi, fo]);
     const w = Tensor.zeros([fo, fi]);
     let m2 = 0, m4 = 0, n = 0;
@@ -58,7 +58,7 @@ function inits(argv: readonly string[]): void {
     process.stdout.write(`(fan-in ${fi}, fan-out ${fo}; measured over ${args.draws} matrices of ${fi * fo} entries; `
       + 'log10_rate_per_layer = log10 c is the slope of log10 E[M_d] against depth)\n');
   }
-  if (args.csv !== '-' && args.csv !== '') writeCsv(args.csv, COLUMNS, rows);
+  if (args.csv !== null) writeCsv(args.csv, COLUMNS, rows);
 }
 
 if (require.main === module) main(() => inits(process.argv.slice(2)));

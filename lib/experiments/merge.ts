@@ -11,11 +11,14 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main, UsageError } from './cli';
-import { ensureOutDir, writeFileAtomic } from './files';
-import { invocationFile, readInvocations, recordInvocation, type Invocation } from './invocation';
+import { main, UsageError } from './cli/cli';
+import { ensureOutDir, writeFileAtomic } from './out/files';
+import { invocationFile, readInvocations, recordInvocation, type Invocation } from './cli/invocation';
 
 const LOG = /\.jsonl$/;
+
+/** The figure scripts that record invocations (cli/invocation.ts), and their compiled files beside this one. */
+const SHARDABLE_SCRIPTS = { fig1: 'fig1.js', fig2: 'fig2.js', fig3: 'fig3.js', conv: 'conv.js' } as const;
 
 export function mergeShards(dirs: readonly string[], out: string, stderr: NodeJS.WritableStream = process.stderr): void {
   if (dirs.length === 0) throw new UsageError('merge needs at least one shard folder');
@@ -46,8 +49,10 @@ export function mergeShards(dirs: readonly string[], out: string, stderr: NodeJS
   }
   for (const inv of byScript.values()) {
     if (!fs.existsSync(invocationFile(target, inv.script))) recordInvocation(target, inv.script, inv.argv);
-    const script = path.join(__dirname, `${inv.script}.js`);
-    if (!fs.existsSync(script)) throw new UsageError(`unknown script '${inv.script}' in an invocation record`);
+    // The record only picks one of these fixed scripts: a results folder never names a file to run.
+    const file = Object.hasOwn(SHARDABLE_SCRIPTS, inv.script) ? SHARDABLE_SCRIPTS[inv.script as keyof typeof SHARDABLE_SCRIPTS] : undefined;
+    if (file === undefined) throw new UsageError(`unknown script '${inv.script}' in an invocation record (known: ${Object.keys(SHARDABLE_SCRIPTS).join(', ')})`);
+    const script = path.join(__dirname, file);
     stderr.write(`merge: ${inv.script} ${inv.argv.join(' ')} --out ${target} --resume\n`);
     const r = spawnSync(process.execPath, [script, ...inv.argv, '--out', target, '--resume', '--workers', '1'], { stdio: ['ignore', 'inherit', 'inherit'] });
     if (r.status !== 0) throw new UsageError(`${inv.script} could not finish from the merged logs (exit ${r.status}); are all shards there?`);

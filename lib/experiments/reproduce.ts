@@ -6,13 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Claim } from './claims';
-import { defineCli, enumFlag, main, parseCli, stringFlag, UsageError } from './cli';
-import { readCsv, type CsvRow } from './csv';
-import { ensureOutDir, writeFileAtomic, writeJson } from './files';
-import { FIGURES, type FigureSpec } from './figures';
-import { versions } from './record';
-import { formatValue } from './table';
+import { type Claim } from './report/claims';
+import { defineCli, enumFlag, main, parseCli, stringFlag, UsageError } from './cli/cli';
+import { readCsv, type CsvRow } from './out/csv';
+import { ensureOutDir, writeFileAtomic, writeJson } from './out/files';
+import { FIGURES, type FigureSpec } from './report/figures';
+import { versions } from './out/record';
+import { formatValue } from './out/table';
 
 const REPRODUCE_CLI = defineCli({
   name: 'reproduce',

@@ -6,19 +6,21 @@
 
 import { createBackend } from '../kernels/index';
 import { initializerById } from '../nn/init';
-import { ResidualNet } from '../nn/residual';
-import { moduleKappa } from '../nn/residual-theory';
-import { traceResidualForward } from '../nn/residual-trace';
-import { parseSchedule, scales, SCHEDULE_SYNTAX } from '../nn/schedule';
-import { randomUnitInput } from '../nn/trace';
+import { ResidualNet } from '../nn/residual/net';
+import { moduleKappa } from '../nn/residual/theory';
+import { traceResidualForward } from '../nn/residual/trace';
+import { parseSchedule, scales, SCHEDULE_SYNTAX } from '../nn/residual/schedule';
+
 import { Rng } from '../tensor/rng';
-import { defineCli, enumFlag, intFlag, main, parseCli, parseIntList, stringFlag, UsageError } from './cli';
-import { writeJson } from './files';
-import { backendFlag, checkBackend } from './flags';
-import { printTable } from './table';
+import { defineCli, enumFlag, intFlag, main, parseCli, parseIntList, seedFlag, stringFlag } from './cli/cli';
+import { writeJson } from './out/files';
+import { backendFlag, flagValue, initFlag, outputFileFlag } from './cli/flags';
+import { printTable } from './out/table';
+import { randomUnitInput } from '../nn/input';
 
 const TRACE_RESIDUAL_CLI = defineCli({
   name: 'trace-residual',
+  kind: 'tool',
   summary: 'One forward pass of a random residual net, module by module: M_ℓ, skip/branch shares, the predicted E[M_ℓ | x_{ℓ−1}].',
   flags: {
     width: intFlag('stream width n (and input width)', { default: 32, min: 1 }),
@@ -26,26 +28,17 @@ const TRACE_RESIDUAL_CLI = defineCli({
     hidden: stringFlag("hidden widths of each module, comma separated, or 'none' for one n → n layer", { default: '32', metavar: 'LIST|none' }),
     schedule: stringFlag(`scale schedule: ${SCHEDULE_SYNTAX}`, { default: 'inv', metavar: 'TEXT' }),
     convention: enumFlag(['linear', 'relu'] as const, 'module convention', { default: 'linear' }),
-    init: stringFlag('initializer id', { default: 'he_normal', metavar: 'ID' }),
+    init: initFlag('initializer id', 'he_normal'),
     backend: backendFlag(),
-    json: stringFlag("also write the trace as JSON to this file ('-' for none)", { default: '-', metavar: 'FILE' }),
+    json: outputFileFlag('also write the trace as JSON to this file'),
+    seed: seedFlag(),
   },
 });
-
-/** Library RangeErrors from a flag's value become one-line usage errors naming the flag. */
-function flagValue<T>(name: string, f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    throw new UsageError(`${name}: ${(err as Error).message}`);
-  }
-}
 
 function traceResidual(argv: readonly string[]): void {
   const args = parseCli(TRACE_RESIDUAL_CLI, argv);
   if (args === null) return;
-  checkBackend(args.backend);
-  const init = flagValue('--init', () => initializerById(args.init));
+  const init = initializerById(args.init);
   const hidden = args.hidden === 'none' ? [] : parseIntList(args.hidden, '--hidden');
   const etas = flagValue('--schedule', () => scales(parseSchedule(args.schedule), args.modules));
   const net = new ResidualNet({ inputWidth: args.width, width: args.width, hidden, outputWidth: 10, convention: args.convention }, etas, init,
@@ -56,7 +49,7 @@ function traceResidual(argv: readonly string[]): void {
   printTable(['module', 'eta', 'log10M', 'predictedLog10M', 'skipShare', 'branchShare', 'crossShare'], t.modules.map((m) => ({ ...m })), { digits: 4 });
   process.stdout.write(`log10 M_0 = ${(t.logM0 * Math.LOG10E).toFixed(4)} (stream after the projection); log10 M_L/M_0 = ${(t.logRatio * Math.LOG10E).toFixed(4)}`
     + `${t.dead ? ' (dead: x_0 = 0)' : ''}; κ = ${moduleKappa(net.moduleWidths(), init).toFixed(4)}\n`);
-  if (args.json !== '-') writeJson(args.json, { config: { ...args }, trace: { ...t, logM: Array.from(t.logM) } });
+  if (args.json !== null) writeJson(args.json, { config: { ...args }, trace: { ...t, logM: Array.from(t.logM) } });
 }
 
 if (require.main === module) main(() => traceResidual(process.argv.slice(2)));

@@ -3,38 +3,38 @@
 //
 //   node lib/experiments/trace.js --widths 100,100,100,100 --init he_normal --seed 1 [--json FILE]
 
-import { DenseReluNet } from '../nn/dense';
+import { DenseReluNet } from '../nn/dense/net';
 import { initializerById } from '../nn/init';
-import { randomUnitInput, traceForward } from '../nn/trace';
+import { traceForward } from '../nn/dense/trace';
 import { createBackend } from '../kernels/index';
 import { Rng } from '../tensor/rng';
-import { defineCli, enumFlag, floatFlag, intListFlag, main, parseCli, stringFlag, UsageError } from './cli';
-import { writeJson } from './files';
-import { backendFlag, checkBackend } from './flags';
-import { printTable } from './table';
+import { defineCli, enumFlag, floatFlag, intListFlag, main, parseCli, seedFlag, UsageError } from './cli/cli';
+import { writeJson } from './out/files';
+import { backendFlag, initFlag, outputFileFlag } from './cli/flags';
+import { printTable } from './out/table';
+import { randomUnitInput } from '../nn/input';
 
 const TRACE_CLI = defineCli({
   name: 'trace',
+  kind: 'tool',
   summary: 'One forward pass of a random ReLU net, layer by layer: M_j, active units, the predicted E[M_j | a_{j−1}].',
   flags: {
     widths: intListFlag('widths n_0,n_1,...,n_d', { default: [100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100] }),
-    init: stringFlag('initializer id', { default: 'he_normal', metavar: 'ID' }),
+    init: initFlag('initializer id', 'he_normal'),
     bias: enumFlag(['zero', 'normal', 'uniform'] as const, 'bias law at init', { default: 'zero' }),
     'bias-variance': floatFlag('σ_b² when --bias is not zero', { default: 0, min: 0 }),
     dtype: enumFlag(['float64', 'float32'] as const, 'weight and activation dtype', { default: 'float64' }),
     backend: backendFlag(),
-    json: stringFlag("also write the trace as JSON to this file ('-' for none)", { default: '-', metavar: 'FILE' }),
+    json: outputFileFlag('also write the trace as JSON to this file'),
+    seed: seedFlag(),
   },
 });
 
 function trace(argv: readonly string[]): void {
   const args = parseCli(TRACE_CLI, argv);
   if (args === null) return;
-  checkBackend(args.backend);
   if (args.widths.length < 2) throw new UsageError('--widths needs an input width and at least one layer');
-  let init;
-  try { init = initializerById(args.init); } catch (err) { throw new UsageError(`--init: ${(err as Error).message}`); }
-  const net = new DenseReluNet(args.widths, init, {
+  const net = new DenseReluNet(args.widths, initializerById(args.init), {
     dtype: args.dtype, backend: createBackend(args.backend),
     bias: { law: args.bias, variance: args['bias-variance'] },
   });
@@ -45,7 +45,7 @@ function trace(argv: readonly string[]): void {
   printTable(['layer', 'width', 'log10M', 'predictedLog10M', 'predictedRelSd', 'zScore', 'activeUnits', 'activeFraction'], t.layers.map((l) => ({ ...l })), { digits: 4 });
   process.stdout.write(`log10 M_d/M_0 = ${(t.logRatio * Math.LOG10E).toFixed(4)}${t.dead ? ' (dead: the output is all zero)' : ''}; `
     + `theory: E[M_d/M_0] = ∏c_j = 10^${net.gains().reduce((s, c) => s + Math.log10(c), 0).toFixed(4)}\n`);
-  if (args.json !== '-') writeJson(args.json, { config: { ...args }, trace: t });
+  if (args.json !== null) writeJson(args.json, { config: { ...args }, trace: t });
 }
 
 if (require.main === module) main(() => trace(process.argv.slice(2)));

@@ -1,67 +1,37 @@
 // CLI: train one net under the paper's protocol and print what happens (usage below). --trace writes
 // what a PyTorch peer (bench/torch_replay.py) needs to replay the run step by step.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { DType } from '../kernels/backend';
 import { createBackend } from '../kernels/index';
-import { DatasetError, fillBatch, loadDataset, type DatasetName } from '../nn/mnist';
-import { initializerById } from '../nn/init';
-import { train, type TrainConfig } from '../nn/train';
+import { DatasetError, fillBatch, loadDataset, type DatasetName } from '../../data/mnist';
+import { train, type TrainConfig } from '../nn/train/loop';
 import { Tensor } from '../tensor/tensor';
-import type { DenseClassifier } from '../nn/classifier';
-import { main, UsageError } from './cli';
-import { writeFileAtomic } from './files';
-import { checkBackend, defaultBackend } from './flags';
+import type { DenseClassifier } from '../nn/dense/classifier';
+import { boolFlag, defineCli, intFlag, main, parseCli as parseFlags, seedFlag, UsageError } from './cli/cli';
+import { writeFileAtomic } from './out/files';
+import { backendFlag, classifierWidthsFlag, initFlag, limitFlags, limitOrNull, outputFileFlag, protocolFlags } from './cli/flags';
 
-const USAGE = `Train one net and print what happens.
-  node lib/experiments/train.js --widths 784,100,100,10 --init he_normal --epochs 3 --seed 1
-    [--dtype float32|float64] [--batch 1024] [--lr 0.01] [--limit-train N] [--limit-test N]
-    [--target 0.2] [--eval-every K] [--stop-at-target] [--dataset mnist|fashion-mnist]
-    [--trace FILE] [--json] [--backend NAME]
-Prints the per-layer forward statistics at init (M_j = |a_j|^2/n_j over the first batch, and the
-fraction of active units), then loss and test accuracy per epoch. --trace FILE writes the initial
-parameters, every step's batch indices and loss, and the final parameters as JSON. --json prints
-the result object. Defaults: --init he_normal, --epochs 3 (the paper allows 100), --seed 1, the
-paper's --batch 1024 and --lr 0.01, float32, the fastest backend here; training runs all epochs
-unless --stop-at-target. Bad input or missing data: one line on stderr, exit code 2.
-`;
-
-const OPTIONS = {
-  widths: { type: 'string' },
-  init: { type: 'string' },
-  epochs: { type: 'string' },
-  seed: { type: 'string' },
-  dtype: { type: 'string' },
-  batch: { type: 'string' },
-  lr: { type: 'string' },
-  'limit-train': { type: 'string' },
-  'limit-test': { type: 'string' },
-  target: { type: 'string' },
-  'eval-every': { type: 'string' },
-  'stop-at-target': { type: 'boolean' },
-  dataset: { type: 'string' },
-  trace: { type: 'string' },
-  json: { type: 'boolean' },
-  backend: { type: 'string' },
-  help: { type: 'boolean' },
-} as const;
-
-function int(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)) || Number(v) < min) {
-    throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${v}'`);
-  }
-  return Number(v);
-}
-
-function num(name: string, v: string | undefined, ok: (x: number) => boolean, what: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x) || !ok(x)) throw new UsageError(`--${name} must be ${what}, got '${v}'`);
-  return x;
-}
+export const TRAIN_CLI = defineCli({
+  name: 'train',
+  kind: 'tool',
+  summary: 'Train one net under the paper\'s protocol and print what happens.',
+  flags: {
+    widths: classifierWidthsFlag('widths n_0,...,n_d: 784 inputs, the hidden widths, 10 classes (required), e.g. 784,100,100,10'),
+    init: initFlag('initializer id (see node lib/experiments/inits.js)', 'he_normal'),
+    epochs: intFlag('epochs to run (the paper allows 100)', { default: 3, min: 0 }),
+    seed: seedFlag(1),
+    ...protocolFlags(),
+    ...limitFlags({ train: 0, test: 0 }),
+    'stop-at-target': boolFlag('stop once the target test accuracy is reached'),
+    trace: outputFileFlag('write the initial parameters, every step\'s batch indices and loss, and the final parameters as JSON to FILE'),
+    json: boolFlag('print the result object as JSON'),
+    backend: backendFlag(),
+  },
+  epilog: `Prints the per-layer forward statistics at init (M_j = |a_j|^2/n_j over the first batch, and the
+fraction of active units), then loss and test accuracy per epoch. Training runs all epochs unless
+--stop-at-target. Bad input or missing data: one line on stderr, exit code 2.
+  node lib/experiments/train.js --widths 784,100,100,10 --init he_normal --epochs 3 --seed 1`,
+});
 
 export interface CliArgs {
   readonly config: TrainConfig;
@@ -71,58 +41,26 @@ export interface CliArgs {
 }
 
 /** Parses argv (without node and the script) into a training config; throws UsageError on bad input. */
-export function parseCli(argv: readonly string[]): CliArgs | null {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv.slice(), options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
-  if (values.help === true) return null;
-  if (values.widths === undefined) throw new UsageError('--widths is required, e.g. --widths 784,100,100,10');
-  const widths = values.widths.split(',').map((w) => w.trim());
-  if (widths.some((w) => !/^\d+$/.test(w) || Number(w) < 1)) {
-    throw new UsageError(`--widths must be comma-separated positive integers, got '${values.widths}'`);
-  }
-  const n = widths.map(Number);
-  if (n.length < 3) throw new UsageError(`--widths needs the input, at least one hidden width and the output, got '${values.widths}'`);
-  if (n[0] !== 784) throw new UsageError(`--widths must start with 784 (28×28 inputs), got ${n[0]}`);
-  if (n[n.length - 1] !== 10) throw new UsageError(`--widths must end with 10 (the classes), got ${n[n.length - 1]}`);
-  const init = values.init ?? 'he_normal';
-  try {
-    initializerById(init);
-  } catch (e) {
-    throw new UsageError(`--init: ${(e as Error).message}`);
-  }
-  const dtype = values.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float64') throw new UsageError(`--dtype must be float32 or float64, got '${dtype}'`);
-  const dataset = values.dataset ?? 'mnist';
-  if (dataset !== 'mnist' && dataset !== 'fashion-mnist') throw new UsageError(`--dataset must be mnist or fashion-mnist, got '${dataset}'`);
-  // The fastest correct backend here by default (wasm once it is registered).
-  const backend = values.backend ?? defaultBackend();
-  checkBackend(backend);
-  if (!createBackend(backend).dtypes.includes(dtype)) throw new UsageError(`--backend ${backend} does not compute in ${dtype}`);
+export function parseCli(argv: readonly string[], stdout: NodeJS.WritableStream = process.stdout): CliArgs | null {
+  const a = parseFlags(TRAIN_CLI, argv, stdout);
+  if (a === null) return null;
+  if (!createBackend(a.backend).dtypes.includes(a.dtype)) throw new UsageError(`--backend ${a.backend} does not compute in ${a.dtype}`);
   const config: TrainConfig = {
-    widths: n,
-    init,
-    seed: int('seed', values.seed, 0) ?? 1,
-    dataset: dataset as DatasetName,
-    dtype: dtype as DType,
-    batchSize: int('batch', values.batch, 1),
-    lr: num('lr', values.lr, (x) => x > 0, 'a positive number'),
-    maxEpochs: int('epochs', values.epochs, 0) ?? 3,
-    target: num('target', values.target, (x) => x >= 0 && x <= 1, 'an accuracy in [0, 1]'),
-    evalEverySteps: int('eval-every', values['eval-every'], 1) ?? null,
-    stopAtTarget: values['stop-at-target'] === true,
-    limitTrain: int('limit-train', values['limit-train'], 1) ?? null,
-    limitTest: int('limit-test', values['limit-test'], 1) ?? null,
+    widths: a.widths,
+    init: a.init,
+    seed: a.seed,
+    dataset: a.dataset as DatasetName,
+    dtype: a.dtype as DType,
+    batchSize: a.batch,
+    lr: a.lr,
+    maxEpochs: a.epochs,
+    target: a.target,
+    evalEverySteps: a['eval-every'] === 0 ? null : a['eval-every'],
+    stopAtTarget: a['stop-at-target'],
+    limitTrain: limitOrNull(a['limit-train']),
+    limitTest: limitOrNull(a['limit-test']),
   };
-  const trace = values.trace ?? null;
-  // Fail before training, not after it, when the trace cannot be written.
-  if (trace !== null && !fs.existsSync(path.dirname(path.resolve(trace)))) {
-    throw new UsageError(`--trace: folder ${path.dirname(trace)} does not exist`);
-  }
-  return { config, backend, trace, json: values.json === true };
+  return { config, backend: a.backend, trace: a.trace, json: a.json };
 }
 
 function fmt(x: number, digits = 4): string {
@@ -135,10 +73,7 @@ function fmt(x: number, digits = 4): string {
  */
 export function runTrainCli(argv: readonly string[]): void {
   const args = parseCli(argv);
-  if (args === null) {
-    process.stdout.write(USAGE);
-    return;
-  }
+  if (args === null) return;
   const { config, trace } = args;
   let data;
   try {

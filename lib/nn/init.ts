@@ -1,9 +1,10 @@
 // Weight initializers, one small definition each, in the spirit of torch/nn/init.py. Each knows the
 // exact variance and normalized fourth moment μ̃₄ = E[w⁴]/E[w²]² of the law it draws from, as
-// functions of fan-in and fan-out, because the theory (lib/nn/theory.ts) is written in those terms.
+// functions of fan-in and fan-out, because the theory (lib/nn/dense/theory.ts) is written in those terms.
 // Weights are stored [out][in] (fan-out rows of fan-in entries), the PyTorch layout.
 
 import type { Rng } from '../tensor/rng';
+import { erf } from './special';
 import { Tensor } from '../tensor/tensor';
 
 export type Law = 'normal' | 'uniform' | 'truncated_normal' | 'rademacher' | 'orthogonal';
@@ -26,44 +27,6 @@ export interface Initializer {
 
 // ---- Truncated normal constants: N(0,1) conditioned on |z| ≤ a.
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
-
-/** erf by Abramowitz–Stegun 7.1.26 is too coarse (1e-7); use the continued series for small |x|. */
-export function erf(x: number): number {
-  // Maclaurin series converges fast for |x| ≤ 3; beyond that erf is 1 to double precision at ~6.
-  const ax = Math.abs(x);
-  if (ax > 6) return Math.sign(x);
-  if (ax <= 3) {
-    let term = x, sum = x;
-    const x2 = x * x;
-    for (let n = 1; n < 200; n++) {
-      term *= -x2 / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    return (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  // erfc continued fraction (Lentz) for the tail.
-  const t = erfcContinuedFraction(ax);
-  return Math.sign(x) * (1 - t);
-}
-
-function erfcContinuedFraction(x: number): number {
-  // erfc(x) = exp(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))
-  let f = x, c = x, d = 0;
-  const tiny = 1e-300;
-  for (let n = 1; n < 500; n++) {
-    const an = n / 2;
-    d = x + an * d;
-    d = d === 0 ? tiny : 1 / d;
-    c = x + an / c;
-    if (c === 0) c = tiny;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
-}
 
 /** Variance of N(0,1) conditioned on |z| ≤ a: 1 − 2aφ(a)/Z, Z = 2Φ(a) − 1 = erf(a/√2). */
 export function truncatedNormalVariance(a: number): number {

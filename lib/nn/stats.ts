@@ -1,7 +1,6 @@
 // Sample statistics the experiments and the statistical tests share: moments, quantiles, the
 // log-mean-exp of lengths kept in the log domain, bootstrap intervals, and goodness-of-fit tests.
 
-import { erf } from './init';
 import type { Rng } from '../tensor/rng';
 
 export function mean(xs: ArrayLike<number>): number {
@@ -104,33 +103,6 @@ export function logLengthSummary(logs: ArrayLike<number>): LogLengthSummary {
     mean_log10_ratio: live.length > 0 ? mean(live) : NaN,
     sd_log10_ratio: live.length > 1 ? Math.sqrt(variance(live)) : NaN,
   };
-}
-
-/** Standard normal CDF. */
-export function normalCdf(x: number): number {
-  return 0.5 * (1 + erf(x / Math.SQRT2));
-}
-
-/**
- * Standard normal quantile Φ⁻¹(p), 0 < p < 1: Acklam's rational approximation (relative error < 1.2e-9),
- * refined by one Newton step on normalCdf where Φ is not too close to 0 or 1 for erf to resolve it.
- */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw new RangeError(`normal quantile needs 0 < p < 1, got ${p}`);
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.383577518672690e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const tail = (q: number) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  let x: number;
-  if (p < 0.02425) x = tail(Math.sqrt(-2 * Math.log(p)));
-  else if (p > 1 - 0.02425) x = -tail(Math.sqrt(-2 * Math.log(1 - p)));
-  else {
-    const q = p - 0.5, r = q * q;
-    x = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-  }
-  if (p > 1e-6 && p < 1 - 1e-6) x -= (normalCdf(x) - p) / (Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI));
-  return x;
 }
 
 /** One-sample Kolmogorov–Smirnov statistic D = sup |F_n − F| against a continuous CDF. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { boolFlag, defineCli, enumFlag, floatFlag, floatListFlag, intFlag, intListFlag, parseCli, parseIntList, parseShard, stringFlag, UsageError, usage } from '../../lib/experiments/cli';
+import { boolFlag, defineCli, enumFlag, floatFlag, floatListFlag, intFlag, intListFlag, parseCli, parseIntList, parseShard, stringFlag, UsageError, usage } from '../../lib/experiments/cli/cli';
 
 const spec = defineCli({
   name: 'demo',

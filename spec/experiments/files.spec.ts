@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UsageError } from '../../lib/experiments/cli';
-import { csvField, decodeJson, encodeJson, ensureOutDir, formatCsv, writeCsv, writeFileAtomic, writeJson } from '../../lib/experiments/files';
-import { formatTable } from '../../lib/experiments/table';
+import { UsageError } from '../../lib/experiments/cli/cli';
+import { csvField, decodeJson, encodeJson, ensureOutDir, formatCsv, writeCsv, writeFileAtomic, writeJson } from '../../lib/experiments/out/files';
+import { formatTable } from '../../lib/experiments/out/table';
 
 describe('experiments/files', () => {
   let dir: string;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lineChartSpec, renderSvg, writePlot, type Row } from '../../lib/experiments/plot';
+import { lineChartSpec, renderSvg, writePlot, type Row } from '../../lib/experiments/out/plot';
 
 describe('experiments/plot', () => {
   let dir: string;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
-import { formatDuration, Progress } from '../../lib/experiments/progress';
+import { formatDuration, Progress } from '../../lib/experiments/run/progress';
 
 function stream(tty: boolean) {
   const s = new Writable({ write(c, _e, cb) { s.text += String(c); cb(); } }) as Writable & { text: string; isTTY?: boolean; columns?: number };

@@ -4,13 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { UsageError } from '../../lib/experiments/cli';
-import { CellError } from '../../lib/experiments/pool';
-import { readLog } from '../../lib/experiments/runlog';
-import { mergeLogs, runExperiment, shardCells, type Experiment, type RunOptions } from '../../lib/experiments/runner';
-import type { Params, Result } from '../fixtures/task';
+import { UsageError } from '../../lib/experiments/cli/cli';
+import { CellError } from '../../lib/experiments/run/pool';
+import { readLog } from '../../lib/experiments/run/runlog';
+import { mergeLogs, runExperiment, shardCells, type Experiment, type RunOptions } from '../../lib/experiments/run/runner';
+import { asyncTask, neverTask, strayTask, task, typedTask, type Params, type Result } from '../fixtures/task';
+import type { Task } from '../../lib/experiments/run/task';
 
-const TASK = path.join(__dirname, '..', 'fixtures', 'task.js');
 
 function sink(): Writable & { text: string } {
   const s = new Writable({ write(c, _e, cb) { s.text += String(c); cb(); } }) as Writable & { text: string };
@@ -19,9 +19,9 @@ function sink(): Writable & { text: string } {
 }
 
 /** Cells whose early members are slowest, so that two workers finish them out of order. */
-function experiment(n: number, seed = 7, extra: Partial<Params> = {}, fn = 'run'): Experiment<Params, Result> {
+function experiment(n: number, seed = 7, extra: Partial<Params> = {}, t: Task<Params, Result> = task): Experiment<Params, Result> {
   const cells = Array.from({ length: n }, (_, i) => ({ key: `n=${i}`, params: { n: i, seed, delayMs: i < 3 ? 30 - 10 * i : 0, ...extra } }));
-  return { name: 'fx', task: TASK, fn, cells };
+  return { name: 'fx', task: t, cells };
 }
 
 describe('experiments/runner', () => {
@@ -36,7 +36,7 @@ describe('experiments/runner', () => {
     const exp = experiment(8);
     const one = await runExperiment(exp, opts(fresh()));
     const two = await runExperiment(exp, opts(fresh(), { workers: 2 }));
-    const asy = await runExperiment(experiment(8, 7, {}, 'runAsync'), opts(fresh(), { workers: 3 }));
+    const asy = await runExperiment(experiment(8, 7, {}, asyncTask), opts(fresh(), { workers: 3 }));
     expect(one.complete).to.equal(true);
     expect(one.results.map((r) => r.key)).to.deep.equal(exp.cells.map((c) => c.key));
     expect(two.results).to.deep.equal(one.results);
@@ -68,7 +68,7 @@ describe('experiments/runner', () => {
     expect(after.records.map((r) => r.key).sort()).to.deep.equal(exp.cells.map((c) => c.key).sort());
     // Resuming a finished run computes nothing and changes nothing.
     const before = fs.readFileSync(resumed.log, 'utf8');
-    const again = await runExperiment({ ...exp, task: '/nonexistent/never-loaded.js' }, opts(dir, { resume: true }));
+    const again = await runExperiment({ ...exp, task: neverTask }, opts(dir, { resume: true }));
     expect(again.results).to.deep.equal(whole.results);
     expect(fs.readFileSync(resumed.log, 'utf8')).to.equal(before);
   });
@@ -134,18 +134,18 @@ describe('experiments/runner', () => {
     }
   });
 
-  it('rejects bad experiments: repeated keys, results that are not plain JSON, missing exports', async () => {
+  it('rejects bad experiments: repeated keys, results that are not plain JSON, tasks outside the worker table', async () => {
     const exp = experiment(2);
     const dup = { ...exp, cells: [exp.cells[0], exp.cells[0]] };
     let e1: unknown;
     try { await runExperiment(dup, opts(fresh())); } catch (e) { e1 = e; }
     expect(String(e1)).to.match(/cell key 'n=0' repeats/);
     let e2: unknown;
-    try { await runExperiment({ ...exp, fn: 'typed' }, opts(fresh(), { workers: 2 })); } catch (e) { e2 = e; }
+    try { await runExperiment({ ...exp, task: typedTask }, opts(fresh(), { workers: 2 })); } catch (e) { e2 = e; }
     expect(String(e2)).to.match(/cell 'n=[01]': result is not plain JSON: typed arrays/);
     let e3: unknown;
-    try { await runExperiment({ ...exp, fn: 'nope' }, opts(fresh())); } catch (e) { e3 = e; }
-    expect(String(e3)).to.match(/exports no function 'nope'/);
+    try { await runExperiment({ ...exp, task: strayTask }, opts(fresh(), { workers: 2 })); } catch (e) { e3 = e; }
+    expect(String(e3)).to.match(/task 'stray' is not in this worker's table/);
   });
 
   describe('spawned script killed mid-run', () => {

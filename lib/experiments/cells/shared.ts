@@ -1,0 +1,24 @@
+// What every cell task shares: a stable numeric key for a string (to seed per-cell streams) and
+// one backend per worker thread.
+
+import type { Backend } from '../../kernels/backend';
+import { createBackend } from '../../kernels/index';
+
+/** A stable 32-bit key for a string (FNV-1a), so streams depend on an id, not on list order. */
+export function stringKey(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+const backends = new Map<string, Backend>();
+
+/** The backend of that name, created once per thread and shared by the cells (and tasks) it runs. */
+export function threadBackend(name: string): Backend {
+  let b = backends.get(name);
+  if (b === undefined) {
+    b = createBackend(name);
+    backends.set(name, b);
+  }
+  return b;
+}

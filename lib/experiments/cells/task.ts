@@ -1,0 +1,16 @@
+// The fixed table of cell tasks the figures run. Each cell module defines its handle with cellTask;
+// a worker thread starts on CELL_WORKER and finds the task by one of these ids (cells/index.ts).
+
+import * as path from 'node:path';
+import { defineTask, type ReportProgress, type Task } from '../run/task';
+
+/** The compiled worker entry that serves every cell task (cells/worker.ts). */
+export const CELL_WORKER = path.join(__dirname, 'worker.js');
+
+export const CELL_TASK_IDS = ['lengths', 'fm2', 'residual-lengths', 'conv-lengths', 'training'] as const;
+export type CellTaskId = (typeof CELL_TASK_IDS)[number];
+
+/** A cell task of the fixed table: params P in, result R out, on the main thread or a worker. */
+export function cellTask<P, R>(id: CellTaskId, run: (params: P, progress: ReportProgress) => R | Promise<R>): Task<P, R> {
+  return defineTask(CELL_WORKER, id, run);
+}

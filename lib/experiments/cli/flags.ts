@@ -1,0 +1,136 @@
+// Flags shared by several scripts, each setting validated here once: initializers, the kernel
+// backend, output files, and the training protocol of train.js and every "does it start training?" panel.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { availableBackends, BACKEND_NAMES, createBackend } from '../../kernels/index';
+import { initializerById } from '../../nn/init';
+import { PAPER_PROTOCOL } from '../../nn/train/loop';
+import { enumFlag, floatFlag, intFlag, parseIntList, UsageError, type Flag } from './cli';
+
+/** A library RangeError from a flag's value becomes a one-line usage error naming the flag. */
+export function flagValue<T>(name: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw new UsageError(`${name}: ${(err as Error).message}`);
+  }
+}
+
+/** A comma list of initializer ids, each checked against lib/nn/init.ts. */
+export function initListFlag(defaults: string[], help = 'initializer ids, comma separated (see node lib/experiments/inits.js)'): Flag<string[]> {
+  return {
+    help,
+    metavar: 'LIST',
+    default: defaults,
+    parse: (t, n) => {
+      const ids = t.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      if (ids.length === 0) throw new UsageError(`${n} needs a non-empty list`);
+      for (const id of ids) flagValue(n, () => initializerById(id));
+      if (new Set(ids).size !== ids.length) throw new UsageError(`${n} lists an initializer twice`);
+      return ids;
+    },
+  };
+}
+
+/** One initializer id, checked against lib/nn/init.ts. */
+export function initFlag(help: string, def: string): Flag<string> {
+  return { help, metavar: 'ID', default: def, parse: (t, n) => flagValue(n, () => initializerById(t.trim()).id) };
+}
+
+/** A positive integer, or 'depth' for "the same as the net's depth" (width = depth keeps β = 1). */
+export function countOrDepthFlag(help: string): Flag<number | 'depth'> {
+  return {
+    help,
+    metavar: 'N|depth',
+    default: 'depth',
+    parse: (t, n) => {
+      if (t === 'depth') return 'depth';
+      if (!/^\d+$/.test(t) || Number(t) < 1 || !Number.isSafeInteger(Number(t))) throw new UsageError(`${n} expects a positive integer or 'depth', got '${t}'`);
+      return Number(t);
+    },
+  };
+}
+
+/** The fastest correct backend available here. */
+export function defaultBackend(): string {
+  const here = availableBackends();
+  return here.includes('wasm') ? 'wasm' : 'reference';
+}
+
+/** A kernel backend name, created once while parsing so that one that cannot run here fails before any work. */
+export function backendFlag(): Flag<string> {
+  return {
+    help: `kernel backend: ${BACKEND_NAMES.join(', ')} (gpujs:MODE picks a gpu.js mode)`,
+    metavar: 'NAME',
+    default: defaultBackend(),
+    parse: (t, n) => {
+      flagValue(n, () => createBackend(t).dispose?.());
+      return t;
+    },
+  };
+}
+
+/** An output file, or null (the default, or '-') for none: its folder must exist now, before any work. */
+export function outputFileFlag(help: string): Flag<string | null> {
+  return {
+    help: `${help} ('-' for none)`, metavar: 'FILE', default: null,
+    parse: (t, n) => {
+      if (t === '') throw new UsageError(`${n} needs a non-empty value`);
+      if (t === '-') return null;
+      if (!fs.existsSync(path.dirname(path.resolve(t)))) throw new UsageError(`${n}: folder ${path.dirname(t)} does not exist`);
+      return t;
+    },
+  };
+}
+
+/** Widths n_0..n_d of an MNIST classifier: 784 inputs, at least one hidden layer, 10 classes. */
+export function classifierWidthsFlag(help: string): Flag<number[]> {
+  return {
+    help, metavar: 'LIST',
+    parse: (t, n) => {
+      const w = parseIntList(t, n);
+      if (w.length < 3) throw new UsageError(`${n} needs the input, at least one hidden width and the output, got '${t}'`);
+      if (w[0] !== 784) throw new UsageError(`${n} must start with 784 (28×28 inputs), got ${w[0]}`);
+      if (w[w.length - 1] !== 10) throw new UsageError(`${n} must end with 10 (the classes), got ${w[w.length - 1]}`);
+      return w;
+    },
+  };
+}
+
+/**
+ * The settings of one SGD run under the paper's protocol, shared by train.js and every panel run by
+ * report/panel.ts (Figures 1(b), 2(b), ...): the paper's protocol as defaults.
+ */
+export function protocolFlags() {
+  return {
+    target: floatFlag('test accuracy to reach', { default: PAPER_PROTOCOL.target, min: 0, max: 1 }),
+    batch: intFlag('batch size', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
+    lr: floatFlag('SGD learning rate', { default: PAPER_PROTOCOL.lr, above: 0 }),
+    'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
+    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype', { default: 'float32' }),
+    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data', { default: 'mnist' }),
+  };
+}
+
+/** The panels' training flags: the protocol, and --runs and --max-epochs from each script's presets. */
+export function trainingFlags() {
+  return {
+    runs: intFlag('training runs per architecture (part b)', { min: 1 }),
+    'max-epochs': intFlag('epoch limit per run (part b)', { min: 1 }),
+    ...protocolFlags(),
+  };
+}
+
+/** --limit-train and --limit-test: the first N images only; 0 for all of them. */
+export function limitFlags(defaults: { train?: number; test?: number } = {}) {
+  return {
+    'limit-train': intFlag('train on the first N training images only (0: all 60,000)', { default: defaults.train, min: 0 }),
+    'limit-test': intFlag('evaluate on the first N test images only (0: all 10,000)', { default: defaults.test, min: 0 }),
+  };
+}
+
+/** 0 means "no limit". */
+export function limitOrNull(n: number): number | null {
+  return n === 0 ? null : n;
+}

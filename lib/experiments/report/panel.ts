@@ -1,0 +1,141 @@
+// The "does it start training?" panel shared by Figures 1(b), 2(b), 3(b) and conv (c): for each
+// architecture, several runs of plain SGD under the paper's protocol, each until it reaches the
+// target test accuracy or the epoch limit. Writes <name>_runs.csv (one row per run), <name>.csv
+// (one row per architecture), <name>.json, the plot, and a summary table.
+
+import * as path from 'node:path';
+import type { TrainConfig } from '../../nn/train/loop';
+import { mean, variance } from '../../nn/stats';
+import { Rng } from '../../tensor/rng';
+import type { CommonValues } from '../cli/cli';
+import { writeCsv } from '../out/files';
+import { stringKey } from '../cells/shared';
+import { lineChartSpec, writePlot, type Axis } from '../out/plot';
+import { writeRunRecord } from '../out/record';
+import { runExperiment, type Cell } from '../run/runner';
+import { printTable } from '../out/table';
+import { trainingTask, type TrainCellParams, type TrainCellResult } from '../cells/training';
+
+export type GroupValue = string | number;
+
+export interface PanelArch {
+  /** Unique and stable, e.g. "init=he_normal/depth=20". */
+  readonly key: string;
+  /** The architecture's leading CSV columns, e.g. {init, depth, width}. */
+  readonly group: Readonly<Record<string, GroupValue>>;
+  /** Hidden widths n_1..n_d (input 784 and output 10 are added). */
+  readonly hidden: readonly number[];
+  readonly init: string;
+  /** Extra training config for non-dense models (residual, conv). */
+  readonly extra?: Partial<TrainConfig>;
+}
+
+export interface PanelArgs extends CommonValues {
+  readonly runs: number;
+  readonly 'max-epochs': number;
+  readonly target: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly 'eval-every': number;
+  readonly dtype: 'float32' | 'float64';
+  readonly dataset: 'mnist' | 'fashion-mnist';
+  readonly backend: string;
+}
+
+export interface PanelOptions {
+  readonly name: string;
+  readonly figure: string;
+  readonly args: PanelArgs;
+  readonly archs: readonly PanelArch[];
+  readonly groupColumns: readonly string[];
+  /** More group fields, written after the run/summary columns (so a figure's fixed leading columns stay first). */
+  readonly trailingColumns?: readonly string[];
+  readonly x: Axis;
+  readonly color: string;
+  /** Small multiples, one panel per value of this group column (fig3: the module convention). */
+  readonly facet?: { readonly field: string; readonly title?: string; readonly columns?: number };
+  /** Says how the preset differs from the paper's protocol, printed with the results. */
+  readonly paperNote: string;
+}
+
+const RUN_COLUMNS = ['run', 'seed', 'status', 'epochs_to_target', 'final_test_acc', 'seconds', 'epochs_run'] as const;
+const SUMMARY_COLUMNS = ['runs', 'reached', 'mean_epochs_to_target', 'sd_epochs_to_target', 'not_reached', 'diverged', 'stuck', 'mean_final_test_acc'] as const;
+
+/** The seed of one run: from the master seed and the run's identity only (not its position in a list). */
+export function runSeed(master: number, archKey: string, run: number): number {
+  const r = new Rng(master, [stringKey(archKey), run]);
+  return (r.u32() & 0x1fffff) * 4294967296 + r.u32();
+}
+
+export async function runTrainingPanel(o: PanelOptions): Promise<void> {
+  const a = o.args;
+  const started = Date.now();
+  const cells: Cell<TrainCellParams, { arch: PanelArch; run: number }>[] = [];
+  const dataWidth = 784, classes = 10;
+  for (const arch of o.archs) {
+    for (let run = 1; run <= a.runs; run++) {
+      const config: TrainConfig = {
+        widths: [dataWidth, ...arch.hidden, classes], init: arch.init, seed: runSeed(a.seed, arch.key, run),
+        dataset: a.dataset, dtype: a.dtype, batchSize: a.batch, lr: a.lr, maxEpochs: a['max-epochs'], target: a.target,
+        evalEverySteps: a['eval-every'] === 0 ? null : a['eval-every'], stopAtTarget: true, ...arch.extra,
+      };
+      cells.push({ key: `${arch.key}/run=${run}`, params: { config, backend: a.backend }, meta: { arch, run } });
+    }
+  }
+  const exp = { name: o.name, task: trainingTask, cells };
+  const outcome = await runExperiment(exp, { out: a.out, workers: a.workers, resume: a.resume, shard: a.shard });
+  if (!outcome.complete) {
+    process.stderr.write(`${o.name}: ${outcome.results.length} of ${cells.length} runs done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
+    return;
+  }
+  const runRows: Record<string, GroupValue | number | null>[] = [];
+  const summary: Record<string, GroupValue | number | null>[] = [];
+  for (const arch of o.archs) {
+    // The results are in cell order: this architecture's runs 1..runs.
+    const mine: TrainCellResult[] = [];
+    for (const c of outcome.results.filter((r) => r.meta.arch === arch)) {
+      mine.push(c.result);
+      runRows.push({ ...arch.group, run: c.meta.run, seed: c.params.config.seed, ...pick(c.result) });
+    }
+    const reached = mine.filter((r) => r.status === 'reached').map((r) => r.epochs_to_target as number);
+    const m = reached.length > 0 ? mean(reached) : null;
+    const sd = reached.length > 1 ? Math.sqrt(variance(reached)) : null;
+    summary.push({
+      ...arch.group, runs: mine.length, reached: reached.length, mean_epochs_to_target: m, sd_epochs_to_target: sd,
+      not_reached: mine.filter((r) => r.status === 'not_reached').length,
+      diverged: mine.filter((r) => r.status === 'diverged').length,
+      stuck: mine.filter((r) => r.status === 'stuck').length,
+      mean_final_test_acc: mine.reduce((s, r) => s + r.final_test_acc, 0) / mine.length,
+    });
+  }
+  const trailing = o.trailingColumns ?? [];
+  writeCsv(path.join(a.out, `${o.name}_runs.csv`), [...o.groupColumns, ...RUN_COLUMNS, ...trailing], runRows);
+  writeCsv(path.join(a.out, `${o.name}.csv`), [...o.groupColumns, ...SUMMARY_COLUMNS, ...trailing], summary);
+
+  // Architectures where no run got there are drawn on a line above the epoch limit.
+  const never = a['max-epochs'] + 1;
+  const spec = lineChartSpec({
+    title: `${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% test accuracy (mean over runs that reached it; at ${never}: none did)`,
+    x: o.x,
+    y: { field: 'epochs', title: `epochs to ${(100 * a.target).toFixed(0)}% (${a.runs} runs each)`, zero: true },
+    measured: summary.map((r) => ({
+      [o.x.field]: r[o.x.field] as number, [o.color]: String(r[o.color]), epochs: (r.mean_epochs_to_target as number | null) ?? never,
+      ...(o.facet ? { [o.facet.field]: String(r[o.facet.field]) } : {}),
+    })),
+    color: o.color, connect: true, width: o.facet ? 380 : 520, height: o.facet ? 300 : 320, ...(o.facet ? { facet: o.facet } : {}),
+  });
+  const plot = await writePlot(path.join(a.out, o.name), spec);
+  const { seconds } = writeRunRecord(a.out, o.name, a, {
+    started, cellSeconds: runRows.reduce((s, r) => s + (r.seconds as number), 0), csvs: [`${o.name}_runs.csv`, `${o.name}.csv`],
+    plots: [plot], extra: { paper_note: o.paperNote },
+  });
+
+  process.stdout.write(`\n${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% ${a.dataset} test accuracy — ${a.runs} runs per row, `
+    + `at most ${a['max-epochs']} epochs, batch ${a.batch}, lr ${a.lr}, ${a.dtype}\n`);
+  printTable([...o.groupColumns, 'runs', 'reached', 'mean_epochs_to_target', 'not_reached', 'diverged', 'stuck', 'mean_final_test_acc', ...trailing], summary, { digits: 3 });
+  process.stdout.write(`(${o.paperNote})\nwrote ${a.out}/${o.name}_runs.csv, ${o.name}.csv, ${o.name}.json, ${o.name}.svg in ${seconds.toFixed(1)} s\n`);
+}
+
+function pick(r: TrainCellResult): Record<string, number | string | null> {
+  return { status: r.status, epochs_to_target: r.epochs_to_target, final_test_acc: r.final_test_acc, seconds: r.seconds, epochs_run: r.epochs_run };
+}

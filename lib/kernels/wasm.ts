@@ -13,13 +13,13 @@
 // accepts it; Node 20 needs the V8 flag --experimental-wasm-relaxed-simd, which the loader sets
 // for the whole process. FMA rounds once per step, so matmul results differ from the 'simd' build
 // in the last bits (both stay within the tested error bound); samplers and ReLU kernels are
-// bit-identical to the reference in both builds.
+// bit-identical to the reference in both builds (the samplers never fuse).
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { checkMatmulSizes, type Backend, type DType, type FloatArray, type MatmulOptions } from './backend';
-import { ZIGGURAT, type RngState } from './rng';
+import { laneStates, ZIGGURAT, type RngState } from './rng';
 
 /** Which compiled module runs the kernels: 'relaxed' adds fused multiply-add (relaxed SIMD). */
 export type WasmVariant = 'simd' | 'relaxed';
@@ -35,7 +35,7 @@ export interface WasmBackendOptions {
 interface KernelExports {
   heapBase(): number;
   gemmWorkBytes(): number;
-  statePtr(): number;
+  laneStatePtr(): number;
   zigguratTablesPtr(): number;
   gemmF32: GemmKernel;
   gemmF64: GemmKernel;
@@ -89,7 +89,7 @@ const MAX_MEMORY_BYTES = 65536 * PAGE_BYTES;
 const DEFAULT_MEMORY_BYTES = 1 << 30;
 /** Allocations start on cache-line boundaries, so no two arrays share a line. */
 const ALIGN = 64;
-/** Elements per pass when a sampler fills an array outside wasm memory: small enough to stay in L2. */
+/** Elements per pass when a sampler fills an array outside wasm memory: small enough to stay in L2, and a multiple of LANES. */
 const SAMPLER_CHUNK = 1 << 16;
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 
@@ -146,7 +146,7 @@ export class WasmBackend implements Backend {
   private readonly heapF32: Float32Array;
   private readonly heapF64: Float64Array;
   private readonly heapU32: Uint32Array;
-  private readonly statePtr: number;
+  private readonly laneStatePtr: number;
   private readonly gemmWork: number;
   /** Where the arena starts and ends, and its first free byte. */
   private readonly arenaStart: number;
@@ -164,7 +164,7 @@ export class WasmBackend implements Backend {
     this.variant = variant;
     const pages = Math.ceil(memoryBytes / PAGE_BYTES);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, exp: Math.exp, log: Math.log } });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.kernels = instance.exports as unknown as KernelExports;
     const k = this.kernels;
     this.f32 = {
@@ -179,12 +179,16 @@ export class WasmBackend implements Backend {
     this.heapF32 = new Float32Array(buffer);
     this.heapF64 = new Float64Array(buffer);
     this.heapU32 = new Uint32Array(buffer);
-    this.statePtr = k.statePtr();
-    // The module's sampler reads JS's tables, so both draw from the very same float64 numbers.
+    this.laneStatePtr = k.laneStatePtr();
+    // The module's sampler reads JS's tables, so both draw from the very same float64 numbers:
+    // X, F, then (ratio[i], X[i]) pairs for the fast path's one-load gather.
     const tables = k.zigguratTablesPtr() / 8;
     this.heapF64.set(ZIGGURAT.x, tables);
     this.heapF64.set(ZIGGURAT.f, tables + 257);
-    this.heapF64.set(ZIGGURAT.ratio, tables + 514);
+    for (let i = 0; i < 256; i++) {
+      this.heapF64[tables + 514 + 2 * i] = ZIGGURAT.ratio[i];
+      this.heapF64[tables + 515 + 2 * i] = ZIGGURAT.x[i];
+    }
     this.gemmWork = alignUp(k.heapBase(), ALIGN);
     this.arenaStart = alignUp(this.gemmWork + k.gemmWorkBytes(), ALIGN);
     this.arenaEnd = buffer.byteLength;
@@ -349,11 +353,14 @@ export class WasmBackend implements Backend {
     return this.arenaEnd;
   }
 
-  /** Copies the state in, runs fill over out (in place, or in chunks through scratch), copies it back. */
+  /**
+   * Derives the fill's lanes from the state (advancing it, lib/kernels/rng.ts), copies them in, and
+   * runs fill over out: in place, or in chunks through scratch. Chunks are a multiple of LANES long,
+   * so each chunk's slot s still belongs to lane s mod LANES, whose state carries over.
+   */
   private runSampler(state: RngState, out: FloatArray, fill: (ptr: number, n: number) => void): void {
     if (!(state instanceof Uint32Array) || state.length !== 4) throw new TypeError('generator state must be a Uint32Array of 4 words');
-    const s = this.statePtr / 4;
-    this.heapU32.set(state, s);
+    this.heapU32.set(laneStates(state), this.laneStatePtr / 4);
     if (this.owns(out)) {
       if (out.length > 0) fill(out.byteOffset, out.length);
     } else {
@@ -367,8 +374,7 @@ export class WasmBackend implements Backend {
         fill(ptr, n);
         out.set(heap.subarray(ptr / bytes, ptr / bytes + n), done);
       }
-      }
-    state.set(this.heapU32.subarray(s, s + 4));
+    }
   }
 
   private kernelsFor(array: FloatArray, op: string): DTypeKernels {

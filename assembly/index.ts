@@ -7,7 +7,7 @@ import { gemvCols, gemvRows } from './gemv';
 import { biasRelu, reluBackward } from './elementwise';
 import { fillNormal, fillUniform } from './sampler';
 
-export { laneStatePtr, zigguratTablesPtr } from './sampler';
+export { generatorsPtr, zigguratLayers, zigguratTablesPtr } from './sampler';
 
 /** Bytes of scratch gemmF32/gemmF64 need as their work argument. */
 export function gemmWorkBytes(): usize { return GEMM_WORK_BYTES; }

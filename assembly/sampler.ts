@@ -1,49 +1,64 @@
-// Samplers that reproduce lib/kernels/rng.ts draw for draw (stream contract version 2): the 4 lanes
-// of a fill are 4 xoshiro128++ generators stepped together, word j of every lane in one u32x4
-// vector; slot s of the output belongs to lane s mod 4. The ziggurat's fast test runs on all 4 lanes
-// at once; a lane that fails it (or the truncation bound) finishes its slot with the scalar code
-// below, on its own state, exactly as the reference's normal() would. The slow paths use expNeg and
-// logUnit, ports of the reference's plain-float64 functions, so no host call and no libm is needed.
-// Every float64 operation mirrors the reference's order; nothing here may use a fused multiply-add.
+// Samplers that reproduce lib/kernels/rng.ts draw for draw (stream contract version 2): the 4 fast
+// lanes of a fill are 4 xoshiro128++ generators stepped together, word j of every lane in one u32x4
+// vector, and slot s of the output starts from lane s mod 4. The ziggurat's fast test runs on all 4
+// lanes at once; slots that fail it (or the truncation bound) are noted, and after each block of
+// slots a scalar pass finishes them in slot order from the fill's slow generator, as the reference
+// does. The slow paths use expNeg and logUnit, ports of the reference's plain-float64 functions, so
+// no host call and no libm is needed. Every float64 operation mirrors the reference's order; nothing
+// here may use a fused multiply-add.
 
-const ZIGGURAT_R: f64 = 3.6541528853610088;
+/** lib/kernels/rng.ts's ZIGGURAT_LAYERS and ZIGGURAT_R; the loader checks the layer count. */
+const LAYERS: u32 = 1024;
+const ZIGGURAT_R: f64 = 4.038849846109505;
 const TWO32: f64 = 4294967296.0;
 /** 2^−52: scaling by it is exact. */
 const INV_TWO52: f64 = 2.220446049250313e-16;
 
 /**
- * X[0..256], F[0..256] as in ZigguratTables, then PAIRS[i] = (ratio[i], X[i]) so that the fast
+ * X[0..N], F[0..N] as in ZigguratTables, then PAIRS[i] = (ratio[i], X[i]) so that the fast
  * path gathers both with one 16-byte load. Written by the loader (JS's tables, never recomputed).
  */
-const TABLES = memory.data(257 * 8 * 2 + 256 * 16, 16);
-const ZX = TABLES, ZF = TABLES + 257 * 8, ZPAIRS = TABLES + 514 * 8;
-/** The lanes' states, laneStates' layout: word j of lane l at LANE_STATE + 16·j + 4·l. */
-const LANE_STATE = memory.data(64, 16);
-/** Where a vector step leaves a, m and the fast/overall masks for the lanes that need fixing. */
-const SPILL = memory.data(112, 16);
+const TABLES = memory.data(<i32>(LAYERS + 1) * 16 + <i32>LAYERS * 16, 16);
+const ZX = TABLES, ZF = TABLES + (LAYERS + 1) * 8, ZPAIRS = TABLES + (LAYERS + 1) * 16;
+/**
+ * The fill's generators, fillGenerators' layout: word j of fast lane l at GENERATORS + 16·j + 4·l,
+ * then the slow generator's words at SLOW.
+ */
+const GENERATORS = memory.data(80, 16);
+const SLOW = GENERATORS + 64;
+/** Slots per block: the vector pass runs over a block, then the scalar pass finishes its rare slots. */
+const BLOCK = 1024;
+/**
+ * The block's groups with unfinished slots, in order, 64 bytes each: a (u32x4), m (2 × f64x2), the
+ * group's first slot and a bit per failed lane; one spare record for the branch-free writes.
+ */
+const PENDING = memory.data((BLOCK / 4 + 1) * 64, 16);
+/** The last group of a fill whose length is not a multiple of 4 is written here first. */
+const TAIL = memory.data(32, 16);
 
 export function zigguratTablesPtr(): usize { return TABLES; }
-export function laneStatePtr(): usize { return LANE_STATE; }
+export function zigguratLayers(): u32 { return LAYERS; }
+export function generatorsPtr(): usize { return GENERATORS; }
 
-// ---- one lane, scalar (slow paths and the last n mod 4 slots) ------------------------------------
+// ---- the slow generator, scalar ---------------------------------------------------------------
 
-/** xoshiro128++ on lane p's state in memory (p = LANE_STATE + 4·l). */
-function laneNext(p: usize): u32 {
-  let s0 = load<u32>(p), s1 = load<u32>(p, 16), s2 = load<u32>(p, 32), s3 = load<u32>(p, 48);
+/** xoshiro128++ on the slow generator's state in memory. */
+function slowNext(): u32 {
+  let s0 = load<u32>(SLOW), s1 = load<u32>(SLOW, 4), s2 = load<u32>(SLOW, 8), s3 = load<u32>(SLOW, 12);
   const result = rotl<u32>(s0 + s3, 7) + s0;
   const t = s1 << 9;
   s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
-  store<u32>(p, s0); store<u32>(p, s1, 16); store<u32>(p, s2, 32); store<u32>(p, s3, 48);
+  store<u32>(SLOW, s0); store<u32>(SLOW, s1, 4); store<u32>(SLOW, s2, 8); store<u32>(SLOW, s3, 12);
   return result;
 }
 
-function uniform52(p: usize): f64 {
-  const a = laneNext(p), b = laneNext(p);
+function uniform52(): f64 {
+  const a = slowNext(), b = slowNext();
   return (<f64>(a >>> 12) * TWO32 + <f64>b) * INV_TWO52;
 }
 
-function uniform52Open(p: usize): f64 {
-  const a = laneNext(p), b = laneNext(p);
+function uniform52Open(): f64 {
+  const a = slowNext(), b = slowNext();
   return (<f64>(a >>> 12) * TWO32 + <f64>b + 0.5) * INV_TWO52;
 }
 
@@ -94,41 +109,75 @@ function logUnit(x: f64): f64 {
   return dk * LN2_HI - ((s * (f - R) - dk * LN2_LO) - f);
 }
 
-/** The positive normal tail beyond r, as the reference's normalTail. */
-function normalTail(p: usize, r: f64): f64 {
+/** The positive normal tail beyond r, as the reference's normalTail, from the slow generator. */
+function normalTail(r: f64): f64 {
   let ex: f64, ey: f64;
   do {
-    ex = -logUnit(uniform52Open(p)) / r;
-    ey = -logUnit(uniform52Open(p));
+    ex = -logUnit(uniform52Open()) / r;
+    ey = -logUnit(uniform52Open());
   } while (!(2 * ey > ex * ex));
   return r + ex;
 }
 
-/** |z| for an attempt in layer i whose fast test failed: the tail, or the wedge (NaN: rejected). */
-function attemptSlow(p: usize, i: u32, m: f64): f64 {
-  if (i == 0) return normalTail(p, ZIGGURAT_R);
-  const x = m * load<f64>(ZX + (<usize>i << 3));
-  const fi = load<f64>(ZF + (<usize>i << 3)), fNext = load<f64>(ZF + (<usize>(i + 1) << 3));
-  const y = fi + uniform52(p) * (fNext - fi);
-  return y < expNeg(-0.5 * x * x) ? x : NaN;
-}
-
-/** One attempt from its outputs a, b: the signed draw, or NaN when the attempt is rejected. */
-function attempt(p: usize, a: u32, m: f64): f64 {
-  const i = a & 255;
+/** The reference's attempt(a, b, slow), given a and m = uniform52(a, b). */
+function attempt(a: u32, m: f64): f64 {
+  const i = a & (LAYERS - 1);
   const pair = ZPAIRS + (<usize>i << 4);
-  const z = m < load<f64>(pair) ? m * load<f64>(pair, 8) : attemptSlow(p, i, m);
-  return (a & 256) != 0 ? -z : z;
+  let z: f64;
+  if (m < load<f64>(pair)) {
+    z = m * load<f64>(pair, 8);
+  } else if (i == 0) {
+    z = normalTail(ZIGGURAT_R);
+  } else {
+    const x = m * load<f64>(ZX + (<usize>i << 3));
+    const fi = load<f64>(ZF + (<usize>i << 3)), fNext = load<f64>(ZF + (<usize>(i + 1) << 3));
+    const y = fi + uniform52() * (fNext - fi);
+    z = y < expNeg(-0.5 * x * x) ? x : NaN;
+  }
+  return (a & LAYERS) != 0 ? -z : z;
 }
 
-/** The reference's normal() on lane p, redrawn while |z| > bound (Infinity: never). */
-function laneNormal(p: usize, bound: f64): f64 {
+/**
+ * The reference's normal(slow), with the slow state in locals for the fast path (a truncated fill
+ * redraws here for every slot beyond its bound); the rare paths go through attempt() and memory.
+ */
+function slowNormal(): f64 {
+  let s0 = load<u32>(SLOW), s1 = load<u32>(SLOW, 4), s2 = load<u32>(SLOW, 8), s3 = load<u32>(SLOW, 12);
   let z: f64;
   do {
-    const a = laneNext(p), b = laneNext(p);
-    z = attempt(p, a, (<f64>(a >>> 12) * TWO32 + <f64>b) * INV_TWO52);
-  } while (isNaN(z) || Math.abs(z) > bound);
+    const a = rotl<u32>(s0 + s3, 7) + s0;
+    let t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+    const b = rotl<u32>(s0 + s3, 7) + s0;
+    t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+    const m = (<f64>(a >>> 12) * TWO32 + <f64>b) * INV_TWO52;
+    const pair = ZPAIRS + (<usize>(a & (LAYERS - 1)) << 4);
+    if (m < load<f64>(pair)) {
+      z = m * load<f64>(pair, 8);
+      if ((a & LAYERS) != 0) z = -z;
+    } else {
+      store<u32>(SLOW, s0); store<u32>(SLOW, s1, 4); store<u32>(SLOW, s2, 8); store<u32>(SLOW, s3, 12);
+      z = attempt(a, m);
+      s0 = load<u32>(SLOW); s1 = load<u32>(SLOW, 4); s2 = load<u32>(SLOW, 8); s3 = load<u32>(SLOW, 12);
+    }
+  } while (isNaN(z));
+  store<u32>(SLOW, s0); store<u32>(SLOW, s1, 4); store<u32>(SLOW, s2, 8); store<u32>(SLOW, s3, 12);
   return z;
+}
+
+/** Finishes the failed slots of the block's recorded groups in slot order, as the reference's fillSlotNormal. */
+function finishPending<T>(out: usize, n: i32, groups: i32, offset: f64, scale: f64, bound: f64, withOffset: bool): void {
+  for (let g = 0; g < groups; g++) {
+    const rec = PENDING + (<usize>g << 6);
+    const first = load<i32>(rec, 48), failed = load<i32>(rec, 52);
+    for (let l = 0; l < 4; l++) {
+      if ((failed & (1 << l)) == 0 || first + l >= n) continue;
+      let z = attempt(load<u32>(rec + (<usize>l << 2)), load<f64>(rec + 16 + (<usize>l << 3)));
+      while (!(Math.abs(z) <= bound)) z = slowNormal();
+      store<T>(out + <usize>(first + l) * sizeof<T>(), <T>(withOffset ? offset + scale * z : scale * z));
+    }
+  }
 }
 
 // ---- 4 lanes at once ------------------------------------------------------------------------------
@@ -136,95 +185,78 @@ function laneNormal(p: usize, bound: f64): f64 {
 /**
  * The one loop over a fill: each step draws a, b on all 4 lanes and forms v = uniform52 in two f64x2
  * halves (lanes 0, 1 and 2, 3) by putting (0x3ff00000 | a >>> 12, b) in the bits of 1 + v. With
- * normal, v feeds the ziggurat's fast test, lanes that fail it or the bound are redone by the scalar
- * code, and out gets offset + scale·z (scale·z without offset, as the reference's truncated normal:
- * 0 + scale·z would turn −0 into +0); without normal, out gets offset + scale·v. Inlined into each
- * caller with normal and truncated constant, so the unused branches compile away.
+ * normal, v feeds the ziggurat's fast test, out gets offset + scale·z (scale·z without offset, as the
+ * reference's truncated normal: 0 + scale·z would turn −0 into +0), and lanes that fail the test or
+ * the bound are noted for finishPending; without normal, out gets offset + scale·v. Inlined into
+ * each caller with normal and truncated constant, so the unused branches compile away.
  */
 // @ts-ignore: decorator
 @inline function fillFromLanes<T>(out: usize, n: i32, offset: f64, scale: f64, bound: f64, withOffset: bool,
   normal: bool, truncated: bool): void {
   const sz = sizeof<T>();
-  let s0 = v128.load(LANE_STATE), s1 = v128.load(LANE_STATE, 16), s2 = v128.load(LANE_STATE, 32), s3 = v128.load(LANE_STATE, 48);
-  const one = f64x2.splat(1.0), exponent = i32x4.splat(0x3ff00000), low8 = i32x4.splat(255);
+  let s0 = v128.load(GENERATORS), s1 = v128.load(GENERATORS, 16), s2 = v128.load(GENERATORS, 32), s3 = v128.load(GENERATORS, 48);
+  const one = f64x2.splat(1.0), exponent = i32x4.splat(0x3ff00000), layerMask = i32x4.splat(LAYERS - 1);
   const signBit = i32x4.splat(0x80000000), zero = i32x4.splat(0);
   const vOffset = f64x2.splat(offset), vScale = f64x2.splat(scale), vBound = f64x2.splat(bound);
-  const full = n & ~3;
-  for (let idx = 0; idx < full; idx += 4) {
-    let sum = i32x4.add(s0, s3);
-    const a = i32x4.add(v128.or(i32x4.shl(sum, 7), i32x4.shr_u(sum, 25)), s0);
-    let t = i32x4.shl(s1, 9);
-    s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3); s2 = v128.xor(s2, t);
-    s3 = v128.or(i32x4.shl(s3, 11), i32x4.shr_u(s3, 21));
-    sum = i32x4.add(s0, s3);
-    const b = i32x4.add(v128.or(i32x4.shl(sum, 7), i32x4.shr_u(sum, 25)), s0);
-    t = i32x4.shl(s1, 9);
-    s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3); s2 = v128.xor(s2, t);
-    s3 = v128.or(i32x4.shl(s3, 11), i32x4.shr_u(s3, 21));
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = min(start + BLOCK, n);
+    let groups = 0;
+    for (let idx = start; idx < end; idx += 4) {
+      let sum = i32x4.add(s0, s3);
+      const a = i32x4.add(v128.or(i32x4.shl(sum, 7), i32x4.shr_u(sum, 25)), s0);
+      let t = i32x4.shl(s1, 9);
+      s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3); s2 = v128.xor(s2, t);
+      s3 = v128.or(i32x4.shl(s3, 11), i32x4.shr_u(s3, 21));
+      sum = i32x4.add(s0, s3);
+      const b = i32x4.add(v128.or(i32x4.shl(sum, 7), i32x4.shr_u(sum, 25)), s0);
+      t = i32x4.shl(s1, 9);
+      s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3); s2 = v128.xor(s2, t);
+      s3 = v128.or(i32x4.shl(s3, 11), i32x4.shr_u(s3, 21));
 
-    const hi = v128.or(i32x4.shr_u(a, 12), exponent);
-    const v01 = f64x2.sub(i32x4.shuffle(b, hi, 0, 4, 1, 5), one);
-    const v23 = f64x2.sub(i32x4.shuffle(b, hi, 2, 6, 3, 7), one);
-    let y01: v128, y23: v128;
-    if (normal) {
-      // Gather (ratio[i], X[i]) for each lane's layer i = a & 255.
-      const offs = i32x4.shl(v128.and(a, low8), 4);
-      const p0 = v128.load(ZPAIRS + <usize><u32>i32x4.extract_lane(offs, 0));
-      const p1 = v128.load(ZPAIRS + <usize><u32>i32x4.extract_lane(offs, 1));
-      const p2 = v128.load(ZPAIRS + <usize><u32>i32x4.extract_lane(offs, 2));
-      const p3 = v128.load(ZPAIRS + <usize><u32>i32x4.extract_lane(offs, 3));
-      const fast01 = f64x2.lt(v01, i64x2.shuffle(p0, p1, 0, 2));
-      const fast23 = f64x2.lt(v23, i64x2.shuffle(p2, p3, 0, 2));
-      let z01 = f64x2.mul(v01, i64x2.shuffle(p0, p1, 1, 3));
-      let z23 = f64x2.mul(v23, i64x2.shuffle(p2, p3, 1, 3));
-      let ok01 = fast01, ok23 = fast23;
-      if (truncated) {
-        ok01 = v128.and(ok01, f64x2.le(z01, vBound));
-        ok23 = v128.and(ok23, f64x2.le(z23, vBound));
-      }
-      // Bit 8 of a is the sign: moved to bit 31 of the high word of each f64 lane.
-      const sign = v128.and(i32x4.shl(a, 23), signBit);
-      z01 = v128.or(z01, i32x4.shuffle(zero, sign, 0, 4, 1, 5));
-      z23 = v128.or(z23, i32x4.shuffle(zero, sign, 2, 6, 3, 7));
-      y01 = f64x2.mul(vScale, z01);
-      y23 = f64x2.mul(vScale, z23);
-      if (withOffset) { y01 = f64x2.add(vOffset, y01); y23 = f64x2.add(vOffset, y23); }
-      storeFour<T>(out + <usize>idx * sz, y01, y23);
-      if (!i64x2.all_true(v128.and(ok01, ok23))) {
-        v128.store(LANE_STATE, s0); v128.store(LANE_STATE, s1, 16); v128.store(LANE_STATE, s2, 32); v128.store(LANE_STATE, s3, 48);
-        v128.store(SPILL, a); v128.store(SPILL, v01, 16); v128.store(SPILL, v23, 32);
-        v128.store(SPILL, fast01, 48); v128.store(SPILL, fast23, 64); v128.store(SPILL, ok01, 80); v128.store(SPILL, ok23, 96);
-        for (let l = 0; l < 4; l++) {
-          if (load<i64>(SPILL + 80 + (<usize>l << 3)) != 0) continue;
-          const p = LANE_STATE + (<usize>l << 2);
-          const al = load<u32>(SPILL + (<usize>l << 2)), m = load<f64>(SPILL + 16 + (<usize>l << 3));
-          // The attempt already drawn: its fast result, or its slow path; then fresh attempts.
-          let z = load<i64>(SPILL + 48 + (<usize>l << 3)) != 0 ? m * load<f64>(ZPAIRS + (<usize>(al & 255) << 4), 8) : attemptSlow(p, al & 255, m);
-          if ((al & 256) != 0) z = -z;
-          if (isNaN(z) || Math.abs(z) > bound) z = laneNormal(p, bound);
-          store<T>(out + <usize>(idx + l) * sz, <T>(withOffset ? offset + scale * z : scale * z));
+      const hi = v128.or(i32x4.shr_u(a, 12), exponent);
+      const m01 = f64x2.sub(i32x4.shuffle(b, hi, 0, 4, 1, 5), one);
+      const m23 = f64x2.sub(i32x4.shuffle(b, hi, 2, 6, 3, 7), one);
+      // A short last group goes to TAIL first.
+      const dst = idx + 4 <= n ? out + <usize>idx * sz : TAIL;
+      if (normal) {
+        // Gather (ratio[i], X[i]) for each lane's layer i = a & 1023.
+        const offs = i32x4.shl(v128.and(a, layerMask), 4);
+        const p0 = v128.load(ZPAIRS + <usize><u32>i32x4.extract_lane(offs, 0));
+        const p1 = v128.load(ZPAIRS + <usize><u32>i32x4.extract_lane(offs, 1));
+        const p2 = v128.load(ZPAIRS + <usize><u32>i32x4.extract_lane(offs, 2));
+        const p3 = v128.load(ZPAIRS + <usize><u32>i32x4.extract_lane(offs, 3));
+        let z01 = f64x2.mul(m01, i64x2.shuffle(p0, p1, 1, 3));
+        let z23 = f64x2.mul(m23, i64x2.shuffle(p2, p3, 1, 3));
+        let ok01 = f64x2.lt(m01, i64x2.shuffle(p0, p1, 0, 2));
+        let ok23 = f64x2.lt(m23, i64x2.shuffle(p2, p3, 0, 2));
+        if (truncated) {
+          ok01 = v128.and(ok01, f64x2.le(z01, vBound));
+          ok23 = v128.and(ok23, f64x2.le(z23, vBound));
         }
-        s0 = v128.load(LANE_STATE); s1 = v128.load(LANE_STATE, 16); s2 = v128.load(LANE_STATE, 32); s3 = v128.load(LANE_STATE, 48);
+        // Bit 10 of a is the sign: moved to bit 31 of the high word of each f64 lane.
+        const sign = v128.and(i32x4.shl(a, 21), signBit);
+        z01 = v128.or(z01, i32x4.shuffle(zero, sign, 0, 4, 1, 5));
+        z23 = v128.or(z23, i32x4.shuffle(zero, sign, 2, 6, 3, 7));
+        let y01 = f64x2.mul(vScale, z01), y23 = f64x2.mul(vScale, z23);
+        if (withOffset) { y01 = f64x2.add(vOffset, y01); y23 = f64x2.add(vOffset, y23); }
+        storeFour<T>(dst, y01, y23);
+        // Record the group when a lane failed: by a branch in a plain fill (1.7% of groups), without
+        // one in a truncated fill, where failures are common enough to defeat branch prediction.
+        const failed = ~(i64x2.bitmask(ok01) | (i64x2.bitmask(ok23) << 2)) & 15;
+        if (truncated || failed != 0) {
+          const rec = PENDING + (<usize>groups << 6);
+          v128.store(rec, a); v128.store(rec, m01, 16); v128.store(rec, m23, 32);
+          store<i32>(rec, idx, 48); store<i32>(rec, failed, 52);
+          groups += <i32>(failed != 0);
+        }
+      } else {
+        storeFour<T>(dst, f64x2.add(vOffset, f64x2.mul(vScale, m01)), f64x2.add(vOffset, f64x2.mul(vScale, m23)));
       }
-    } else {
-      y01 = f64x2.add(vOffset, f64x2.mul(vScale, v01));
-      y23 = f64x2.add(vOffset, f64x2.mul(vScale, v23));
-      storeFour<T>(out + <usize>idx * sz, y01, y23);
+      if (dst == TAIL) memory.copy(out + <usize>idx * sz, TAIL, <usize>(n - idx) * sz);
     }
+    if (normal && groups > 0) finishPending<T>(out, n, groups, offset, scale, bound, withOffset);
   }
-  v128.store(LANE_STATE, s0); v128.store(LANE_STATE, s1, 16); v128.store(LANE_STATE, s2, 32); v128.store(LANE_STATE, s3, 48);
-  // The last n mod 4 slots, one lane each.
-  for (let idx = full; idx < n; idx++) {
-    const p = LANE_STATE + (<usize>(idx & 3) << 2);
-    let y: f64;
-    if (normal) {
-      const z = laneNormal(p, bound);
-      y = withOffset ? offset + scale * z : scale * z;
-    } else {
-      y = offset + scale * uniform52(p);
-    }
-    store<T>(out + <usize>idx * sz, <T>y);
-  }
+  v128.store(GENERATORS, s0); v128.store(GENERATORS, s1, 16); v128.store(GENERATORS, s2, 32); v128.store(GENERATORS, s3, 48);
 }
 
 /** Stores y01, y23 (four f64 values) as four T at out. */

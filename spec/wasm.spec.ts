@@ -201,11 +201,11 @@ describe('wasm backend', function () {
         reference.fillNormal(theirs, expected, 0, 1);
         expect(bitDifferences(out, expected)).to.deep.equal([]);
         expect(Array.from(ours)).to.deep.equal(Array.from(theirs));
-        // The tail path produced the draws beyond r (about 258 here); about 1.2% of the slots took the
-        // wedge or the tail (counted in spec/rng.spec.ts), in scalar code on one lane.
+        // The tail path produced the draws beyond r (54 expected); 0.43% of the slots took the wedge or
+        // the tail (counted in spec/rng.spec.ts), finished in scalar code from the slow generator.
         let tail = 0;
         for (let i = 0; i < DRAWS; i++) if (Math.abs(out[i]) > ZIGGURAT_R) tail++;
-        expect(tail).to.be.greaterThan(150);
+        expect(tail).to.be.at.least(poissonBounds(DRAWS * 2 * upperTail(ZIGGURAT_R), 1e-7)[0]).and.greaterThan(0);
 
         // A shifted, scaled stream continued from the same state, into a plain array (chunked path).
         const plain = plainArray(dtype, 70_003), expectedPlain = plainArray(dtype, 70_003);

@@ -2,7 +2,7 @@
 // Every other backend is tested against this one.
 
 import { allocArray, checkMatmulSizes, type Backend, type DType, type FloatArray, type MatmulOptions } from './backend';
-import { fillLanes, LANES, normal, uniform52, type RngState } from './rng';
+import { fillSlotNormal, fillStreams, LANES, uniform52, type RngState } from './rng';
 
 export class ReferenceBackend implements Backend {
   readonly name = 'reference';
@@ -47,25 +47,20 @@ export class ReferenceBackend implements Backend {
     for (let i = 0; i < length; i++) gradIn[i] = out[i] > 0 ? gradOut[i] : 0;
   }
 
-  // The fills follow the stream contract of lib/kernels/rng.ts: slot i draws from lane i mod LANES.
+  // The fills follow the stream contract of lib/kernels/rng.ts: slot i starts from lane i mod LANES.
   fillNormal(state: RngState, out: FloatArray, mean: number, std: number): void {
-    const lanes = fillLanes(state);
-    for (let i = 0; i < out.length; i++) out[i] = mean + std * normal(lanes[i % LANES]);
+    const { lanes, slow } = fillStreams(state);
+    for (let i = 0; i < out.length; i++) out[i] = mean + std * fillSlotNormal(lanes[i % LANES], slow, Infinity);
   }
 
   fillUniform(state: RngState, out: FloatArray, lo: number, hi: number): void {
-    const lanes = fillLanes(state), w = hi - lo;
+    const { lanes } = fillStreams(state), w = hi - lo;
     for (let i = 0; i < out.length; i++) out[i] = lo + w * uniform52(lanes[i % LANES]);
   }
 
   fillTruncatedNormal(state: RngState, out: FloatArray, std: number, bound: number): void {
     if (!(bound > 0)) throw new RangeError(`truncation bound must be > 0 standard deviations, got ${bound}`);
-    const lanes = fillLanes(state);
-    for (let i = 0; i < out.length; i++) {
-      const lane = lanes[i % LANES];
-      let z = normal(lane);
-      while (Math.abs(z) > bound) z = normal(lane);
-      out[i] = std * z;
-    }
+    const { lanes, slow } = fillStreams(state);
+    for (let i = 0; i < out.length; i++) out[i] = std * fillSlotNormal(lanes[i % LANES], slow, bound);
   }
 }

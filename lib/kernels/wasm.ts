@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { checkMatmulSizes, type Backend, type DType, type FloatArray, type MatmulOptions } from './backend';
-import { laneStates, ZIGGURAT, type RngState } from './rng';
+import { fillGenerators, ZIGGURAT, ZIGGURAT_LAYERS, type RngState } from './rng';
 
 /** Which compiled module runs the kernels: 'relaxed' adds fused multiply-add (relaxed SIMD). */
 export type WasmVariant = 'simd' | 'relaxed';
@@ -35,8 +35,9 @@ export interface WasmBackendOptions {
 interface KernelExports {
   heapBase(): number;
   gemmWorkBytes(): number;
-  laneStatePtr(): number;
+  generatorsPtr(): number;
   zigguratTablesPtr(): number;
+  zigguratLayers(): number;
   gemmF32: GemmKernel;
   gemmF64: GemmKernel;
   gemvRowsF32: GemvKernel;
@@ -146,7 +147,7 @@ export class WasmBackend implements Backend {
   private readonly heapF32: Float32Array;
   private readonly heapF64: Float64Array;
   private readonly heapU32: Uint32Array;
-  private readonly laneStatePtr: number;
+  private readonly generatorsPtr: number;
   private readonly gemmWork: number;
   /** Where the arena starts and ends, and its first free byte. */
   private readonly arenaStart: number;
@@ -179,15 +180,17 @@ export class WasmBackend implements Backend {
     this.heapF32 = new Float32Array(buffer);
     this.heapF64 = new Float64Array(buffer);
     this.heapU32 = new Uint32Array(buffer);
-    this.laneStatePtr = k.laneStatePtr();
+    this.generatorsPtr = k.generatorsPtr();
     // The module's sampler reads JS's tables, so both draw from the very same float64 numbers:
     // X, F, then (ratio[i], X[i]) pairs for the fast path's one-load gather.
-    const tables = k.zigguratTablesPtr() / 8;
+    const layers = k.zigguratLayers();
+    if (layers !== ZIGGURAT_LAYERS) throw new Error(`wasm backend: module has ${layers} ziggurat layers, lib/kernels/rng.ts ${ZIGGURAT_LAYERS} (run \`npm run build\`)`);
+    const tables = k.zigguratTablesPtr() / 8, pairs = tables + 2 * (layers + 1);
     this.heapF64.set(ZIGGURAT.x, tables);
-    this.heapF64.set(ZIGGURAT.f, tables + 257);
-    for (let i = 0; i < 256; i++) {
-      this.heapF64[tables + 514 + 2 * i] = ZIGGURAT.ratio[i];
-      this.heapF64[tables + 515 + 2 * i] = ZIGGURAT.x[i];
+    this.heapF64.set(ZIGGURAT.f, tables + layers + 1);
+    for (let i = 0; i < layers; i++) {
+      this.heapF64[pairs + 2 * i] = ZIGGURAT.ratio[i];
+      this.heapF64[pairs + 2 * i + 1] = ZIGGURAT.x[i];
     }
     this.gemmWork = alignUp(k.heapBase(), ALIGN);
     this.arenaStart = alignUp(this.gemmWork + k.gemmWorkBytes(), ALIGN);
@@ -354,13 +357,13 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Derives the fill's lanes from the state (advancing it, lib/kernels/rng.ts), copies them in, and
-   * runs fill over out: in place, or in chunks through scratch. Chunks are a multiple of LANES long,
-   * so each chunk's slot s still belongs to lane s mod LANES, whose state carries over.
+   * Derives the fill's generators from the state (advancing it, lib/kernels/rng.ts), copies them in,
+   * and runs fill over out: in place, or in chunks through scratch. Chunks are a multiple of LANES
+   * long, so each chunk's slot s still starts from lane s mod LANES; all generators carry over.
    */
   private runSampler(state: RngState, out: FloatArray, fill: (ptr: number, n: number) => void): void {
     if (!(state instanceof Uint32Array) || state.length !== 4) throw new TypeError('generator state must be a Uint32Array of 4 words');
-    this.heapU32.set(laneStates(state), this.laneStatePtr / 4);
+    this.heapU32.set(fillGenerators(state), this.generatorsPtr / 4);
     if (this.owns(out)) {
       if (out.length > 0) fill(out.byteOffset, out.length);
     } else {

@@ -170,9 +170,11 @@ function slowNormal(): f64 {
 function finishPending<T>(out: usize, n: i32, groups: i32, offset: f64, scale: f64, bound: f64, withOffset: bool): void {
   for (let g = 0; g < groups; g++) {
     const rec = PENDING + (<usize>g << 6);
-    const first = load<i32>(rec, 48), failed = load<i32>(rec, 52);
-    for (let l = 0; l < 4; l++) {
-      if ((failed & (1 << l)) == 0 || first + l >= n) continue;
+    const first = load<i32>(rec, 48);
+    // The failed lanes in order, by their bits (no branch per lane: which lanes fail is random).
+    for (let failed = load<i32>(rec, 52); failed != 0; failed &= failed - 1) {
+      const l = ctz(failed);
+      if (first + l >= n) break;
       let z = attempt(load<u32>(rec + (<usize>l << 2)), load<f64>(rec + 16 + (<usize>l << 3)));
       while (!(Math.abs(z) <= bound)) z = slowNormal();
       store<T>(out + <usize>(first + l) * sizeof<T>(), <T>(withOffset ? offset + scale * z : scale * z));

@@ -108,18 +108,23 @@ function fmix32(h: number): number {
  * The generators of one fill, from the next 4 outputs k_0..k_3 of s: word j of generator l (lanes
  * l = 0..3, the slow generator l = 4) is fmix32(k_j + 0x9e3779b9·(4l + j + 1)), murmur3's finalizer,
  * a bijection, so the five get unrelated states. Layout: word j of lane l at [4j + l] (word j of all
- * lanes is one SIMD vector), then the slow generator's words at [16..19]. A generator whose words
- * are all zero (probability 2^−128) gets word 0 = 1, as xoshiro needs.
+ * lanes is one SIMD vector), then the slow generator's words at [16..19], written to out from
+ * index at. A generator whose words are all zero (probability 2^−128) gets word 0 = 1, as xoshiro
+ * needs.
  */
-export function fillGenerators(s: RngState): Uint32Array {
-  const keys = [nextU32(s), nextU32(s), nextU32(s), nextU32(s)];
-  const words = new Uint32Array(4 * LANES + 4);
-  const at = (l: number, j: number) => (l < LANES ? 4 * j + l : 4 * LANES + j);
+export function fillGenerators(s: RngState, out: Uint32Array = new Uint32Array(4 * LANES + 4), at = 0): Uint32Array {
+  const k0 = nextU32(s), k1 = nextU32(s), k2 = nextU32(s), k3 = nextU32(s);
   for (let l = 0; l <= LANES; l++) {
-    for (let j = 0; j < 4; j++) words[at(l, j)] = fmix32((keys[j] + Math.imul(0x9e3779b9, 4 * l + j + 1)) | 0);
-    if ((words[at(l, 0)] | words[at(l, 1)] | words[at(l, 2)] | words[at(l, 3)]) === 0) words[at(l, 0)] = 1;
+    // Where word j of generator l goes: at + base + stride·j.
+    const base = l < LANES ? at + l : at + 4 * LANES, stride = l < LANES ? 4 : 1, c = Math.imul(0x9e3779b9, 4 * l + 1);
+    const w0 = fmix32((k0 + c) | 0), w1 = fmix32((k1 + c + 0x9e3779b9) | 0);
+    const w2 = fmix32((k2 + c + 0x3c6ef372) | 0), w3 = fmix32((k3 + c + 0xdaa66d2b) | 0);
+    out[base] = (w0 | w1 | w2 | w3) === 0 ? 1 : w0;
+    out[base + stride] = w1;
+    out[base + 2 * stride] = w2;
+    out[base + 3 * stride] = w3;
   }
-  return words;
+  return out;
 }
 
 export interface FillStreams {

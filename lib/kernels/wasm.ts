@@ -363,7 +363,7 @@ export class WasmBackend implements Backend {
    */
   private runSampler(state: RngState, out: FloatArray, fill: (ptr: number, n: number) => void): void {
     if (!(state instanceof Uint32Array) || state.length !== 4) throw new TypeError('generator state must be a Uint32Array of 4 words');
-    this.heapU32.set(fillGenerators(state), this.generatorsPtr / 4);
+    fillGenerators(state, this.heapU32, this.generatorsPtr / 4);
     if (this.owns(out)) {
       if (out.length > 0) fill(out.byteOffset, out.length);
     } else {

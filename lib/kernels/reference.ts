@@ -1,7 +1,7 @@
 // The reference backend: plain TypeScript loops in float64 arithmetic, written for clarity.
 // Every other backend is tested against this one.
 
-import { allocArray, checkMatmulSizes, type Backend, type DType, type FloatArray, type MatmulOptions } from './backend';
+import { allocArray, biasGradRows, checkMatmulSizes, type Backend, type BiasGradTarget, type DType, type FloatArray, type MatmulOptions } from './backend';
 import { fillSlotNormal, fillStreams, LANES, uniform52, type RngState } from './rng';
 
 export class ReferenceBackend implements Backend {
@@ -43,8 +43,10 @@ export class ReferenceBackend implements Backend {
     }
   }
 
-  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number): void {
+  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number, bias: BiasGradTarget | null = null): void {
+    const rows = bias === null ? 0 : biasGradRows('reluBackward', length, bias);
     for (let i = 0; i < length; i++) gradIn[i] = out[i] > 0 ? gradOut[i] : 0;
+    if (bias !== null) columnSums(gradIn, rows, bias);
   }
 
   // The fills follow the stream contract of lib/kernels/rng.ts: slot i starts from lane i mod LANES.
@@ -62,5 +64,15 @@ export class ReferenceBackend implements Backend {
     if (!(bound > 0)) throw new RangeError(`truncation bound must be > 0 standard deviations, got ${bound}`);
     const { lanes, slow } = fillStreams(state);
     for (let i = 0; i < out.length; i++) out[i] = std * fillSlotNormal(lanes[i % LANES], slow, bound);
+  }
+}
+
+/** bias.data[j] (+)= Σ_r x[r·cols + j], row by row: the order every backend's fused bias gradient follows. */
+export function columnSums(x: FloatArray, rows: number, bias: BiasGradTarget): void {
+  const gb = bias.data, cols = gb.length;
+  if (!bias.accumulate) gb.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let j = 0; j < cols; j++) gb[j] += x[base + j];
   }
 }

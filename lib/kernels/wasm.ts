@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { checkMatmulSizes, type Backend, type DType, type FloatArray, type MatmulOptions } from './backend';
+import { biasGradRows, checkMatmulSizes, type Backend, type BiasGradTarget, type DType, type FloatArray, type MatmulOptions } from './backend';
 import { fillGenerators, ZIGGURAT, ZIGGURAT_LAYERS, type RngState } from './rng';
 
 /** Which compiled module runs the kernels: 'relaxed' adds fused multiply-add (relaxed SIMD). */
@@ -48,6 +48,8 @@ interface KernelExports {
   biasReluF64: BiasReluKernel;
   reluBackwardF32: ReluBackwardKernel;
   reluBackwardF64: ReluBackwardKernel;
+  reluBackwardBiasF32: ReluBackwardBiasKernel;
+  reluBackwardBiasF64: ReluBackwardBiasKernel;
   fillNormalF32: FillNormalKernel;
   fillNormalF64: FillNormalKernel;
   fillUniformF32: FillUniformKernel;
@@ -58,6 +60,7 @@ type GemmKernel = (m: number, n: number, k: number, a: number, b: number, c: num
 type GemvKernel = (rows: number, cols: number, matrix: number, x: number, y: number, accumulate: number) => void;
 type BiasReluKernel = (x: number, bias: number, out: number, rows: number, cols: number) => void;
 type ReluBackwardKernel = (gradOut: number, out: number, gradIn: number, length: number) => void;
+type ReluBackwardBiasKernel = (gradOut: number, out: number, gradIn: number, rows: number, cols: number, gradBias: number, accumulate: number) => void;
 type FillNormalKernel = (out: number, n: number, offset: number, scale: number, bound: number, withOffset: number) => void;
 type FillUniformKernel = (out: number, n: number, lo: number, hi: number) => void;
 
@@ -69,6 +72,7 @@ interface DTypeKernels {
   readonly gemvCols: GemvKernel;
   readonly biasRelu: BiasReluKernel;
   readonly reluBackward: ReluBackwardKernel;
+  readonly reluBackwardBias: ReluBackwardBiasKernel;
   readonly fillNormal: FillNormalKernel;
   readonly fillUniform: FillUniformKernel;
 }
@@ -170,11 +174,11 @@ export class WasmBackend implements Backend {
     const k = this.kernels;
     this.f32 = {
       bytes: 4, gemm: k.gemmF32, gemvRows: k.gemvRowsF32, gemvCols: k.gemvColsF32, biasRelu: k.biasReluF32,
-      reluBackward: k.reluBackwardF32, fillNormal: k.fillNormalF32, fillUniform: k.fillUniformF32,
+      reluBackward: k.reluBackwardF32, reluBackwardBias: k.reluBackwardBiasF32, fillNormal: k.fillNormalF32, fillUniform: k.fillUniformF32,
     };
     this.f64 = {
       bytes: 8, gemm: k.gemmF64, gemvRows: k.gemvRowsF64, gemvCols: k.gemvColsF64, biasRelu: k.biasReluF64,
-      reluBackward: k.reluBackwardF64, fillNormal: k.fillNormalF64, fillUniform: k.fillUniformF64,
+      reluBackward: k.reluBackwardF64, reluBackwardBias: k.reluBackwardBiasF64, fillNormal: k.fillNormalF64, fillUniform: k.fillUniformF64,
     };
     const buffer = this.memory.buffer;
     this.heapF32 = new Float32Array(buffer);
@@ -305,18 +309,29 @@ export class WasmBackend implements Backend {
     scratch.writeBack(out, pout, size);
   }
 
-  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number): void {
+  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number, bias: BiasGradTarget | null = null): void {
     checkCount(length, 'length');
     checkLength(gradOut, length, 'reluBackward: gradOut');
     checkLength(out, length, 'reluBackward: out');
     checkLength(gradIn, length, 'reluBackward: gradIn');
     const kern = this.kernelsFor(gradIn, 'reluBackward');
     this.requireSameDType(gradIn, 'reluBackward', gradOut, out);
-    if (length === 0) return;
+    const rows = bias === null ? 0 : biasGradRows('reluBackward', length, bias);
+    if (bias !== null) this.requireSameDType(gradIn, 'reluBackward', bias.data, null);
+    if (length === 0) {
+      if (bias !== null && !bias.accumulate) bias.data.fill(0);
+      return;
+    }
     const scratch = new Staging(this, kern.bytes);
     const pgo = scratch.input(gradOut, length), pout = scratch.input(out, length);
     const pgi = gradIn === gradOut ? pgo : scratch.output(gradIn, length, false);
-    kern.reluBackward(pgo, pout, pgi, length);
+    if (bias === null) {
+      kern.reluBackward(pgo, pout, pgi, length);
+    } else {
+      const cols = bias.data.length, pgb = scratch.output(bias.data, cols, bias.accumulate);
+      kern.reluBackwardBias(pgo, pout, pgi, rows, cols, pgb, bias.accumulate ? 1 : 0);
+      scratch.writeBack(bias.data, pgb, cols);
+    }
     scratch.writeBack(gradIn, pgi, length);
   }
 
@@ -474,6 +489,7 @@ function warmUp(backend: WasmBackend): void {
       backend.matmul(v, a, c, 1, size, size, { transB: rep % 2 === 1 });
       backend.biasRelu(c, v, c, size, size);
       backend.reluBackward(a, c, b, size * size);
+      backend.reluBackward(a, c, b, size * size, { data: v, accumulate: rep % 2 === 1 });
     }
   }
   backend.reset(mark);

@@ -6,4 +6,6 @@ export { defineCli, intFlag, main, parseCli, stringFlag, UsageError } from '../.
 export { ensureOutDir, writeCsv } from '../../lib/experiments/files';
 export { checkBackend } from '../../lib/experiments/flags';
 export { Progress } from '../../lib/experiments/progress';
+export { stringKey } from '../../lib/experiments/cells';
+export { printTable } from '../../lib/experiments/table';
 export { DatasetError, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, mnistDataDir, parseIdx } from '../../lib/nn/mnist';

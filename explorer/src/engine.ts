@@ -7,7 +7,7 @@ export { DenseReluNet, type BiasSpec } from '../../lib/nn/dense';
 export { traceForward, randomUnitInput, type ForwardTrace, type LayerTrace } from '../../lib/nn/trace';
 export { INITIALIZERS, initializerById, gain, symmetric, type Initializer, type Law } from '../../lib/nn/init';
 export { WIDTH_FAMILIES, familyShape, type WidthFamily } from '../../lib/nn/profiles';
-export { beta, deadProbability, gains, log10SecondMoments, logRatioLaw, sphereInputQ } from '../../lib/nn/theory';
+export { beta, deadProbability, gains, log10SecondMoments, logRatioLaw, sampleGaussianLogLengths, sphereInputQ } from '../../lib/nn/theory';
 export { logMeanExp, mean, quantile, slope, variance } from '../../lib/nn/stats';
 export { MODULE_CONVENTIONS, moduleWidths, ResidualNet, type ModuleConvention } from '../../lib/nn/residual';
 export { traceResidualForward, type ModuleTrace, type ResidualTrace } from '../../lib/nn/residual-trace';
@@ -18,6 +18,6 @@ export { parseSchedule, scales, SCHEDULE_SYNTAX } from '../../lib/nn/schedule';
 export { Rng } from '../../lib/tensor/rng';
 export { ReferenceBackend } from '../../lib/kernels/reference';
 export { WasmBackend, type WasmVariant } from '../../lib/kernels/wasm';
-export type { Backend } from '../../lib/kernels/backend';
+export { inArena, type Backend } from '../../lib/kernels/backend';
 // The CSV text the CLIs write (files.ts's Node imports are never called on this path; see explorer/build.ts).
 export { formatCsv } from '../../lib/experiments/files';

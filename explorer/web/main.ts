@@ -255,7 +255,7 @@ function render(): void {
   const layer = c.layer, k = c.net;
   const stepMode = $<HTMLInputElement>('#step-mode').checked;
   const path = netPath(k);
-  $('#plot').replaceChildren(fanChart(v, {
+  $('#plot').replaceChildren(...fanChart(v, {
     depth: c.depth, unit: c.mode === 'residual' ? 'module ℓ' : 'layer j', layer,
     net: path === null ? null : { k, path, stepTo: stepMode ? layer : c.depth },
     onPick: (j) => select(k, j),
@@ -313,7 +313,7 @@ function renderLayer(c: Config, v: ViewNumbers): void {
     header(`net ${c.net}: its trace record (trace.js --seed ${c.seed + c.net})`, 2), ...(rec.length > 0 ? two(rec) : [row(state.running ? 'computing…' : 'loading…')]),
   );
   const hist = $('#histogram');
-  if (c.mode === 'dense' && state.data !== null) hist.replaceChildren(histogramChart(activeHistogram(state.data, c, j), j));
+  if (c.mode === 'dense' && state.data !== null) hist.replaceChildren(...histogramChart(activeHistogram(state.data, c, j), j));
   else hist.replaceChildren(document.createTextNode(c.mode === 'dense' ? 'the histogram comes when every net is done' : 'active units: dense nets only'));
 }
 

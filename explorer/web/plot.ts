@@ -100,7 +100,8 @@ export interface FanOptions {
   onPick(layer: number): void;
 }
 
-export function fanChart(v: ViewNumbers, o: FanOptions): SVGSVGElement {
+/** The chart and its legend. */
+export function fanChart(v: ViewNumbers, o: FanOptions): [SVGSVGElement, HTMLUListElement] {
   const d = o.depth, { theory, stats } = v;
   const finite: number[] = [0];
   const add = (a: ArrayLike<number>) => { for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) finite.push(a[i]); };
@@ -129,7 +130,7 @@ export function fanChart(v: ViewNumbers, o: FanOptions): SVGSVGElement {
     if (shown.length > 0 && Number.isFinite(last)) el('circle', { class: 'net', cx: f.x(shown.length), cy: f.y(last), r: 3.5 }, g);
   }
   el('line', { class: 'cursor', x1: f.x(o.layer), x2: f.x(o.layer), y1: f.top, y2: f.bottom }, f.svg);
-  legend(f, [
+  const key = legend([
     ['fan-outer', '5–95% of nets'], ['fan-inner', '25–75%'], ['median', 'median'], ['path', `nets 0–${v.paths.length - 1}`],
     ['mean', 'sample mean'], ['band', 'expected band of the sample mean'],
     ['theory', theory.meanKind === 'mean-field' ? 'theory (mean-field)' : 'theory E[M/M_0]'], ['net', `net ${o.net?.k ?? ''}`],
@@ -141,22 +142,26 @@ export function fanChart(v: ViewNumbers, o: FanOptions): SVGSVGElement {
     const j = Math.round(((px - f.left) / (f.right - f.left)) * d);
     o.onPick(Math.min(d, Math.max(1, j)));
   });
-  return f.svg;
+  return [f.svg, key];
 }
 
-function legend(f: Frame, items: string[][]): void {
-  const g = el('g', { class: 'legend', transform: `translate(${f.left + 10},${f.top + 8})` }, f.svg);
-  el('rect', { x: -4, y: -4, width: 218, height: items.length * 15 + 4, fill: '#fff', 'fill-opacity': 0.85, stroke: 'none' }, g);
-  items.forEach(([cls, label], i) => {
-    const yy = i * 15 + 6;
-    if (cls.startsWith('fan') || cls === 'band' || cls === 'bar') el('rect', { class: cls, x: 0, y: yy - 5, width: 22, height: 10 }, g);
-    else el('line', { class: cls, x1: 0, x2: 22, y1: yy, y2: yy }, g);
-    text(28, yy + 4, label, g, 'start');
-  });
+/** A legend under a chart: a swatch drawn with the chart's own class, and a label. */
+function legend(items: string[][]): HTMLUListElement {
+  const ul = document.createElement('ul');
+  ul.className = 'legend';
+  for (const [cls, label] of items) {
+    const li = document.createElement('li');
+    const sw = el('svg', { width: 24, height: 12, viewBox: '0 0 24 12' });
+    if (cls.startsWith('fan') || cls === 'band' || cls === 'bar') el('rect', { class: cls, x: 1, y: 1, width: 22, height: 10 }, sw);
+    else el('line', { class: cls, x1: 1, x2: 23, y1: 6, y2: 6 }, sw);
+    li.append(sw, document.createTextNode(label));
+    ul.append(li);
+  }
+  return ul;
 }
 
 /** Bars: the nets' active-unit counts; line: Binomial(n_j, ½) times the nets counted. */
-export function histogramChart(h: ActiveHistogram, layer: number): SVGSVGElement {
+export function histogramChart(h: ActiveHistogram, layer: number): [SVGSVGElement, HTMLUListElement] {
   const n = h.width;
   // Show the binomial's bulk (±6 sd) and every observed count.
   let a0 = Math.max(0, Math.floor(n / 2 - 3 * Math.sqrt(n))), a1 = Math.min(n, Math.ceil(n / 2 + 3 * Math.sqrt(n)));
@@ -172,6 +177,5 @@ export function histogramChart(h: ActiveHistogram, layer: number): SVGSVGElement
   let path = '';
   for (let a = a0; a <= a1; a++) path += `${a === a0 ? 'M' : 'L'}${f.x(a).toFixed(2)},${f.y(h.expected[a]).toFixed(2)}`;
   el('path', { class: 'expected', d: path }, f.plot);
-  legend(f, [['bar', 'nets'], ['expected', `${h.nets} × Binomial(${n}, ½)`]]);
-  return f.svg;
+  return [f.svg, legend([['bar', 'nets'], ['expected', `${h.nets} × Binomial(${n}, ½) (exact for i.i.d. continuous symmetric weights)`]])];
 }

@@ -55,7 +55,9 @@ export interface Theory {
 export function sampleMeanBand(log10E: number, log10P: number, nets: number, z = BAND_Z): [number, number] {
   const log10R = log10P - 2 * log10E;
   // ln(1 + (r − 1)/N) without overflow when r is astronomically large.
-  const s2 = log10R > 15 ? log10R * Math.LN10 - Math.log(nets) + Math.log1p((nets - 1) * Math.pow(10, -log10R)) : Math.log1p(Math.max(0, Math.pow(10, log10R) - 1) / nets);
+  // exp(x·ln 10), not Math.pow(10, x): engines agree on exp to the bit, not on pow (lib/nn/schedule.ts).
+  const s2 = log10R > 15 ? log10R * Math.LN10 - Math.log(nets) + Math.log1p((nets - 1) * Math.exp(-log10R * Math.LN10))
+    : Math.log1p(Math.max(0, Math.exp(log10R * Math.LN10) - 1) / nets);
   const s = Math.sqrt(s2);
   return [log10E + (-s2 / 2 - z * s) * Math.LOG10E, log10E + (-s2 / 2 + z * s) * Math.LOG10E];
 }

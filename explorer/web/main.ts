@@ -196,6 +196,7 @@ function onWorker(m: FromWorker): void {
       status(`${c.nets} nets in ${t.toFixed(2)} s on ${state.backend} · first plot after ${((state.firstPlot ?? 0) / 1000).toFixed(2)} s`, 'done');
       render();
       $('#plot').dataset.ready = '1';
+      $('#plot').dataset.run = String(state.id);
       break;
     }
     case 'records':
@@ -313,8 +314,15 @@ function renderLayer(c: Config, v: ViewNumbers): void {
     header(`net ${c.net}: its trace record (trace.js --seed ${c.seed + c.net})`, 2), ...(rec.length > 0 ? two(rec) : [row(state.running ? 'computing…' : 'loading…')]),
   );
   const hist = $('#histogram');
-  if (c.mode === 'dense' && state.data !== null) hist.replaceChildren(...histogramChart(activeHistogram(state.data, c, j), j));
-  else hist.replaceChildren(document.createTextNode(c.mode === 'dense' ? 'the histogram comes when every net is done' : 'active units: dense nets only'));
+  if (c.mode === 'dense' && state.data !== null) {
+    const h = activeHistogram(state.data, c, j);
+    hist.replaceChildren(...histogramChart(h, j));
+    // The counts behind the bars, for readers and tests.
+    hist.dataset.counts = h.counts.join(',');
+  } else {
+    hist.replaceChildren(document.createTextNode(c.mode === 'dense' ? 'the histogram comes when every net is done' : 'active units: dense nets only'));
+    delete hist.dataset.counts;
+  }
 }
 
 /** Selects net k and layer j: the URL follows, the records of a new net come from the worker. */

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { Run } from './src/compute';
 import { inArena, logMeanExp, Rng, sampleGaussianLogLengths } from './src/engine';
 import { createBackend, defineCli, ensureOutDir, intFlag, main, parseCli, printTable, stringKey, writeCsv } from './src/engine-node';
-import { CLI_LIMITS, DEFAULTS, resolve, type DenseConfig } from './src/settings';
+import { CLI_LIMITS, DEFAULTS, resolve, type Config, type Settings } from './src/settings';
 import { theoryOf } from './src/view';
 
 const COVERAGE_CLI = defineCli({
@@ -22,22 +22,33 @@ const COVERAGE_CLI = defineCli({
   flags: { reps: intFlag('replicates per setting (each draws N nets)', { default: 400, min: 10 }) },
 });
 
-/** One architecture: constant width n, depth d, read at the listed layers, for each N. */
-interface Case { readonly init: string; readonly width: number; readonly depth: number; readonly layers: number[]; readonly nets: number[] }
+/** One setting (the page's settings, N aside), read at the listed layers, for each N. */
+interface Case {
+  readonly settings: Partial<Settings>;
+  readonly layers: number[];
+  readonly nets: number[];
+}
+
+const dense = (init: string, width: number, depth: number, layers: number[], nets: number[]): Case =>
+  ({ settings: { init, profile: 'constant', width: String(width), depth: String(depth), n0: String(width) }, layers, nets });
+const residual = (n: number, eta: string, layers: number[]): Case =>
+  ({ settings: { mode: 'residual', n: String(n), modules: String(Math.max(...layers)), hidden: String(n), conv: 'linear', eta, init: 'he_normal' }, layers, nets: [1, 10, 100] });
 
 const CASES: Case[] = [
-  ...[2, 5, 10, 30, 100].map((width) => ({ init: 'he_normal', width, depth: 100, layers: [1, 3, 10, 30, 100], nets: [1, 10, 100, 1000] })),
-  { init: 'he_normal_x2', width: 10, depth: 30, layers: [1, 10, 30], nets: [1, 10, 100] },
-  { init: 'glorot_normal', width: 10, depth: 30, layers: [1, 10, 30], nets: [1, 10, 100] },
-  { init: 'he_uniform', width: 5, depth: 30, layers: [1, 10, 30], nets: [1, 10, 100] },
-  { init: 'he_uniform', width: 30, depth: 30, layers: [1, 10, 30], nets: [1, 10, 100] },
-  { init: 'glorot_uniform', width: 10, depth: 30, layers: [1, 10, 30], nets: [1, 10, 100] },
-  { init: 'he_normal_truncated', width: 10, depth: 30, layers: [1, 10, 30], nets: [1, 10, 100] },
+  ...[2, 5, 10, 30, 100].map((width) => dense('he_normal', width, 100, [1, 3, 10, 30, 100], [1, 10, 100, 1000])),
+  ...['he_normal_x2', 'glorot_normal', 'glorot_uniform', 'he_normal_truncated'].map((init) => dense(init, 10, 30, [1, 10, 30], [1, 10, 100])),
+  dense('he_uniform', 5, 30, [1, 10, 30], [1, 10, 100]),
+  dense('he_uniform', 30, 30, [1, 10, 30], [1, 10, 100]),
+  // Residual nets, linear modules, Gaussian weights: the only residual band (THEORY.md §7.3).
+  residual(4, 'inv', [1, 10, 30]), residual(16, 'inv', [1, 10, 30]), residual(16, 'const:0.5', [1, 10, 30]), residual(4, 'const:1', [1, 10, 30]),
 ];
 
-function config(c: Case, nets: number, seed: number): DenseConfig {
-  const r = resolve({ ...DEFAULTS, profile: 'constant', width: String(c.width), depth: String(c.depth), n0: String(c.width), init: c.init, nets: String(nets), seed: String(seed) }, CLI_LIMITS);
-  if (!r.ok || r.config.mode !== 'dense') throw new Error(`bad case ${JSON.stringify(c)}`);
+/** The law sampler is exact for Gaussian dense nets with zero biases; everything else runs real nets. */
+const EXACT_LAW = new Set(['he_normal', 'he_normal_x2', 'glorot_normal']);
+
+function config(c: Case, nets: number, seed: number): Config {
+  const r = resolve({ ...DEFAULTS, ...c.settings, nets: String(nets), seed: String(seed) }, CLI_LIMITS);
+  if (!r.ok) throw new Error(`bad case ${JSON.stringify(c.settings)}: ${r.problems.map((p) => p.message).join('; ')}`);
   return r.config;
 }
 
@@ -56,16 +67,16 @@ function coverage(argv: readonly string[]): void {
   const rows: Record<string, number | string>[] = [];
   for (const c of CASES) {
     for (const N of c.nets) {
-      const theory = theoryOf(config(c, N, 0), null);
+      const first = config(c, N, 0);
+      const theory = theoryOf(first, null);
       const logs = c.layers.map(() => new Float64Array(N));
       const inside = c.layers.map(() => 0), below = c.layers.map(() => 0);
       for (let rep = 0; rep < args.reps; rep++) {
-        if (c.init === 'he_normal' || c.init === 'he_normal_x2' || c.init === 'glorot_normal') {
-          const cfg = config(c, N, 0);
-          const variances = cfg.widths.slice(1).map((n, j) => cfg.init.variance(cfg.widths[j], n));
-          const rng = new Rng(args.seed, [stringKey(c.init), c.width, c.depth, N, rep]);
+        if (first.mode === 'dense' && EXACT_LAW.has(first.initId)) {
+          const variances = first.widths.slice(1).map((n, j) => first.init.variance(first.widths[j], n));
+          const rng = new Rng(args.seed, [stringKey(first.initId), first.widths[1], first.depth, N, rep]);
           for (let k = 0; k < N; k++) {
-            const path = sampleGaussianLogLengths(rng, cfg.widths, variances);
+            const path = sampleGaussianLogLengths(rng, first.widths, variances);
             c.layers.forEach((j, i) => { logs[i][k] = path[j - 1]; });
           }
         } else {
@@ -74,11 +85,12 @@ function coverage(argv: readonly string[]): void {
           inArena(backend, () => {
             const run = new Run(cfg, backend, null);
             while (!run.finished) run.next();
-            for (let k = 0; k < N; k++) c.layers.forEach((j, i) => { logs[i][k] = run.data.logM[k * c.depth + j - 1] - run.data.logM0[k]; });
+            // Residual nets with x_0 = 0 are left out, as on the page (P = 2^{−n}).
+            for (let k = 0; k < N; k++) c.layers.forEach((j, i) => { logs[i][k] = run.data.logM[k * cfg.depth + j - 1] - run.data.logM0[k]; });
           });
         }
         c.layers.forEach((j, i) => {
-          const m = logMeanExp(logs[i]) * Math.LOG10E;
+          const m = logMeanExp(logs[i].filter((v) => !Number.isNaN(v))) * Math.LOG10E;
           if (m >= theory.bandLo[j - 1] && m <= theory.bandHi[j - 1]) inside[i]++;
           else if (m < theory.bandLo[j - 1]) below[i]++;
         });
@@ -86,18 +98,25 @@ function coverage(argv: readonly string[]): void {
       c.layers.forEach((j, i) => {
         const [lo, hi] = wilson(inside[i], args.reps);
         rows.push({
-          init: c.init, width: c.width, layer: j, beta: j / c.width, nets: N, reps: args.reps,
+          mode: first.mode, init: first.initId, width: first.mode === 'dense' ? first.widths[1] : first.width,
+          schedule: first.mode === 'residual' ? first.schedule : '', layer: j, nets: N, reps: args.reps,
+          p_dead: theory.pDead[j - 1], trusted: j <= theory.bandTrusted ? 1 : 0,
           coverage: inside[i] / args.reps, coverage_lo: lo, coverage_hi: hi,
           below: below[i] / args.reps, above: (args.reps - inside[i] - below[i]) / args.reps,
           band_width: theory.bandHi[j - 1] - theory.bandLo[j - 1],
         });
       });
-      process.stderr.write(`coverage: ${c.init} n=${c.width} N=${N} done\n`);
+      process.stderr.write(`coverage: ${JSON.stringify(c.settings)} N=${N} done\n`);
     }
   }
-  const columns = ['init', 'width', 'layer', 'beta', 'nets', 'reps', 'coverage', 'coverage_lo', 'coverage_hi', 'below', 'above', 'band_width'];
+  // The rule the page uses, checked against the measurements: coverage where it says "trusted".
+  const trusted = rows.filter((r) => r.trusted === 1).map((r) => r.coverage as number);
+  const other = rows.filter((r) => r.trusted === 0).map((r) => r.coverage as number);
+  const columns = ['mode', 'init', 'width', 'schedule', 'layer', 'nets', 'reps', 'p_dead', 'trusted', 'coverage', 'coverage_lo', 'coverage_hi', 'below', 'above', 'band_width'];
   writeCsv(path.join(out, 'coverage.csv'), columns, rows);
   printTable(columns, rows, { digits: 3 });
+  const range = (xs: number[]) => xs.length === 0 ? 'none' : `${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)}, mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)}`;
+  process.stdout.write(`nominal 0.95; where the page draws the band (trusted, ${trusted.length} rows): ${range(trusted)}; where it draws it faint (${other.length} rows): ${range(other)}\n`);
   process.stdout.write(`wrote ${path.join(out, 'coverage.csv')}\n`);
 }
 

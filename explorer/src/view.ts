@@ -14,6 +14,29 @@ export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 /** z of the expected band for the sample mean: a central 95% interval. */
 export const BAND_Z = 1.959963984540054;
 
+/**
+ * Where the band's coverage holds (explorer/coverage.js, README "Trace explorer"): at least 10 nets,
+ * and at least 7 of them expected alive at layer j. With fewer, the sample mean is mostly 0 or one
+ * lucky net, and the measured coverage fell as low as 0; N = 1 undercovers (0.5–0.96) because one
+ * net's ln χ² factors are skewed, which the log-normal match ignores.
+ */
+export const BAND_RULE = { minNets: 10, minLive: 7 } as const;
+
+/** How many leading layers satisfy BAND_RULE (P(M_j = 0) grows with j, so they form a prefix). */
+function trustedPrefix(nets: number, pDead: Float64Array, band: Float64Array): number {
+  let j = 0;
+  while (j < pDead.length && nets >= BAND_RULE.minNets && Number.isFinite(band[j]) && nets * (1 - pDead[j]) >= BAND_RULE.minLive) j++;
+  return j;
+}
+
+function bandNote(t: Pick<Theory, 'bandTrusted' | 'bandLo'>, nets: number, unit: string): string[] {
+  const d = t.bandLo.length;
+  if (t.bandTrusted === d || !t.bandLo.some((v) => Number.isFinite(v))) return [];
+  const why = nets < BAND_RULE.minNets ? `with N = ${nets} < ${BAND_RULE.minNets} nets`
+    : `with fewer than ${BAND_RULE.minLive} of the ${nets} nets expected alive (or no exact dead probability)`;
+  return [`The band is faint from ${unit} ${t.bandTrusted + 1} on: ${why} its coverage was measured far below 95% (explorer/coverage.js).`];
+}
+
 /** The theory beside the nets, per layer j = 1..d (or module ℓ = 1..L). */
 export interface Theory {
   /** log10 c_j (dense) or log10 of the module's mean factor 1 + κη_ℓ² (linear residual); NaN where none. */
@@ -26,6 +49,11 @@ export interface Theory {
   /** The central 95% band for log10 of the sample mean of N nets (log-normal moment match); NaN where no second moment is known. */
   readonly bandLo: Float64Array;
   readonly bandHi: Float64Array;
+  /**
+   * The band's trusted prefix: layers 1..bandTrusted satisfy BAND_RULE, where its coverage was measured
+   * near 95%; beyond it the page draws the band faint.
+   */
+  readonly bandTrusted: number;
   /** P(M_j = 0) (continuous weight laws, zero biases); NaN where not exact. */
   readonly pDead: Float64Array;
   /** What the mean line is: 'exact', 'mean-field' or 'none'. */
@@ -114,8 +142,10 @@ function denseTheory(c: DenseConfig, input: Float64Array | null): Theory {
   if (!hasBias && c.init.law !== 'rademacher') {
     for (let j = 1; j <= d; j++) pDead[j - 1] = deadProbability(w.slice(0, j + 1));
   } else if (!hasBias) notes.push('No exact dead probability: Rademacher pre-activations are 0 with positive probability.');
+  const bandTrusted = trustedPrefix(c.nets, pDead, bandLo);
+  notes.push(...bandNote({ bandTrusted, bandLo }, c.nets, 'layer'));
   return {
-    log10Gain, log10Mean, log10MeanLo: filled(d), log10MeanHi: filled(d), bandLo, bandHi, pDead, meanKind: 'exact', notes,
+    log10Gain, log10Mean, log10MeanLo: filled(d), log10MeanHi: filled(d), bandLo, bandHi, bandTrusted, pDead, meanKind: 'exact', notes,
     beta: beta(w), rate: log10Gain.reduce((s, v) => s + v, 0) / d, lastMean, lastSd, kappa: NaN, sumEta: NaN, sumEta2: NaN,
   };
 }
@@ -153,8 +183,10 @@ function residualTheory(c: ResidualConfig): Theory {
   for (const e of c.etas) { sumEta += e; sumEta2 += e * e; }
   // x_0 = ReLU(P·x) = 0 iff all n projected units are off: 2^{−n} for continuous laws.
   const pDead = filled(L, c.init.law === 'rademacher' ? NaN : Math.pow(2, -c.width));
+  const bandTrusted = trustedPrefix(c.nets, pDead, bandLo);
+  notes.push(...bandNote({ bandTrusted, bandLo }, c.nets, 'module'));
   return {
-    log10Gain, log10Mean, log10MeanLo: lo, log10MeanHi: hi, bandLo, bandHi, pDead, meanKind, notes,
+    log10Gain, log10Mean, log10MeanLo: lo, log10MeanHi: hi, bandLo, bandHi, bandTrusted, pDead, meanKind, notes,
     beta: NaN, rate: NaN, lastMean: NaN, lastSd: NaN, kappa, sumEta, sumEta2,
   };
 }
@@ -286,7 +318,7 @@ export function viewRows(c: Config, theory: Theory, stats: LayerStats, records: 
       layer: j, width: c.mode === 'dense' ? c.widths[j] : c.width,
       log10_gain: theory.log10Gain[i], theory_log10_mean_ratio: theory.log10Mean[i],
       theory_lo: theory.log10MeanLo[i], theory_hi: theory.log10MeanHi[i],
-      band_lo: theory.bandLo[i], band_hi: theory.bandHi[i],
+      band_lo: theory.bandLo[i], band_hi: theory.bandHi[i], band_trusted: j <= theory.bandTrusted ? 1 : 0,
       sample_log10_mean_ratio: stats.sampleMean[i],
     };
     QUANTILES.forEach((p, q) => { row[`q${String(Math.round(p * 100)).padStart(2, '0')}`] = stats.quantiles[q][i]; });
@@ -302,7 +334,7 @@ export function viewRows(c: Config, theory: Theory, stats: LayerStats, records: 
 
 /** The column order of viewRows for a setting. */
 export function viewColumns(records: readonly TraceRecord[]): string[] {
-  const base = ['layer', 'width', 'log10_gain', 'theory_log10_mean_ratio', 'theory_lo', 'theory_hi', 'band_lo', 'band_hi',
+  const base = ['layer', 'width', 'log10_gain', 'theory_log10_mean_ratio', 'theory_lo', 'theory_hi', 'band_lo', 'band_hi', 'band_trusted',
     'sample_log10_mean_ratio', ...QUANTILES.map((p) => `q${String(Math.round(p * 100)).padStart(2, '0')}`),
     'mean_log10_ratio', 'sd_log10_ratio', 'dead', 'p_dead', 'active_fraction', 'net'];
   const rec = records.length > 0 ? Object.keys(records[0]).filter((k) => k !== 'layer' && k !== 'module' && k !== 'width').map((k) => `net_${k}`) : [];

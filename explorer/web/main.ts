@@ -192,7 +192,11 @@ function onWorker(m: FromWorker): void {
       Object.assign(state, { view: m.view, data: m.data, records: m.records, running: false });
       firstPlot();
       const t = (performance.now() - state.started) / 1000;
-      (window as unknown as { explorerTimings: object }).explorerTimings = { firstPlotMs: state.firstPlot, doneMs: t * 1000, computeSeconds: m.seconds };
+      // For measurements (spec-browser/measure.ts): ms from the run's start, and from the page's navigation start.
+      (window as unknown as { explorerTimings: object }).explorerTimings = {
+        firstPlotMs: state.firstPlot, doneMs: t * 1000, computeSeconds: m.seconds,
+        firstPlotAtMs: state.started + (state.firstPlot ?? 0), doneAtMs: performance.now(), backend: state.backend,
+      };
       status(`${c.nets} nets in ${t.toFixed(2)} s on ${state.backend} · first plot after ${((state.firstPlot ?? 0) / 1000).toFixed(2)} s`, 'done');
       render();
       $('#plot').dataset.ready = '1';
@@ -295,7 +299,7 @@ function renderSummary(c: Config, v: ViewNumbers): void {
   $('#notes').replaceChildren(...t.notes.map((n) => { const li = document.createElement('li'); li.textContent = n; return li; }));
 }
 
-const THEORY_COLS = ['log10_gain', 'theory_log10_mean_ratio', 'theory_lo', 'theory_hi', 'band_lo', 'band_hi', 'p_dead'];
+const THEORY_COLS = ['log10_gain', 'theory_log10_mean_ratio', 'theory_lo', 'theory_hi', 'band_lo', 'band_hi', 'band_trusted', 'p_dead'];
 
 function renderLayer(c: Config, v: ViewNumbers): void {
   const j = c.layer;

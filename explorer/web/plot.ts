@@ -80,13 +80,12 @@ function line(f: Frame, ys: ArrayLike<number>, floor: number, from0 = true): str
   return d;
 }
 
-/** The closed area between two curves over j = 0..d (both 0 at j = 0). */
-function area(f: Frame, lo: ArrayLike<number>, hi: ArrayLike<number>, floor: number, from0 = true): string {
+/** The closed area between two curves over j = first..last (both 0 at j = 0). */
+function area(f: Frame, lo: ArrayLike<number>, hi: ArrayLike<number>, floor: number, first = 0, last = lo.length): string {
   const clamp = (v: number) => (v === -Infinity || Number.isNaN(v) ? floor : v === Infinity ? -floor : v);
   const pts: string[] = [];
-  const first = from0 ? 0 : 1;
-  for (let j = first; j <= lo.length; j++) pts.push(`${f.x(j).toFixed(2)},${f.y(j === 0 ? 0 : clamp(hi[j - 1])).toFixed(2)}`);
-  for (let j = lo.length; j >= first; j--) pts.push(`${f.x(j).toFixed(2)},${f.y(j === 0 ? 0 : clamp(lo[j - 1])).toFixed(2)}`);
+  for (let j = first; j <= last; j++) pts.push(`${f.x(j).toFixed(2)},${f.y(j === 0 ? 0 : clamp(hi[j - 1])).toFixed(2)}`);
+  for (let j = last; j >= first; j--) pts.push(`${f.x(j).toFixed(2)},${f.y(j === 0 ? 0 : clamp(lo[j - 1])).toFixed(2)}`);
   return `M${pts.join('L')}Z`;
 }
 
@@ -114,7 +113,12 @@ export function fanChart(v: ViewNumbers, o: FanOptions): [SVGSVGElement, HTMLULi
   const g = f.plot;
   el('path', { class: 'fan-outer', d: area(f, stats.quantiles[0], stats.quantiles[4], floor) }, g);
   el('path', { class: 'fan-inner', d: area(f, stats.quantiles[1], stats.quantiles[3], floor) }, g);
-  if (theory.bandLo.some((x) => Number.isFinite(x))) el('path', { class: 'band', d: area(f, theory.bandLo, theory.bandHi, floor) }, g);
+  if (theory.bandLo.some((x) => Number.isFinite(x))) {
+    // Faint where the band's coverage was not found to hold (view.ts BAND_RULE).
+    const J = theory.bandTrusted;
+    if (J > 0) el('path', { class: 'band', d: area(f, theory.bandLo, theory.bandHi, floor, 0, J) }, g);
+    if (J < d) el('path', { class: 'band faint', d: area(f, theory.bandLo, theory.bandHi, floor, J, d) }, g);
+  }
   for (const p of v.paths) el('path', { class: 'path', d: line(f, p, floor) }, g);
   el('path', { class: 'median', d: line(f, stats.quantiles[2], floor) }, g);
   el('path', { class: 'mean', d: line(f, stats.sampleMean, floor) }, g);

@@ -279,22 +279,27 @@ function renderSummary(c: Config, v: ViewNumbers): void {
   const rows: HTMLTableRowElement[] = [header('', 1)];
   rows[0].replaceChildren(...['', 'nets', 'theory'].map((h) => { const th = document.createElement('th'); th.textContent = h; return th; }));
   const pair = (label: string, name: string, measured: number, theory: number) => rows.push(row(label, numCell(name, measured), numCell(`${name}_theory`, theory)));
+  // A number of the setting or of the theory alone: the nets' column stays empty.
+  const given = (label: string, name: string, v: number) => rows.push(row(label, document.createElement('td'), numCell(name, v)));
   if (c.mode === 'dense') {
-    rows.push(row('β = Σ 1/n_j', numCell('beta', t.beta), numCell('beta_theory', t.beta)));
+    given('β = Σ 1/n_j', 'beta', t.beta);
     pair('FM1 rate: log10 c per layer (fit to the sample mean)', 'rate', s.slopeMean, t.rate);
     rows.push(row('… fit to the median', numCell('rate_median', s.slopeMedian), numCell('rate_median_theory', NaN)));
     pair('log10(M_d/M_0): mean over live nets', 'last_mean', s.lastMean, t.lastMean);
     pair('log10(M_d/M_0): sd over live nets', 'last_sd', s.lastSd, t.lastSd);
     pair('dead nets (M_d = 0): fraction', 'dead_fraction', s.deadFraction, t.pDead[last]);
   } else {
-    rows.push(row('κ (module gain)', numCell('kappa', t.kappa), numCell('kappa_theory', t.kappa)));
-    rows.push(row('Σ η_ℓ, Σ η_ℓ²', numCell('sum_eta', t.sumEta), numCell('sum_eta2', t.sumEta2)));
-    rows.push(row('log10(M_L/M_0): mean, sd', numCell('last_mean', s.lastMean), numCell('last_sd', s.lastSd)));
+    given('κ (module gain)', 'kappa', t.kappa);
+    given('Σ η_ℓ', 'sum_eta', t.sumEta);
+    given('Σ η_ℓ²', 'sum_eta2', t.sumEta2);
+    pair('log10(M_L/M_0): mean over nets', 'last_mean', s.lastMean, NaN);
+    pair('log10(M_L/M_0): sd over nets', 'last_sd', s.lastSd, NaN);
     pair('x_0 = 0 (dead input): fraction', 'dead_fraction', s.deadFraction, t.pDead[last]);
   }
   pair('log10 of the sample mean at the end', 'sample_mean', stats.sampleMean[last], t.log10Mean[last]);
-  rows.push(row('expected band of the sample mean', numCell('band_lo', t.bandLo[last]), numCell('band_hi', t.bandHi[last])));
-  rows.push(row('nets done', numCell('nets_done', s.nets), numCell('nets_total', c.nets)));
+  given('… its expected band: low end', 'band_lo', t.bandLo[last]);
+  given('… high end', 'band_hi', t.bandHi[last]);
+  rows.push(row('nets done, of N', numCell('nets_done', s.nets), numCell('nets_total', c.nets)));
   $('#summary').replaceChildren(...rows);
   $('#notes').replaceChildren(...t.notes.map((n) => { const li = document.createElement('li'); li.textContent = n; return li; }));
 }
@@ -313,9 +318,9 @@ function renderLayer(c: Config, v: ViewNumbers): void {
   };
   const rec = cols.filter((n) => n.startsWith('net_'));
   $('#layer-table').replaceChildren(
-    header('theory', 2), ...two(THEORY_COLS.filter((n) => Number.isFinite(r[n]) || n === 'theory_log10_mean_ratio')),
+    header('theory', 2), ...two(THEORY_COLS.filter((n) => (Number.isFinite(r[n]) && (n !== 'band_trusted' || Number.isFinite(r.band_lo))) || n === 'theory_log10_mean_ratio')),
     header(`${v.summary.nets} nets`, 2), ...two(cols.filter((n) => !THEORY_COLS.includes(n) && !n.startsWith('net') && n !== 'layer' && n !== 'width')),
-    header(`net ${c.net}: its trace record (trace.js --seed ${c.seed + c.net})`, 2), ...(rec.length > 0 ? two(rec) : [row(state.running ? 'computing…' : 'loading…')]),
+    header(`net ${c.net}: its trace record (${c.mode === 'dense' ? 'trace.js' : 'trace-residual.js'} --seed ${c.seed + c.net})`, 2), ...(rec.length > 0 ? two(rec) : [row(state.running ? 'computing…' : 'loading…')]),
   );
   const hist = $('#histogram');
   if (c.mode === 'dense' && state.data !== null) {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Run, mnistInput } from './src/compute';
 import { checkBackend, createBackend, defineCli, ensureOutDir, main, parseCli, Progress, stringFlag, UsageError, writeCsv } from './src/engine-node';
 import { testImage } from './src/mnist';
-import { CLI_LIMITS, DEFAULTS, HELP, KEYS, resolve, type Key, type Settings } from './src/settings';
+import { CLI_LIMITS, DEFAULTS, HELP, KEYS, resolve, weightCount, type Key, type Settings } from './src/settings';
 import { layerStats, summaryOf, theoryOf, viewColumns, viewRows } from './src/view';
 
 /** Every setting but the seed (a common flag of every script) is a string flag named like its URL key. */
@@ -30,8 +30,12 @@ function explorer(argv: readonly string[]): void {
   const c = r.config;
   checkBackend(c.backend);
   const out = ensureOutDir(args.out);
-  const input = c.input.kind === 'mnist' ? mnistInput(testImage(c.input.index).pixels) : null;
+  let input: Float64Array | null = null;
+  if (c.input.kind === 'mnist') {
+    try { input = mnistInput(testImage(c.input.index).pixels); } catch (err) { throw new UsageError(`--image: ${(err as Error).message}`); }
+  }
   const run = new Run(c, createBackend(c.backend), input);
+  process.stderr.write(`explorer: ${c.nets} nets of ${c.depth} ${c.mode === 'dense' ? 'layers' : 'modules'}, ${(weightCount(c) * c.nets).toExponential(2)} weights to draw on ${c.backend}\n`);
   const progress = new Progress({ label: 'explorer', total: c.nets, already: 0, stream: process.stderr });
   while (!run.finished) { run.next(); progress.tick(); }
   progress.finish();

@@ -189,7 +189,9 @@ function onWorker(m: FromWorker): void {
       render();
       break;
     case 'done': {
-      Object.assign(state, { view: m.view, data: m.data, records: m.records, running: false });
+      Object.assign(state, { view: m.view, data: m.data, records: m.net === c.net ? m.records : [], running: false });
+      // Another net was picked while the run went on: its records come next.
+      if (m.net !== c.net) worker?.postMessage({ type: 'records', id: state.id, net: c.net } satisfies ToWorker);
       firstPlot();
       const t = (performance.now() - state.started) / 1000;
       // For measurements (spec-browser/measure.ts): ms from the run's start, and from the page's navigation start.

@@ -22,7 +22,7 @@ export type FromWorker =
   | { readonly type: 'backend'; readonly id: number; readonly backend: string; readonly note: string }
   | { readonly type: 'progress'; readonly id: number; readonly done: number; readonly total: number }
   | { readonly type: 'partial'; readonly id: number; readonly view: ViewNumbers }
-  | { readonly type: 'done'; readonly id: number; readonly view: ViewNumbers; readonly data: RunData; readonly records: TraceRecord[]; readonly seconds: number }
+  | { readonly type: 'done'; readonly id: number; readonly view: ViewNumbers; readonly data: RunData; readonly net: number; readonly records: TraceRecord[]; readonly seconds: number }
   | { readonly type: 'records'; readonly id: number; readonly net: number; readonly records: TraceRecord[] }
   | { readonly type: 'error'; readonly id: number; readonly message: string };
 

@@ -85,7 +85,7 @@ async function start(id: number, msg: Extract<ToWorker, { type: 'run' }>): Promi
   const view = numbers(run, theory);
   const records = run.records(c.net);
   // The run's arrays are copied: the worker keeps its own for later record requests.
-  scope.postMessage({ type: 'done', id, view, data: { ...run.data, logM0: run.data.logM0.slice(), logM: run.data.logM.slice(), active: run.data.active.slice() }, records, seconds: (performance.now() - t0) / 1000 });
+  scope.postMessage({ type: 'done', id, view, data: { ...run.data, logM0: run.data.logM0.slice(), logM: run.data.logM.slice(), active: run.data.active.slice() }, net: c.net, records, seconds: (performance.now() - t0) / 1000 });
 }
 
 scope.onmessage = (e) => {

@@ -93,7 +93,7 @@ describe('explorer settings', () => {
     expect(problems({ profile: 'explicit', widths: '10,0,10' })).to.deep.equal([{ key: 'widths', message: 'the widths: a width must be an integer in 1..4096, got 0' }]);
     expect(problems({ width: '0' })[0].key).to.equal('width');
     expect(problems({ init: 'nope' })[0]).to.include({ key: 'init' }).and.to.have.property('message').that.matches(/^unknown initializer 'nope'/);
-    expect(problems({ depth: '1001' })).to.deep.equal([{ key: 'depth', message: 'the depth must be an integer in 1..1000, got 1001' }]);
+    expect(problems({ depth: '1001' })).to.deep.equal([{ key: 'depth', message: 'the depth must be an integer in 1..1000, got 1001 (node explorer/cli.js takes more)' }]);
     expect(problems({ init: 'symmetric', gain: '0' })[0].key).to.equal('gain');
     expect(problems({ mode: 'residual', eta: 'bogus' })[0].key).to.equal('eta');
     expect(problems({ mode: 'residual', hidden: '4,0' })[0].key).to.equal('hidden');

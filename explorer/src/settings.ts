@@ -181,13 +181,14 @@ export type Config = DenseConfig | ResidualConfig;
 
 export type Resolved = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: Problem[] };
 
-/** A strict decimal integer in [min, max]; returns a message otherwise. */
-function intIn(text: string, min: number, max: number, what: string): number | string {
+/** A strict decimal integer in [min, max]; returns a message otherwise, with `hint` when above max. */
+function intIn(text: string, min: number, max: number, what: string, hint = ''): number | string {
   const t = text.trim();
   if (!/^[+-]?\d+$/.test(t)) return `${what} must be an integer, got '${text}'`;
   const v = Number(t);
   if (!Number.isSafeInteger(v) || v < min || v > max) {
-    return max === Infinity || max >= Number.MAX_SAFE_INTEGER ? `${what} must be an integer ≥ ${min}, got ${t}` : `${what} must be an integer in ${min}..${max}, got ${t}`;
+    const range = max >= Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in ${min}..${max}`;
+    return `${what} must be an integer ${range}, got ${t}${v > max ? hint : ''}`;
   }
   return v;
 }
@@ -201,14 +202,14 @@ function numberAtLeast(text: string, min: number, what: string): number | string
 }
 
 /** Comma list of widths 1..max; 'none' gives [] when allowed. */
-function widthList(text: string, what: string, allowNone: boolean, max: number): number[] | string {
+function widthList(text: string, what: string, allowNone: boolean, max: number, hint: string): number[] | string {
   const t = text.trim();
   if (allowNone && t === 'none') return [];
   const parts = t.split(',').map((p) => p.trim());
   if (t === '' || parts.some((p) => p === '')) return `${what} needs widths separated by commas${allowNone ? " (or 'none')" : ''}, got '${text}'`;
   const out: number[] = [];
   for (const p of parts) {
-    const v = intIn(p, 1, max, `${what}: a width`);
+    const v = intIn(p, 1, max, `${what}: a width`, hint);
     if (typeof v === 'string') return v;
     out.push(v);
   }
@@ -231,7 +232,7 @@ export function resolve(s: Settings, limits: Limits = LIMITS): Resolved {
   const mode = oneOf('mode', MODES);
   const inputKind = oneOf('input', INPUTS);
   const backend = oneOf('backend', BACKENDS);
-  const nets = take('nets', intIn(s.nets, 1, limits.nets, 'the number of nets'));
+  const nets = take('nets', intIn(s.nets, 1, limits.nets, 'the number of nets', limits.hint));
   // Net k draws from seed + k (= `trace.js --seed seed+k`), and seeds stay below 2^53.
   const seed = take('seed', intIn(s.seed, 0, Number.MAX_SAFE_INTEGER - limits.nets, 'the seed'));
   const image = inputKind === 'mnist' ? take('image', intIn(s.image, 0, MNIST_TEST_COUNT - 1, 'the MNIST test image index')) : 0;
@@ -256,14 +257,14 @@ export function resolve(s: Settings, limits: Limits = LIMITS): Resolved {
     const profile = oneOf('profile', PROFILES);
     let hidden: number[] | undefined;
     if (profile === 'explicit') {
-      hidden = take('widths', widthList(s.widths, 'the widths', false, limits.width));
+      hidden = take('widths', widthList(s.widths, 'the widths', false, limits.width, limits.hint));
       if (hidden !== undefined && hidden.length > limits.depth) {
         problems.push({ key: 'widths', message: `at most ${limits.depth} layers, got ${hidden.length} widths${limits.hint}` });
         hidden = undefined;
       }
     } else if (profile !== undefined) {
-      const d = take('depth', intIn(s.depth, 1, limits.depth, 'the depth'));
-      const n = take('width', intIn(s.width, 1, limits.width, 'the width'));
+      const d = take('depth', intIn(s.depth, 1, limits.depth, 'the depth', limits.hint));
+      const n = take('width', intIn(s.width, 1, limits.width, 'the width', limits.hint));
       const ratio = profile === 'constant' ? 1 : take('ratio', numberAtLeast(s.ratio, 1, 'the width ratio ρ'));
       if (d !== undefined && n !== undefined && ratio !== undefined) {
         // The narrowest layer has width n, the widest n·ρ (rounded), as in the FM2 profiles.
@@ -272,7 +273,7 @@ export function resolve(s: Settings, limits: Limits = LIMITS): Resolved {
         if (widest > limits.width) { problems.push({ key: 'ratio', message: `the widest layer would be ${widest}, above the limit ${limits.width}${limits.hint}` }); hidden = undefined; }
       }
     }
-    const n0 = inputKind === 'mnist' ? MNIST_FEATURES : take('n0', intIn(s.n0, 1, limits.width, 'the input width n_0'));
+    const n0 = inputKind === 'mnist' ? MNIST_FEATURES : take('n0', intIn(s.n0, 1, limits.width, 'the input width n_0', limits.hint));
     const biasLaw = oneOf('bias', BIAS_LAWS);
     const bvar = biasLaw === 'zero' ? 0 : take('bvar', numberAtLeast(s.bvar, 0, 'the bias variance σ_b²'));
     if (hidden !== undefined && n0 !== undefined && profile !== undefined && biasLaw !== undefined && bvar !== undefined) {
@@ -280,9 +281,9 @@ export function resolve(s: Settings, limits: Limits = LIMITS): Resolved {
       dense = { mode: 'dense', widths: [n0, ...hidden], profile, bias: { law: biasLaw, variance: bvar } };
     }
   } else if (mode === 'residual') {
-    const n = take('n', intIn(s.n, 1, limits.width, 'the stream width n'));
-    const L = take('modules', intIn(s.modules, 1, limits.depth, 'the number of modules L'));
-    const hidden = take('hidden', widthList(s.hidden, 'the module hidden widths', true, limits.width));
+    const n = take('n', intIn(s.n, 1, limits.width, 'the stream width n', limits.hint));
+    const L = take('modules', intIn(s.modules, 1, limits.depth, 'the number of modules L', limits.hint));
+    const hidden = take('hidden', widthList(s.hidden, 'the module hidden widths', true, limits.width, limits.hint));
     const convention = oneOf('conv', MODULE_CONVENTIONS);
     let schedule: string | undefined, etas: Float64Array | undefined;
     try {

@@ -3,7 +3,7 @@
 
 export { createBackend } from '../../lib/kernels/index';
 export { defineCli, intFlag, main, parseCli, stringFlag, UsageError } from '../../lib/experiments/cli';
-export { ensureOutDir, writeCsv } from '../../lib/experiments/files';
+export { decodeJson, ensureOutDir, writeCsv } from '../../lib/experiments/files';
 export { checkBackend } from '../../lib/experiments/flags';
 export { Progress } from '../../lib/experiments/progress';
 export { stringKey } from '../../lib/experiments/cells';

@@ -29,6 +29,11 @@ export interface WasmBackendOptions {
   memoryBytes?: number;
   /** 'auto' (default) takes 'relaxed' when the engine accepts it, else 'simd'. */
   variant?: WasmVariant | 'auto';
+  /**
+   * A kernel module the caller compiled from build/wasm/kernels-<variant>.wasm itself (a browser has
+   * no file system: it fetches the bytes); `variant` is ignored and build/wasm is not read.
+   */
+  compiled?: { readonly variant: WasmVariant; readonly module: object };
 }
 
 /** The module's exports; pointers are byte offsets into the memory, booleans are 0/1. */
@@ -98,7 +103,6 @@ const ALIGN = 64;
 const SAMPLER_CHUNK = 1 << 16;
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 
-const WASM_DIR = join(__dirname, '..', '..', 'build', 'wasm');
 const modules = new Map<WasmVariant, WasmModule>();
 /** Modules whose code has been run hot; V8 shares tiered-up code between instances of one module. */
 const warmedUp = new Set<WasmVariant>();
@@ -108,7 +112,8 @@ function alignUp(x: number, to: number): number {
 }
 
 function readModuleBytes(variant: WasmVariant): Buffer {
-  const file = join(WASM_DIR, `kernels-${variant}.wasm`);
+  // Resolved here, not at load, so a browser bundle (no __dirname) can load this file.
+  const file = join(__dirname, '..', '..', 'build', 'wasm', `kernels-${variant}.wasm`);
   try {
     return readFileSync(file);
   } catch (err) {
@@ -165,7 +170,9 @@ export class WasmBackend implements Backend {
     if (!(Number.isInteger(memoryBytes) && memoryBytes > 0 && memoryBytes <= MAX_MEMORY_BYTES)) {
       throw new RangeError(`wasm backend: memoryBytes must be an integer in (0, 4 GiB], got ${memoryBytes}`);
     }
-    const { variant, module } = loadModule(options.variant ?? 'auto');
+    const { variant, module } = options.compiled !== undefined
+      ? { variant: options.compiled.variant, module: options.compiled.module as WasmModule }
+      : loadModule(options.variant ?? 'auto');
     this.variant = variant;
     const pages = Math.ceil(memoryBytes / PAGE_BYTES);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });

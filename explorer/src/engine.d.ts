@@ -1,0 +1,16 @@
+export { DenseReluNet, type BiasSpec } from '../../lib/nn/dense/net';
+export { traceForward, type ForwardTrace, type LayerTrace } from '../../lib/nn/dense/trace';
+export { randomUnitInput } from '../../lib/nn/input';
+export { INITIALIZERS, initializerById, gain, symmetric, type Initializer, type Law } from '../../lib/nn/init';
+export { WIDTH_FAMILIES, familyShape, type WidthFamily } from '../../lib/nn/profiles';
+export { beta, deadProbability, gains, log10SecondMoments, logRatioLaw, sampleGaussianLogLengths, sphereInputQ } from '../../lib/nn/dense/theory';
+export { logMeanExp, mean, quantile, slope, variance } from '../../lib/nn/stats';
+export { MODULE_CONVENTIONS, moduleWidths, ResidualNet, type ModuleConvention } from '../../lib/nn/residual/net';
+export { traceResidualForward, type ModuleTrace, type ResidualTrace } from '../../lib/nn/residual/trace';
+export { linearGaussianSecondMomentStep, log10ReluMeanFieldRatios, log10ReluMeanRatioBounds, moduleKappa, } from '../../lib/nn/residual/theory';
+export { parseSchedule, scales, SCHEDULE_SYNTAX } from '../../lib/nn/residual/schedule';
+export { Rng } from '../../lib/tensor/rng';
+export { ReferenceBackend } from '../../lib/kernels/reference';
+export { WasmBackend, type WasmVariant } from '../../lib/kernels/wasm';
+export { inArena, type Backend } from '../../lib/kernels/backend';
+export { formatCsv } from '../../lib/experiments/out/files';

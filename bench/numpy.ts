@@ -3,9 +3,9 @@
 // which BLAS ran (threadpoolctl), so a reference-BLAS numpy cannot pass for a fast one.
 //
 // Per core: our kernels and training run on one thread, so the fair figure is ours against the
-// peer's CPU seconds (process time, all threads). numpy runs with 1 BLAS thread (its per-core speed)
-// and with 2 (what a user gets on this machine; OpenBLAS's waiting threads spin, so on a loaded
-// machine its CPU seconds per epoch grow with the load).
+// peer's CPU seconds (process time, all threads). numpy runs with 1 BLAS thread, its per-core speed
+// and the target's reference, and with 2, what a user gets here; but OpenBLAS's waiting threads spin,
+// so on a loaded machine its 2-thread CPU seconds grow with the load and say little per core.
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -54,15 +54,14 @@ function fmt(x: number, digits = 2): string {
   return Number.isFinite(x) ? x.toFixed(digits) : '—';
 }
 
-/** numpy's matmul rows beside ours: GFLOP/s at 1 thread, and per core-second at 2 threads. */
+/** numpy's matmul rows beside ours: GFLOP/s on 1 thread each (the 2-thread rows are in bench.json). */
 export function numpyMatmulLines(peer: NumpyPeer, ours: readonly { shape: string; backend: string; dtype: string; gflops: number }[], oursName: string): string[] {
-  const lines = [`numpy ${peer.matmul.numpy} + ${describeBlas(peer.matmul.blas)}: matmul GFLOP/s at 1 thread, GFLOP per CPU-second at 2 threads; ours (${oursName}, 1 thread) / numpy`];
-  lines.push(['shape'.padEnd(26), ...['np t1 f32', 'np t2/cpu f32', 'ours/np f32', 'np t1 f64', 'ours/np f64'].map((h) => h.padStart(14))].join(''));
+  const lines = [`numpy ${peer.matmul.numpy} + ${describeBlas(peer.matmul.blas)}: matmul GFLOP/s, 1 thread; ours (${oursName}, 1 thread) / numpy`];
+  lines.push(['shape'.padEnd(26), ...['numpy f32', 'ours/np f32', 'numpy f64', 'ours/np f64'].map((h) => h.padStart(14))].join(''));
   for (const shape of [...new Set(peer.matmul.rows.map((r) => r.shape))]) {
-    const p = (threads: number, dtype: string) => peer.matmul.rows.find((q) => q.shape === shape && q.threads === threads && q.dtype === dtype);
+    const p = (dtype: string) => peer.matmul.rows.find((q) => q.shape === shape && q.threads === 1 && q.dtype === dtype)?.gflops ?? NaN;
     const o = (dtype: string) => ours.find((r) => r.shape === shape && r.backend === oursName && r.dtype === dtype)?.gflops ?? NaN;
-    const t1f32 = p(1, 'float32')?.gflops ?? NaN, t2f32 = p(2, 'float32')?.gflopsPerCpuSecond ?? NaN, t1f64 = p(1, 'float64')?.gflops ?? NaN;
-    lines.push([shape.padEnd(26), fmt(t1f32, 1), fmt(t2f32, 1), `${fmt(o('float32') / t1f32)}×`, fmt(t1f64, 1), `${fmt(o('float64') / t1f64)}×`]
+    lines.push([shape.padEnd(26), fmt(p('float32'), 1), `${fmt(o('float32') / p('float32'))}×`, fmt(p('float64'), 1), `${fmt(o('float64') / p('float64'))}×`]
       .map((c, i) => (i === 0 ? c : c.padStart(14))).join(''));
   }
   return lines;

@@ -1,7 +1,0 @@
-export { createBackend } from '../../lib/kernels/index';
-export { defineCli, intFlag, main, parseCli, stringFlag, UsageError } from '../../lib/experiments/cli/cli';
-export { decodeJson, ensureOutDir, writeCsv } from '../../lib/experiments/out/files';
-export { Progress } from '../../lib/experiments/run/progress';
-export { stringKey } from '../../lib/experiments/cells/shared';
-export { printTable } from '../../lib/experiments/out/table';
-export { DatasetError, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, mnistDataDir, parseIdx } from '../../data/mnist';

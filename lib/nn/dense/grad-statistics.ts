@@ -14,7 +14,7 @@ import { logMeanExp } from '../stats';
 import { beta } from '../theory';
 import { randomUnitInput } from '../trace';
 import { jacobianEntryMoments, traceBackward } from './backward';
-import { jacobianLaw, linearOutputGradientNorms, type FourthMomentMethod } from './jacobian-theory';
+import { gradientMoments, jacobianLaw, type FourthMomentMethod } from './jacobian-theory';
 
 // ---- Student's t quantile (exact for integer degrees of freedom)
 
@@ -205,7 +205,7 @@ export function initGradientNorms(model: DenseClassifier, x: Tensor, labels: Arr
   const xb = new Float64Array(n0);
   for (let r = 0; r < rows; r++) {
     for (let i = 0; i < n0; i++) xb[i] = x.data[r * n0 + i];
-    let gSq = 0, aSq = 0;
+    let gSq = 0, aSq = 0, g: Float64Array = new Float64Array(C);
     const t = traceBackward(model.hidden, xb, {
       kind: 'loss',
       gradient: (a) => {
@@ -219,7 +219,7 @@ export function initGradientNorms(model: DenseClassifier, x: Tensor, labels: Arr
         }
         let s = 0;
         for (let c = 0; c < C; c++) { logits[c] = Math.exp(logits[c] - max); s += logits[c]; }
-        const g = new Float64Array(C);
+        g = new Float64Array(C);
         for (let c = 0; c < C; c++) { g[c] = logits[c] / s - (c === labels[r] ? 1 : 0); gSq += g[c] * g[c]; }
         for (let i = 0; i < nd; i++) aSq += a[i] * a[i];
         const out = new Float64Array(nd);
@@ -231,8 +231,8 @@ export function initGradientNorms(model: DenseClassifier, x: Tensor, labels: Arr
     sumW[d] += gSq * aSq;
     sumB[d] += gSq;
     const m0 = frobenius(xb) ** 2 / n0;
-    if (m0 > 0) {
-      linearOutputGradientNorms(widths, inits, m0, gSq).forEach((p, j) => { thW[j] += 10 ** p.log10MeanSqGradW; thB[j] += 10 ** p.log10MeanSqGradB; });
+    if (m0 > 0 && gSq > 0) {
+      gradientMoments(widths, inits, m0, { kind: 'linear', g }).forEach((p, j) => { thW[j] += 10 ** p.log10MeanSqGradW; thB[j] += 10 ** p.log10MeanSqGradB; });
     }
   }
   return batch.map((b, j) => ({

@@ -5,7 +5,7 @@
 
 import { checkWidths } from '../dense';
 import { gain, type Initializer } from '../init';
-import { log10GaussianMoment, log10SecondMoments, sampleGaussianLogLengths, sphereInputQ, trigamma } from '../theory';
+import { log10GaussianMoment, log10SecondMoments, sampleGaussianLogLengths, sphereInputQ } from '../theory';
 import type { Rng } from '../../tensor/rng';
 
 function layerInits(widths: readonly number[], inits: Initializer | readonly Initializer[]): Initializer[] {
@@ -148,108 +148,102 @@ export function sampleGaussianLogEntrySq(rng: Rng, widths: readonly number[], va
   return log;
 }
 
-/** Expected squared gradient norms of one layer and their second moments (§10.7). log10; NaN where unknown. */
+/** Expected squared gradient norms of one layer and their second moments (§10.7), log10; NaN where unknown. */
 export interface LayerGradientMoments {
   readonly layer: number;
   /** log10 E‖∂ℓ/∂W_j‖_F² and log10 E‖∂ℓ/∂b_j‖². */
   readonly log10MeanSqGradW: number;
   readonly log10MeanSqGradB: number;
-  /** log10 E‖∂ℓ/∂W_j‖_F⁴ (coordinate loss, i.i.d. laws), so sd/mean over nets follows. */
+  /** log10 E‖∂ℓ/∂W_j‖_F⁴ (i.i.d. laws), so that sd/mean over nets follows. */
   readonly log10FourthGradW: number;
 }
 
 /**
- * ℓ = a_{d,q} (a coordinate of the ReLU output) at a fixed input x with M_0 = ‖x‖²/n_0 and q(x) =
- * ‖x‖₄⁴/‖x‖⁴, zero biases (§10.7): E‖∂ℓ/∂W_j‖² = ½∏_{l>j}c_l·n_{j−1}E[M_{j−1}], E‖∂ℓ/∂b_j‖² = ½∏_{l>j}c_l,
- * and E‖∂ℓ/∂W_j‖⁴ from the pair recursion. He variance: every layer sees ½n_{j−1}M_0.
+ * What ℓ is: a coordinate a_{d,q} of the ReLU output (`widths` = n_0..n_d), or g·logits for a linear
+ * output layer logits = W_{d+1}a_d + b_{d+1} and a fixed vector g (`widths` = n_0..n_d, C; one init per
+ * layer, the output's last).
  */
-export function coordinateGradientMoments(widths: readonly number[], inits: Initializer | readonly Initializer[],
-  m0: number, inputQ = sphereInputQ(widths[0])): LayerGradientMoments[] {
-  const list = layerInits(widths, inits), d = list.length;
-  if (!(m0 > 0)) throw new RangeError(`M_0 must be > 0, got ${m0}`);
-  const c = list.map((init, i) => gain(init, widths[i], widths[i + 1]));
-  const lnAbove = (j: number) => c.slice(j).reduce((s, x) => s + Math.log(x), 0); // Σ_{l>j} ln c_l
-  const lnBelow = (j: number) => c.slice(0, j - 1).reduce((s, x) => s + Math.log(x), 0); // Σ_{l<j} ln c_l
-  const iid = list.every((i) => i.iid);
-  // ln E‖a_{j−1}‖⁴ = 2 ln(n_{j−1}M_0) + ln P_{j−1} (THEORY.md §3.7, P_0 = 1).
-  const lnP = iid ? [0, ...log10SecondMoments(widths, list, inputQ).map((l) => l / Math.LOG10E)] : [];
-  const out: LayerGradientMoments[] = [];
-  for (let j = 1; j <= d; j++) {
-    const lnB = Math.log(0.5) + lnAbove(j);
-    const lnA2 = Math.log(widths[j - 1] * m0) + lnBelow(j);
-    let fourth = NaN;
-    if (iid) {
-      // E[‖δ_j‖⁴ | F_j] over the active units of layer j as tangents: K_j diagonal and K_j(K_j − 1) cross terms.
-      let lnDelta4: number;
-      if (j === d) lnDelta4 = Math.log(0.5);
-      else {
-        const last = list[d - 1], v = last.variance(widths[d - 1], widths[d]), m = last.mu4(widths[d - 1], widths[d]) - 3;
-        const s = lastCoordinate(pairSteps(widths, list, SINGLE, j + 1, d - 1), v, m);
-        const p = lastCoordinate(pairSteps(widths, list, PAIR, j + 1, d - 1), v, m);
-        const n = widths[j];
-        lnDelta4 = logAdd(Math.log(n / 2) + s, n > 1 ? Math.log(n * (n - 1) / 4) + p : -Infinity);
-      }
-      fourth = (lnDelta4 + 2 * Math.log(widths[j - 1] * m0) + lnP[j - 1]) * Math.LOG10E;
-    }
-    out.push({ layer: j, log10MeanSqGradW: (lnB + lnA2) * Math.LOG10E, log10MeanSqGradB: lnB * Math.LOG10E, log10FourthGradW: fourth });
-  }
-  return out;
-}
+export type GradientTop = { readonly kind: 'coordinate' } | { readonly kind: 'linear'; readonly g: ArrayLike<number> };
 
 /**
- * A classifier's hidden layers with a linear output layer logits = W_{d+1}a_d + b_{d+1} and a fixed output
- * gradient g = ∂ℓ/∂logits independent of the weights (§10.7): E‖∂ℓ/∂W_j‖² = ‖g‖²∏_{l>j}c_l·n_{j−1}E[M_{j−1}],
- * E‖∂ℓ/∂b_j‖² = ‖g‖²∏_{l>j}c_l (products to l = d+1), j = 1..d+1. `widths` = n_0..n_d, C; `inits` one per layer
- * including the output's. Approximate for a loss whose g depends on the net (softmax cross-entropy).
+ * E‖∂ℓ/∂W_j‖², E‖∂ℓ/∂b_j‖² and E‖∂ℓ/∂W_j‖⁴ for every layer at a fixed input with M_0 = ‖x‖²/n_0 and q(x) =
+ * ‖x‖₄⁴/‖x‖⁴, zero biases (§10.7). With τ = ½ (coordinate) or ‖g‖²c_{d+1} (linear):
+ *   E‖∂ℓ/∂W_j‖² = τ·∏_{j<l≤d}c_l·n_{j−1}E[M_{j−1}],   E‖∂ℓ/∂b_j‖² = τ·∏_{j<l≤d}c_l·∏_{l<j}(1 − 2^{−n_l}),
+ * and for the linear output layer itself ‖g‖²n_dE[M_d] and ‖g‖². A hidden bias carries the
+ * probability that layers below are alive (a unit of a layer fed by zeros is off, not a fair coin); the
+ * weight gradient does not, since it carries ‖a_{j−1}‖². He variance, coordinate: ½n_{j−1}M_0 in every
+ * layer. The fourth moments come from the pair recursion (§10.3).
  */
-export function linearOutputGradientNorms(widths: readonly number[], inits: Initializer | readonly Initializer[],
-  m0: number, gSq: number): { log10MeanSqGradW: number; log10MeanSqGradB: number }[] {
-  const list = layerInits(widths, inits);
+export function gradientMoments(widths: readonly number[], inits: Initializer | readonly Initializer[], m0: number,
+  top: GradientTop = { kind: 'coordinate' }, inputQ = sphereInputQ(widths[0])): LayerGradientMoments[] {
+  const list = layerInits(widths, inits), L = list.length, linear = top.kind === 'linear';
+  const d = linear ? L - 1 : L; // ReLU layers
+  if (linear && d < 1) throw new RangeError('a linear output needs at least one hidden layer');
   if (!(m0 > 0)) throw new RangeError(`M_0 must be > 0, got ${m0}`);
-  if (!(gSq >= 0)) throw new RangeError(`‖g‖² must be ≥ 0, got ${gSq}`);
-  const lnc = list.map((init, i) => Math.log(gain(init, widths[i], widths[i + 1])));
-  const total = lnc.reduce((a, b) => a + b, 0);
-  return lnc.map((l, i) => {
-    const above = lnc.slice(i + 1).reduce((a, b) => a + b, 0);
-    const below = total - above - l;
-    const lnB = Math.log(gSq) + above;
-    return { log10MeanSqGradW: (lnB + Math.log(widths[i] * m0) + below) * Math.LOG10E, log10MeanSqGradB: lnB * Math.LOG10E };
-  });
-}
-
-/** E_K[f(K) | K ≥ kMin] over K ~ Bin(n, ½), weights summed in the log domain. */
-function binomialHalfMean(n: number, kMin: number, f: (k: number) => number): number {
-  let logW = -n * Math.LN2, s = 0, w0 = 0;
-  for (let k = 0; k <= n; k++) {
-    if (k > 0) logW += Math.log((n - k + 1) / k);
-    if (k < kMin || logW < -745) continue;
-    const w = Math.exp(logW);
-    s += w * f(k);
-    w0 += w;
+  let gSq = 1, g4 = 1;
+  if (top.kind === 'linear') {
+    if (top.g.length !== widths[L]) throw new RangeError(`g has length ${top.g.length}, the output has ${widths[L]} units`);
+    gSq = 0; g4 = 0;
+    for (let i = 0; i < top.g.length; i++) { gSq += top.g[i] ** 2; g4 += top.g[i] ** 4; }
   }
-  return s / w0;
+  const lnc = list.map((init, i) => Math.log(gain(init, widths[i], widths[i + 1])));
+  const sum = (a: number, b: number) => lnc.slice(a, b).reduce((x, y) => x + y, 0);
+  const iid = list.every((i) => i.iid);
+  // ln E‖a_j‖² and ln E‖a_j‖⁴ = 2 ln(n_jM_0) + ln P_j (THEORY.md §3.7, P_0 = 1).
+  const lnP = iid ? [0, ...log10SecondMoments(widths.slice(0, d + 1), list.slice(0, d), inputQ).map((l) => l / Math.LOG10E)] : [];
+  const lnA2 = (j: number) => Math.log(widths[j] * m0) + sum(0, j);
+  const lnA4 = (j: number) => 2 * Math.log(widths[j] * m0) + lnP[j];
+  // The last step: E[u²u′²·mask] at the output coordinate, or E[(g·Wv)²(g·Wv′)²] with w̃ = Wᵀg: i.i.d.
+  // entries of variance σ²‖g‖² and μ̃₄ − 3 = (μ̃₄ − 3)‖g‖₄⁴/‖g‖⁴, no mask.
+  const out = list[L - 1], vOut = out.variance(widths[L - 1], widths[L]), mOut = out.mu4(widths[L - 1], widths[L]) - 3;
+  const finish = (s: PairMoments) => linear
+    ? s.log + 2 * Math.log(vOut * gSq) + Math.log(s.A + 2 * s.B + (mOut * g4 / (gSq * gSq)) * s.C)
+    : lastCoordinate(s, vOut, mOut);
+  const tau = linear ? Math.log(gSq) + lnc[L - 1] : Math.log(0.5);
+  const lnAlive = (j: number) => widths.slice(1, j).reduce((x, n) => x + Math.log1p(-Math.pow(2, -n)), 0); // layers 1..j−1
+  const res: LayerGradientMoments[] = [];
+  for (let j = 1; j <= L; j++) {
+    if (j === d + 1) {
+      // The linear output layer: ∂ℓ/∂W = g a_dᵀ, ∂ℓ/∂b = g.
+      res.push({ layer: j, log10MeanSqGradW: (Math.log(gSq) + lnA2(d)) * Math.LOG10E, log10MeanSqGradB: Math.log(gSq) * Math.LOG10E,
+        log10FourthGradW: iid ? (2 * Math.log(gSq) + lnA4(d)) * Math.LOG10E : NaN });
+      continue;
+    }
+    const lnB = tau + sum(j, d);
+    let fourth = NaN;
+    if (iid) {
+      // ‖δ_j‖² sums the active units of layer j as tangents: E over K_j of K_j diagonal and K_j(K_j − 1) cross terms.
+      let lnDelta4: number;
+      if (!linear && j === d) lnDelta4 = Math.log(0.5);
+      else {
+        const n = widths[j], last = linear ? d : d - 1;
+        const sd = finish(pairSteps(widths, list, SINGLE, j + 1, last)), pd = finish(pairSteps(widths, list, PAIR, j + 1, last));
+        lnDelta4 = logAdd(Math.log(n / 2) + sd, n > 1 ? Math.log(n * (n - 1) / 4) + pd : -Infinity);
+      }
+      fourth = (lnDelta4 + lnA4(j - 1)) * Math.LOG10E;
+    }
+    res.push({ layer: j, log10MeanSqGradW: (lnB + lnA2(j - 1)) * Math.LOG10E, log10MeanSqGradB: (lnB + lnAlive(j)) * Math.LOG10E, log10FourthGradW: fourth });
+  }
+  return res;
 }
 
 /**
  * The expected empirical variance, across the d layers of one net, of ln‖∂ℓ/∂W_j‖² (§10.8), to leading
- * order: the profile is a walk whose step j → j+1 adds ln(σ_j²/σ_{j+1}²) + ln χ²_{K_j} − ln χ′²_{K_j}
- * (forward and backward factors sharing the mask count K_j), variance v_j = 2E[ψ′(K_j/2)] ≈ 8/n_j:
- *   E[V̂] ≈ Σ_{k<d} v_k·k(d − k)/d² + (1/d)Σ_j (Σ_k μ_k(1{k<j} − (d − k)/d))²,  μ_k = ln(σ_k²/σ_{k+1}²).
- * Constant width n: ≈ (4/3)β(1 − 1/d²). Natural-log units (times log10(e)² for log10).
+ * order in 1/n: the profile is a walk whose step j → j+1 adds ln(σ_j²/σ_{j+1}²) + ln χ²_{K_j} − ln χ′²_{K_j}
+ * (forward and backward factors sharing the mask count K_j), variance 8/n_j + O(n_j⁻²):
+ *   E[V̂] ≈ Σ_{k<d} (8/n_k)·k(d − k)/d² + (1/d)Σ_j (Σ_k μ_k(1{k<j} − (d − k)/d))²,  μ_k = ln(σ_k²/σ_{k+1}²).
+ * Constant width: (4/3)β(1 − 1/d²). Natural-log units. Valid while β/min n is small: Euler's identity
+ * puts a floor under every layer's gradient (§10.8), and at large β the true spread grows more slowly
+ * (`sampleGaussianLogGradNorms` draws the exact law).
  */
-export function logGradientSpread(widths: readonly number[], inits: Initializer | readonly Initializer[]): number {
+export function logGradientSpreadLeadingOrder(widths: readonly number[], inits: Initializer | readonly Initializer[]): number {
   const list = layerInits(widths, inits), d = list.length;
   const sigma2 = list.map((init, i) => init.variance(widths[i], widths[i + 1]));
   let vhat = 0;
-  const mu: number[] = [];
-  for (let k = 1; k < d; k++) {
-    const v = 2 * binomialHalfMean(widths[k], 1, (K) => trigamma(K / 2));
-    vhat += (v * k * (d - k)) / (d * d);
-    mu.push(Math.log(sigma2[k - 1] / sigma2[k]));
-  }
+  for (let k = 1; k < d; k++) vhat += (8 / widths[k]) * (k * (d - k)) / (d * d);
   for (let j = 1; j <= d; j++) {
     let s = 0;
-    for (let k = 1; k < d; k++) s += mu[k - 1] * ((k < j ? 1 : 0) - (d - k) / d);
+    for (let k = 1; k < d; k++) s += Math.log(sigma2[k - 1] / sigma2[k]) * ((k < j ? 1 : 0) - (d - k) / d);
     vhat += (s * s) / d;
   }
   return vhat;

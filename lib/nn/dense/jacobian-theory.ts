@@ -31,13 +31,13 @@ export function log10MeanSqJacobian(widths: readonly number[], inits: Initialize
  * The moments that close under one layer (§10.3), for two tangent vectors v, v′ at layer j:
  * A = ‖v‖²‖v′‖², B = (v·v′)², C = Σ_k v_k² v′_k². Stored divided by e^{log} so depth cannot overflow.
  */
-interface PairMoments { A: number; B: number; C: number; log: number }
+export interface PairMoments { readonly A: number; readonly B: number; readonly C: number; readonly log: number }
 
 /**
  * E[(A, B, C) at layer j | layer j−1] for i.i.d. symmetric rows, variance σ², μ̃₄ = 3 + m (§10.3):
  *   A′ = σ⁴[n(n+1)/4·A + n·B + (n/2)m·C],  B′ = σ⁴[(n/2)A + n(n+3)/4·B + (n/2)m·C],  C′ = σ⁴(n/2)[A + 2B + mC].
  */
-function pairStep(s: PairMoments, n: number, v: number, m: number): PairMoments {
+export function pairStep(s: PairMoments, n: number, v: number, m: number): PairMoments {
   const A = (n * (n + 1) / 4) * s.A + n * s.B + (n / 2) * m * s.C;
   const B = (n / 2) * s.A + (n * (n + 3) / 4) * s.B + (n / 2) * m * s.C;
   const C = (n / 2) * (s.A + 2 * s.B + m * s.C);
@@ -154,8 +154,9 @@ export interface LayerGradientMoments {
   /** log10 E‖∂ℓ/∂W_j‖_F² and log10 E‖∂ℓ/∂b_j‖². */
   readonly log10MeanSqGradW: number;
   readonly log10MeanSqGradB: number;
-  /** log10 E‖∂ℓ/∂W_j‖_F⁴ (i.i.d. laws), so that sd/mean over nets follows. */
+  /** log10 E‖∂ℓ/∂W_j‖_F⁴ and E‖∂ℓ/∂b_j‖⁴ (i.i.d. laws), so that sd/mean over nets follows. */
   readonly log10FourthGradW: number;
+  readonly log10FourthGradB: number;
 }
 
 /**
@@ -206,11 +207,11 @@ export function gradientMoments(widths: readonly number[], inits: Initializer | 
     if (j === d + 1) {
       // The linear output layer: ∂ℓ/∂W = g a_dᵀ, ∂ℓ/∂b = g.
       res.push({ layer: j, log10MeanSqGradW: (Math.log(gSq) + lnA2(d)) * Math.LOG10E, log10MeanSqGradB: Math.log(gSq) * Math.LOG10E,
-        log10FourthGradW: iid ? (2 * Math.log(gSq) + lnA4(d)) * Math.LOG10E : NaN });
+        log10FourthGradW: iid ? (2 * Math.log(gSq) + lnA4(d)) * Math.LOG10E : NaN, log10FourthGradB: 2 * Math.log10(gSq) });
       continue;
     }
     const lnB = tau + sum(j, d);
-    let fourth = NaN;
+    let fourth = NaN, fourthB = NaN;
     if (iid) {
       // ‖δ_j‖² sums the active units of layer j as tangents: E over K_j of K_j diagonal and K_j(K_j − 1) cross terms.
       let lnDelta4: number;
@@ -221,8 +222,10 @@ export function gradientMoments(widths: readonly number[], inits: Initializer | 
         lnDelta4 = logAdd(Math.log(n / 2) + sd, n > 1 ? Math.log(n * (n - 1) / 4) + pd : -Infinity);
       }
       fourth = (lnDelta4 + lnA4(j - 1)) * Math.LOG10E;
+      fourthB = (lnDelta4 + lnAlive(j)) * Math.LOG10E;
     }
-    res.push({ layer: j, log10MeanSqGradW: (lnB + lnA2(j - 1)) * Math.LOG10E, log10MeanSqGradB: (lnB + lnAlive(j)) * Math.LOG10E, log10FourthGradW: fourth });
+    res.push({ layer: j, log10MeanSqGradW: (lnB + lnA2(j - 1)) * Math.LOG10E, log10MeanSqGradB: (lnB + lnAlive(j)) * Math.LOG10E,
+      log10FourthGradW: fourth, log10FourthGradB: fourthB });
   }
   return res;
 }

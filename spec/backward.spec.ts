@@ -13,7 +13,7 @@ import { add, backward, biasRelu, Context, matmul, scale, sum, type Var } from '
 import { DenseClassifier } from '../lib/nn/classifier';
 import { DenseReluNet } from '../lib/nn/dense';
 import { jacobian, traceBackward } from '../lib/nn/dense/backward';
-import { initGradientNorms, logTInterval, studentTQuantile } from '../lib/nn/dense/grad-statistics';
+import { gradStatistics, initGradientNorms, logTInterval, sampleJacobianNets, studentTQuantile } from '../lib/nn/dense/grad-statistics';
 import {
   gradientMoments, jacobianLaw, log10GaussianEntryMoment, log10MeanSqJacobian, logGradientSpreadLeadingOrder, pairStep,
   sampleGaussianLogEntrySq, sampleGaussianLogGradNorms,
@@ -339,6 +339,24 @@ describe('grad statistics', () => {
     expect(Math.exp(t.logMean)).to.be.closeTo(m, 1e-12);
     expect(t.logLo).to.equal(-Infinity); // m − half < 0
     expect(Math.exp(t.logHi)).to.be.closeTo(m + half, 1e-8);
+  });
+
+  it('part (a): a grad_a row is seeded, shard-independent, and carries the exact theory', () => {
+    const widths = [6, 5, 4, 5], init = initializerById('he_uniform');
+    const row = gradStatistics(widths, init, 40, 9, { keys: [3] });
+    expect(gradStatistics(widths, init, 40, 9, { keys: [3] })).to.deep.equal(row);
+    const whole = sampleJacobianNets(widths, init, 40, 9, { keys: [3] });
+    const tail = sampleJacobianNets(widths, init, 15, 9, { keys: [3], first: 25 });
+    expect(Array.from(tail.logMeanSq)).to.deep.equal(Array.from(whole.logMeanSq.subarray(25)));
+    const law = jacobianLaw(widths, init);
+    expect(row.mean_sq_jacobian_theory).to.be.closeTo(1 / 6, 1e-12);
+    expect(row.fourth_moment_jacobian_theory).to.be.closeTo(10 ** law.log10FourthMoment, 1e-12);
+    expect(row.fourth_moment_method).to.equal('exact');
+    expect(row.mean_sq_jacobian_lo).to.be.at.most(row.mean_sq_jacobian);
+    expect(row.mean_sq_jacobian_hi).to.be.at.least(row.mean_sq_jacobian);
+    const orth = gradStatistics([5, 5, 5], initializerById('orthogonal'), 10, 1);
+    expect(orth.fourth_moment_jacobian_theory).to.equal(null);
+    expect(orth.fourth_moment_method).to.equal('none');
   });
 
   it('part (b): one example\'s batch gradient equals its traced per-example gradient, theory from §10.7', () => {

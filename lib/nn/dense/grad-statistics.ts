@@ -142,7 +142,7 @@ export interface GradARow {
   /** Nets whose Jacobian is exactly 0 (a dead layer); they count as zeros in every mean. */
   readonly dead: number;
   readonly mean_sq_jacobian: number;
-  /** The 95% t interval over nets (§10.9 gives its measured coverage). */
+  /** The 95% bootstrap-t interval over nets (§10.9 gives its measured coverage). */
   readonly mean_sq_jacobian_lo: number;
   readonly mean_sq_jacobian_hi: number;
   /** ∏c_j/n_0, exact (§10.2). */
@@ -154,14 +154,25 @@ export interface GradARow {
   /** mean Z⁴ / (mean Z²)² and its theory E[Z⁴]/E[Z²]² (6∏_{j<d}(1 + 5/n_j) for Gaussian weights). */
   readonly normalized_fourth_moment: number;
   readonly normalized_fourth_moment_theory: number | null;
-  /** sd(T)/E[T]/√nets from theory: the relative standard error the interval should show (§10.5). */
-  readonly mean_sq_rel_se_theory: number | null;
+  /**
+   * r = E[T²]/E[T]² from theory, T the mean of Z² in one net (§10.5): sd(T)/E[T] = √(r − 1), and the
+   * coverage table of §10.9 is indexed by r and the number of nets.
+   */
+  readonly mean_sq_r_theory: number | null;
 }
 
-export function summarizeJacobian(samples: JacobianSamples, widths: readonly number[], init: Initializer): GradARow {
+/** A stream key for the bootstrap's resampling ('boot'), apart from every net's stream. */
+const BOOTSTRAP_KEY = 0x626f6f74;
+
+/**
+ * One grad_a.csv row from the per-net samples. The interval is the bootstrap-t (999 resamples from
+ * Rng(seed, [...keys, 'boot'])), whose coverage §10.9 measures; it stays below 95% where r is large.
+ */
+export function summarizeJacobian(samples: JacobianSamples, widths: readonly number[], init: Initializer,
+  seed: number, keys: readonly number[] = []): GradARow {
   const n = samples.logMeanSq.length;
   const law = jacobianLaw(widths, init);
-  const t = logTInterval(samples.logMeanSq);
+  const t = logBootstrapTInterval(samples.logMeanSq, new Rng(seed, [...keys, BOOTSTRAP_KEY]));
   const lnFourth = logMeanExp(samples.logMeanFourth);
   let dead = 0;
   for (let i = 0; i < n; i++) if (samples.logMeanSq[i] === -Infinity) dead++;
@@ -177,14 +188,14 @@ export function summarizeJacobian(samples: JacobianSamples, widths: readonly num
     fourth_moment_method: law.method,
     normalized_fourth_moment: Math.exp(lnFourth - 2 * t.logMean),
     normalized_fourth_moment_theory: exact ? 10 ** law.log10NormalizedFourth : null,
-    mean_sq_rel_se_theory: exact ? law.relSdMeanSq / Math.sqrt(n) : null,
+    mean_sq_r_theory: exact ? law.relSdMeanSq ** 2 + 1 : null,
   };
 }
 
 /** Part (a) for one architecture and initializer: sample, then summarize. */
 export function gradStatistics(widths: readonly number[], init: Initializer, nets: number, seed: number,
   opts: JacobianSampleOptions = {}): GradARow {
-  return summarizeJacobian(sampleJacobianNets(widths, init, nets, seed, opts), widths, init);
+  return summarizeJacobian(sampleJacobianNets(widths, init, nets, seed, opts), widths, init, seed, opts.keys);
 }
 
 // ---- Part (b): per-layer gradient norms at initialization on a batch

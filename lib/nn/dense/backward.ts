@@ -121,8 +121,13 @@ export function forwardActivations(net: DenseReluNet, x: ArrayLike<number>): Act
  * The backward pass for one net, one input x and one output gradient, with a per-layer record.
  * Costs two matrix–vector products per layer (forward and backward).
  */
-export function traceBackward(net: DenseReluNet, x: ArrayLike<number>, seed: OutputGradient): BackwardTrace {
-  return inArena(net.backend, () => backwardLoop(net, forwardActivations(net, x), seed));
+export function traceBackward(net: DenseReluNet, x: ArrayLike<number>, seed: OutputGradient, opts: BackwardOptions = {}): BackwardTrace {
+  return inArena(net.backend, () => backwardLoop(net, forwardActivations(net, x), seed, opts.onLayer));
+}
+
+export interface BackwardOptions {
+  /** Called inside the loop with each layer's record as it is made (d first): a place for a breakpoint or a live view. */
+  readonly onLayer?: (record: BackwardLayerTrace) => void;
 }
 
 /** ∂ℓ/∂a_d as plain numbers, checked against n_d. */
@@ -145,7 +150,7 @@ function outputGradient(net: DenseReluNet, act: Activations, seed: OutputGradien
   return g;
 }
 
-function backwardLoop(net: DenseReluNet, act: Activations, seed: OutputGradient): BackwardTrace {
+function backwardLoop(net: DenseReluNet, act: Activations, seed: OutputGradient, onLayer?: (record: BackwardLayerTrace) => void): BackwardTrace {
   const widths = net.widths, d = net.depth, backend = net.backend;
   const g = outputGradient(net, act, seed);
   // δ_d = m_d ⊙ g, normalized: δ = e^{D}·ρ with ‖ρ‖ = 1.
@@ -165,6 +170,7 @@ function backwardLoop(net: DenseReluNet, act: Activations, seed: OutputGradient)
     const logNormIn = act.sqNorm[j - 1] > 0 ? act.logScale[j - 1] + 0.5 * Math.log(act.sqNorm[j - 1]) : -Infinity;
     if (D === -Infinity) {
       layers.push(zeroLayer(j, n, active));
+      onLayer?.(layers[layers.length - 1]);
       continue;
     }
     // r_{j−1} = W_jᵀ δ_j = e^{D}·y.
@@ -189,6 +195,7 @@ function backwardLoop(net: DenseReluNet, act: Activations, seed: OutputGradient)
       predictedRelSd: sd / mean,
       zScore: (ySq - mean) / sd,
     });
+    onLayer?.(layers[layers.length - 1]);
     if (j === 1) {
       const s = Math.exp(D);
       for (let i = 0; i < nIn; i++) inputGradient[i] = y[i] * s;

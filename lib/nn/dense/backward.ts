@@ -193,7 +193,7 @@ function backwardLoop(net: DenseReluNet, act: Activations, seed: OutputGradient,
       alongShare: ySq > 0 ? along / ySq : NaN,
       predictedLog10SignalDownSq: (2 * D + Math.log(mean)) * LOG10E,
       predictedRelSd: sd / mean,
-      zScore: (ySq - mean) / sd,
+      zScore: k > 0 ? (ySq - mean) / sd : NaN, // k = 0 (n_{j−1} = 1): r_{j−1} is all along a_{j−1}
     });
     onLayer?.(layers[layers.length - 1]);
     if (j === 1) {

@@ -5,23 +5,23 @@
 //
 //   node bench/jacobian-growth.js [--inits he_normal,he_uniform,he_normal_truncated] [--backend wasm|reference] [--seed 1]
 
-import { parseArgs } from 'node:util';
-import { createBackend } from '../lib/kernels/index';
-import { sampleJacobianNets } from '../lib/nn/dense/grad-statistics';
-import { jacobianLaw } from '../lib/nn/dense/jacobian-theory';
-import { initializerById } from '../lib/nn/init';
-import { profileForBeta, WIDTH_FAMILIES } from '../lib/nn/profiles';
-import { logMeanExp, slope } from '../lib/nn/stats';
-import { beta } from '../lib/nn/dense/theory';
+import { beta, createBackend, initializerById, jacobianLaw, logMeanExp, profileForBeta, sampleJacobianNets, slope, WIDTH_FAMILIES } from '../lib';
+import { backendFlag, defineCli, initListFlag, main, parseCli, seedFlag } from '../lib/experiments';
 
 const BETAS = [0.1, 0.25, 0.5, 1, 2];
 /** Nets per architecture: the cost per net falls with β (narrower layers). */
 const NETS: Record<number, number> = { 0.1: 1000, 0.25: 2000, 0.5: 2000, 1: 5000, 2: 5000 };
 
-function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(2);
-}
+const CLI = defineCli({
+  name: 'bench/jacobian-growth',
+  summary: 'E[Z⁴]/E[Z²]² of the Jacobian against β, measured and exact, with C fitted per initializer (THEORY.md §10.11).',
+  kind: 'tool',
+  flags: {
+    inits: initListFlag(['he_normal', 'he_uniform', 'he_normal_truncated']),
+    backend: backendFlag(),
+    seed: seedFlag(1),
+  },
+});
 
 /** Least-squares intercept and slope of y on x. */
 function fit(xs: number[], ys: number[]): { a: number; C: number } {
@@ -29,21 +29,12 @@ function fit(xs: number[], ys: number[]): { a: number; C: number } {
   return { a: my - C * mx, C };
 }
 
-function main(): void {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: { inits: { type: 'string', default: 'he_normal,he_uniform,he_normal_truncated' }, backend: { type: 'string', default: 'wasm' }, seed: { type: 'string', default: '1' } },
-      strict: true,
-    }));
-  } catch (err) {
-    fail((err as Error).message);
-  }
-  const seed = Number(values.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0) fail(`--seed must be a non-negative integer, got '${values.seed}'`);
-  if (values.backend !== 'wasm' && values.backend !== 'reference') fail(`--backend must be wasm or reference, got '${values.backend}'`);
-  const inits = values.inits.split(',').map((id) => { try { return initializerById(id); } catch (err) { return fail((err as Error).message); } });
-  const backend = createBackend(values.backend);
+function run(argv: readonly string[]): void {
+  const args = parseCli(CLI, argv);
+  if (args === null) return;
+  const seed = args.seed;
+  const inits = args.inits.map((id) => initializerById(id));
+  const backend = createBackend(args.backend);
   const lines = ['| init | family | β | nets | dead | mean Z⁴/(mean Z²)² | exact | measured/exact |', '|---|---|---|---|---|---|---|---|'];
   const fits: string[] = [
     '| init | β range | C fitted to measurements | C fitted to exact values | Gaussian leading order |', '|---|---|---|---|---|'];
@@ -75,4 +66,4 @@ function main(): void {
   process.stdout.write(lines.join('\n') + '\n\n' + fits.join('\n') + '\n');
 }
 
-if (require.main === module) main();
+if (require.main === module) main(() => run(process.argv.slice(2)));

@@ -20,6 +20,8 @@ export type ConvInput =
   | { readonly kind: 'unit'; readonly shape: ImageShape }
   | { readonly kind: 'mnist'; readonly dataset: DatasetName; readonly index: number }
   | { readonly kind: 'cifar'; readonly path: string; readonly index: number };
+/** One fixed data-set image (fig1 --input uses it flattened to a vector). */
+export type ImageInput = Exclude<ConvInput, { readonly kind: 'unit' }>;
 
 export interface ConvCellParams {
   readonly init: string;

@@ -1,0 +1,160 @@
+// Estimators of log10 E[M_d/M_0] from N independent nets, and where the paper's statistic (the plain
+// sample mean of N nets) lands. THEORY.md §4.10 derives them; §4.11 holds their measured coverage.
+//
+// - PerLayerProduct: the primary estimate. With zero biases and i.i.d. symmetric weights,
+//   E[M_j/M_{j−1} | a_{j−1}] = c_j for every live a_{j−1} (§2.2), so the per-layer means are
+//   uncorrelated and Σ_j ln(mean over nets alive at j−1 of M_j/M_{j−1}) estimates ln ∏c_j, with a
+//   delta-method interval. Each layer's ratio is light-tailed (relative variance ≤ 5/n_j), unlike R.
+// - gaussianSampleMeanBand: the central 95% range of log10 of the sample mean of N nets, drawn from the
+//   exact Gaussian law (4.2). The sample mean is not the population mean: for heavy-tailed R it
+//   usually lands below E[R], and this band says how far.
+
+import { logMeanExp } from './stats';
+import type { Rng } from '../tensor/rng';
+
+const Z95 = 1.959963984540054;
+
+/** A point estimate of log10 E[M/M_0] with its 95% interval and standard error (all log10). */
+export interface MeanRatioEstimate {
+  readonly log10: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly se: number;
+}
+
+/**
+ * The per-layer product estimator (THEORY.md §4.10): feed each net's cumulative ln(M_j/M_0),
+ * j = 1..d (−Infinity from its first dead layer on); `estimate()` returns
+ * log10 ∏_j ĉ_j, ĉ_j = mean of M_j/M_{j−1} over the nets alive at j−1, and the delta-method interval
+ * Σ ln ĉ_j ± z·√(Σ_j s_j²/(N_j ĉ_j²)) (s_j² the sample variance of the N_j ratios).
+ *
+ * Valid whenever E[M_j/M_{j−1} | F_{j−1}] is the same constant on every live past: dense nets with
+ * zero biases and symmetric weights (i.i.d. or Haar-orthogonal), and residual nets with linear module
+ * outputs (§7.1, per module). Not for conv nets with borders (§8.1) or ReLU-ended residual modules
+ * (§7.2): there the conditional mean depends on the past and the product is biased.
+ */
+export class PerLayerProduct {
+  private readonly count: Float64Array;
+  private readonly mean: Float64Array;
+  private readonly m2: Float64Array;
+
+  constructor(readonly layers: number) {
+    if (!Number.isInteger(layers) || layers < 1) throw new RangeError(`need at least one layer, got ${layers}`);
+    this.count = new Float64Array(layers);
+    this.mean = new Float64Array(layers);
+    this.m2 = new Float64Array(layers);
+  }
+
+  /** One net's path ln(M_j/M_0), j = 1..layers. */
+  add(cumLogs: ArrayLike<number>): void {
+    if (cumLogs.length < this.layers) throw new RangeError(`a path needs ${this.layers} layers, got ${cumLogs.length}`);
+    let prev = 0;
+    for (let j = 0; j < this.layers; j++) {
+      if (prev === -Infinity) return; // dead at j − 1: no ratio at j or later
+      const cur = cumLogs[j];
+      const r = cur === -Infinity ? 0 : Math.exp(cur - prev);
+      // Welford's update: stable for many nets.
+      const n = ++this.count[j], delta = r - this.mean[j];
+      this.mean[j] += delta / n;
+      this.m2[j] += delta * (r - this.mean[j]);
+      prev = cur;
+    }
+  }
+
+  /** Nets alive at the input of each layer (N_j). */
+  alive(): Float64Array {
+    return this.count.slice();
+  }
+
+  /** NaN when some layer has fewer than two live nets or a zero mean (every net died there). */
+  estimate(z = Z95): MeanRatioEstimate {
+    let lnEst = 0, v = 0;
+    for (let j = 0; j < this.layers; j++) {
+      const n = this.count[j], m = this.mean[j];
+      if (n < 2 || !(m > 0)) return { log10: NaN, lo: NaN, hi: NaN, se: NaN };
+      lnEst += Math.log(m);
+      v += this.m2[j] / (n - 1) / n / (m * m);
+    }
+    const se = Math.sqrt(v);
+    return { log10: lnEst * Math.LOG10E, lo: (lnEst - z * se) * Math.LOG10E, hi: (lnEst + z * se) * Math.LOG10E, se: se * Math.LOG10E };
+  }
+}
+
+/** Gamma(a, 1), a > 0: Marsaglia & Tsang (2000), with the a < 1 boost Gamma(a + 1)·U^{1/a}. Exact. */
+export function gammaVariate(rng: Rng, a: number): number {
+  if (!(a > 0)) throw new RangeError(`gamma shape must be > 0, got ${a}`);
+  if (a < 1) return gammaVariate(rng, a + 1) * Math.pow(rng.uniformOpen(), 1 / a);
+  const d = a - 1 / 3, c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number, v: number;
+    do { x = rng.normal(); v = 1 + c * x; } while (v <= 0);
+    v = v * v * v;
+    const u = rng.uniformOpen();
+    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** χ²_k, k ≥ 0 an integer (0 for k = 0): a sum of squares for small k, 2·Gamma(k/2) otherwise. */
+export function chiSquareVariate(rng: Rng, k: number): number {
+  if (k <= 4) {
+    let s = 0;
+    for (let i = 0; i < k; i++) { const g = rng.normal(); s += g * g; }
+    return s;
+  }
+  return 2 * gammaVariate(rng, k / 2);
+}
+
+/**
+ * One path of the exact Gaussian law (4.2) in O(d): fills out[j − 1] = ln(M_j/M_0) =
+ * Σ_{i≤j} [ln c_i + ln((2/n_i)χ²_{K_i})], K_i ~ Bin(n_i, ½) (−Infinity from the first dead layer on).
+ * `logGains` are ln c_j, j = 1..d; all zeros give the He-normalized path. Same law as
+ * theory.sampleGaussianLogLengths, which draws every χ²_1 term (O(Σ n_j)).
+ */
+export function gaussianLogLengthPath(rng: Rng, widths: readonly number[], logGains: ArrayLike<number>, out: Float64Array): Float64Array {
+  const d = widths.length - 1;
+  let l = 0;
+  for (let j = 1; j <= d; j++) {
+    if (l > -Infinity) {
+      const n = widths[j], k = rng.binomialHalf(n);
+      l = k === 0 ? -Infinity : l + logGains[j - 1] + Math.log((2 / n) * chiSquareVariate(rng, k));
+    }
+    out[j - 1] = l;
+  }
+  return out;
+}
+
+/** The central range of log10(sample mean of R over N nets) (THEORY.md §4.10), from `replicates` draws. */
+export interface SampleMeanBand {
+  readonly lo: number;
+  readonly hi: number;
+  readonly replicates: number;
+}
+
+/**
+ * Where the plain sample mean of R = M_d/M_0 over `nets` independent Gaussian-weight nets lands: the
+ * (1 ± level)/2 quantiles of log10 Ȳ_N over `replicates` simulated experiments of the exact law (4.2).
+ * Exact for Gaussian weights up to the Monte Carlo error of the quantiles (≈ ±√(0.025·0.975/B) in
+ * probability). The law of R/∏c_j does not involve the variances, so the standardized paths are
+ * drawn once and shifted by Σ log10 c_j. For other laws this is the Gaussian surrogate with the same
+ * gains (§4.10): R then has the same mean and a variance that differs at O(1/(n_{j−1}n_j)).
+ */
+export function gaussianSampleMeanBand(rng: Rng, widths: readonly number[], logGains: ArrayLike<number>, nets: number,
+  opts: { replicates?: number; level?: number } = {}): SampleMeanBand {
+  const replicates = opts.replicates ?? 1000, level = opts.level ?? 0.95;
+  if (!Number.isInteger(nets) || nets < 1) throw new RangeError(`nets must be a positive integer, got ${nets}`);
+  const d = widths.length - 1;
+  const zeros = new Float64Array(d), path = new Float64Array(d), logs = new Float64Array(nets), means = new Float64Array(replicates);
+  for (let b = 0; b < replicates; b++) {
+    for (let k = 0; k < nets; k++) logs[k] = gaussianLogLengthPath(rng, widths, zeros, path)[d - 1];
+    means[b] = logMeanExp(logs);
+  }
+  means.sort();
+  let shift = 0;
+  for (let j = 0; j < d; j++) shift += logGains[j];
+  const q = (p: number) => {
+    // Order statistic ⌈pB⌉ (an all-dead replicate is −Infinity and simply sorts first).
+    const i = Math.min(replicates - 1, Math.max(0, Math.ceil(p * replicates) - 1));
+    return (means[i] + shift) * Math.LOG10E;
+  };
+  return { lo: q((1 - level) / 2), hi: q((1 + level) / 2), replicates };
+}

@@ -66,10 +66,14 @@ export class PerLayerProduct {
     return this.count.slice();
   }
 
-  /** NaN when some layer has fewer than two live nets or a zero mean (every net died there). */
-  estimate(z = Z95): MeanRatioEstimate {
+  /**
+   * The estimate for the first `upTo` layers (default all): a net's first L layers are a net of depth
+   * L. NaN when some layer has fewer than two live nets or a zero mean (every net died there).
+   */
+  estimate(upTo = this.layers, z = Z95): MeanRatioEstimate {
+    if (!Number.isInteger(upTo) || upTo < 1 || upTo > this.layers) throw new RangeError(`upTo must be in 1..${this.layers}, got ${upTo}`);
     let lnEst = 0, v = 0;
-    for (let j = 0; j < this.layers; j++) {
+    for (let j = 0; j < upTo; j++) {
       const n = this.count[j], m = this.mean[j];
       if (n < 2 || !(m > 0)) return { log10: NaN, lo: NaN, hi: NaN, se: NaN };
       lnEst += Math.log(m);

@@ -14,7 +14,7 @@ import { ensureOutDir, writeCsv } from './files';
 import { backendFlag, checkBackend } from './flags';
 import { recordInvocation } from './invocation';
 import { writeRunRecord } from './record';
-import { bandKey, type BandCellParams, type BandCellResult } from './band';
+import { planBands, type BandCellParams, type BandCellResult } from './band';
 import { coverageOf, type ReplicateConfig, type ReplicateParams, type ReplicateResult } from './replicates';
 import { runExperiment, type Cell, type Experiment } from './runner';
 import { printTable } from './table';
@@ -101,11 +101,6 @@ function configurations(a: Args): { label: string; config: ReplicateConfig; repl
   return out;
 }
 
-/** The band cell of a dense configuration: its width profile and N. */
-function denseBandKey(c: ReplicateConfig): string | null {
-  return c.kind === 'dense' || c.kind === 'dense_sampler' ? `${bandKey(new Array<number>(c.depth + 1).fill(c.width))}/nets=${c.nets}` : null;
-}
-
 const COLUMNS = ['configuration', 'series', 'replicates', 'covered', 'coverage', 'se_nominal', 'z', 'point_inside', 'truth', 'truth_value'] as const;
 
 async function coverage(argv: readonly string[]): Promise<void> {
@@ -117,18 +112,19 @@ async function coverage(argv: readonly string[]): Promise<void> {
   recordInvocation(args.out, 'coverage', argv);
   const started = Date.now();
   const run = { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard };
-  // The bands fig1 publishes for the sample mean, one per (width profile, N), computed as fig1 does.
-  const bandParams = new Map<string, BandCellParams>();
-  for (const { config: c } of configs) {
-    const key = denseBandKey(c);
-    if (key !== null && (c.kind === 'dense' || c.kind === 'dense_sampler')) bandParams.set(key, { widths: new Array<number>(c.depth + 1).fill(c.width), nets: c.nets, replicates: args['band-replicates'], seed: args.seed });
-  }
-  const bandExp: Experiment<BandCellParams, BandCellResult> = {
-    name: 'coverage_band', task: path.join(__dirname, 'band.js'), cells: [...bandParams.entries()].map(([key, params]) => ({ key, params })),
-  };
+  // The bands fig1 publishes for the sample mean, one per (width profile, N, law), computed as fig1 does.
+  const dense = configs.map((c) => c.config).filter((c): c is Extract<ReplicateConfig, { kind: 'dense' | 'dense_sampler' }> => c.kind === 'dense' || c.kind === 'dense_sampler');
+  const plans = [...new Set(dense.map((c) => c.nets))].map((nets) => {
+    const mine = dense.filter((c) => c.nets === nets);
+    return { mine, ...planBands(mine.map((c) => ({ widths: new Array<number>(c.depth + 1).fill(c.width), init: c.kind === 'dense' ? c.init : 'he_normal' })), nets, args['band-replicates'], args.seed) };
+  });
+  const bandExp: Experiment<BandCellParams, BandCellResult> = { name: 'coverage_band', task: path.join(__dirname, 'band.js'), cells: plans.flatMap((p) => p.cells) };
   const bandOutcome = await runExperiment(bandExp, run);
   const bands = new Map(bandOutcome.results.map((r) => [r.key, { lo: r.result.lo, hi: r.result.hi }]));
-  const bandOf = (c: ReplicateConfig) => { const key = denseBandKey(c); return key === null ? null : bands.get(key) ?? null; };
+  const bandOf = (c: ReplicateConfig) => {
+    for (const p of plans) { const i = p.mine.indexOf(c as (typeof p.mine)[number]); if (i >= 0) return bands.get(p.plans[i].key) ?? null; }
+    return null;
+  };
   const cells: Cell<ReplicateParams & { backend: string }>[] = [];
   if (bandOutcome.complete) {
     configs.forEach((c, i) => {

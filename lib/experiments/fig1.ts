@@ -21,8 +21,8 @@ import { printTable } from './table';
 import { writeRunRecord } from './record';
 import { recordInvocation } from './invocation';
 import { backendFlag, countOrDepthFlag, initListFlag, checkBackend, trainingFlags } from './flags';
-import { bandCells, bandKey, type BandCellParams, type BandCellResult } from './band';
-import { inputShape, type ImageInput } from './conv-lengths';
+import { planBands, type BandCellParams, type BandCellResult } from './band';
+import { fixedImage, inputShape, type ImageInput } from './conv-lengths';
 import { describeImage, inputFlag, inputText, resolveImageInput } from './image-input';
 
 const FIG1A_COLUMNS = [
@@ -59,6 +59,13 @@ export const FIG1_CLI = defineCli({
 type Fig1aCell = Cell<LengthCellParams & { backend: string }>;
 type Fig1Args = NonNullable<ReturnType<typeof parseCli<typeof FIG1_CLI.flags>>>;
 
+/** q(x) = ‖x‖₄⁴/‖x‖⁴ of a fixed input: how a non-Gaussian law's first layer sees it (THEORY.md §3.2). */
+function fourthMomentRatio(x: ArrayLike<number>): number {
+  let s2 = 0, s4 = 0;
+  for (let i = 0; i < x.length; i++) { const v = x[i] * x[i]; s2 += v; s4 += v * v; }
+  return s4 / (s2 * s2);
+}
+
 async function runPartA(args: Fig1Args, image: ImageInput | null): Promise<void> {
   const started = Date.now();
   const cells: Fig1aCell[] = [];
@@ -73,11 +80,11 @@ async function runPartA(args: Fig1Args, image: ImageInput | null): Promise<void>
   const run = { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard };
   const exp: Experiment<Fig1aCell['params'], LengthCellResult> = { name: 'fig1a', task: path.join(__dirname, 'lengths.js'), cells };
   const outcome = await runExperiment(exp, run);
-  // The theory's band for the sample mean: one cell per width profile serves every initializer.
-  const bands: Experiment<BandCellParams, BandCellResult> = {
-    name: 'fig1a_band', task: path.join(__dirname, 'band.js'),
-    cells: bandCells(cells.map((c) => c.params.widths), args.nets, args['band-replicates'], args.seed),
-  };
+  // The theory's band for the sample mean: one cell per width profile and law serves every initializer.
+  const x = image === null ? null : fixedImage(image)!;
+  const plan = planBands(cells.map((c) => ({ widths: c.params.widths, init: c.params.init, ...(x === null ? {} : { inputQ: fourthMomentRatio(x) }) })),
+    args.nets, args['band-replicates'], args.seed);
+  const bands: Experiment<BandCellParams, BandCellResult> = { name: 'fig1a_band', task: path.join(__dirname, 'band.js'), cells: plan.cells };
   const bandOutcome = await runExperiment(bands, run);
   if (!outcome.complete || !bandOutcome.complete) {
     process.stderr.write(`fig1a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
@@ -85,13 +92,13 @@ async function runPartA(args: Fig1Args, image: ImageInput | null): Promise<void>
   }
   const band = new Map(bandOutcome.results.map((r) => [r.key, r.result]));
   const input = inputText(args.input);
-  const rows = outcome.results.map(({ params, result }) => {
-    const b = band.get(bandKey(params.widths))!;
+  const rows = outcome.results.map(({ params, result }, i) => {
+    const b = band.get(plan.plans[i].key)!;
     return {
       init: params.init, depth: params.widths.length - 1, width: params.widths[1], input, ...result,
-      // The band is He-normalized; R/∏c_j has one law for every Gaussian variance.
+      // The band is He-normalized: R/∏c_j does not involve the gains.
       log10_sample_band_lo: b.lo + result.log10_theory_ratio, log10_sample_band_hi: b.hi + result.log10_theory_ratio,
-      band_method: initializerById(params.init).law === 'normal' ? 'exact' : 'gaussian_surrogate',
+      band_method: plan.plans[i].method,
     };
   });
   writeCsv(path.join(args.out, 'fig1a.csv'), FIG1A_COLUMNS, rows);

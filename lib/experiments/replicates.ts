@@ -4,7 +4,7 @@
 // keeps every interval it published; coverage.js then counts how often each covers the truth.
 
 import type { Backend } from '../kernels/backend';
-import { gaussianLogLengthPath, PerLayerProduct } from '../nn/estimators';
+import { lengthPath, PerLayerProduct } from '../nn/estimators';
 import type { Padding } from '../kernels/conv';
 import type { ModuleConvention } from '../nn/residual';
 import { logNormalMeanInterval, logMeanExp } from '../nn/stats';
@@ -110,7 +110,7 @@ function samplerReplicate(c: Extract<ReplicateConfig, { kind: 'dense_sampler' }>
   const zeros = new Float64Array(c.depth), path = new Float64Array(c.depth), logs = new Float64Array(c.nets);
   const product = new PerLayerProduct(c.depth);
   for (let k = 0; k < c.nets; k++) {
-    gaussianLogLengthPath(rng, widths, zeros, path);
+    lengthPath(rng, widths, zeros, path);
     product.add(path);
     logs[k] = path[c.depth - 1];
   }

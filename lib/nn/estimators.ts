@@ -5,11 +5,14 @@
 //   E[M_j/M_{j−1} | a_{j−1}] = c_j for every live a_{j−1} (§2.2), so the per-layer means are
 //   uncorrelated and Σ_j ln(mean over nets alive at j−1 of M_j/M_{j−1}) estimates ln ∏c_j, with a
 //   delta-method interval. Each layer's ratio is light-tailed (relative variance ≤ 5/n_j), unlike R.
-// - gaussianSampleMeanBand: the central 95% range of log10 of the sample mean of N nets, drawn from the
-//   exact Gaussian law (4.2). The sample mean is not the population mean: for heavy-tailed R it
-//   usually lands below E[R], and this band says how far.
+// - sampleMeanBand: the central 95% range of log10 of the sample mean of N nets, drawn from the exact
+//   Gaussian law (4.2) (other laws: a moment-matched law with their exact E[R] and E[R²]). The sample
+//   mean is not the population mean: for heavy-tailed R it usually lands below E[R], and this band says
+//   how far.
 
+import type { Initializer } from './init';
 import { logMeanExp } from './stats';
+import { gains, log10SecondMoments } from './theory';
 import type { Rng } from '../tensor/rng';
 
 const Z95 = 1.959963984540054;
@@ -109,18 +112,23 @@ export function chiSquareVariate(rng: Rng, k: number): number {
 }
 
 /**
- * One path of the exact Gaussian law (4.2) in O(d): fills out[j − 1] = ln(M_j/M_0) =
- * Σ_{i≤j} [ln c_i + ln((2/n_i)χ²_{K_i})], K_i ~ Bin(n_i, ½) (−Infinity from the first dead layer on).
- * `logGains` are ln c_j, j = 1..d; all zeros give the He-normalized path. Same law as
- * theory.sampleGaussianLogLengths, which draws every χ²_1 term (O(Σ n_j)).
+ * One path of the length law in O(d): fills out[j − 1] = ln(M_j/M_0) = Σ_{i≤j} [ln c_i + ln((2/n_i)S_i)]
+ * (−Infinity from the first dead layer on), K_i ~ Bin(n_i, ½) active units and S_i their summed squared
+ * standardized pre-activations. Gaussian weights (κ_i = 3, the default): S_i = χ²_{K_i}, the exact law
+ * (4.2), the same as theory.sampleGaussianLogLengths (which draws every χ²_1 term, O(Σ n_j)). Other
+ * kurtoses κ_i = E[z⁴]/E[z²]² of a pre-activation: S_i ~ (κ_i − 1)·Gamma(K_i/(κ_i − 1)), which has the
+ * conditional mean and variance of the real sum, so the path's E[R] and E[R²] are exact (THEORY.md §4.10).
+ * `logGains` are ln c_j, j = 1..d (all zeros: the He-normalized path).
  */
-export function gaussianLogLengthPath(rng: Rng, widths: readonly number[], logGains: ArrayLike<number>, out: Float64Array): Float64Array {
+export function lengthPath(rng: Rng, widths: readonly number[], logGains: ArrayLike<number>, out: Float64Array,
+  kappas?: ArrayLike<number>): Float64Array {
   const d = widths.length - 1;
   let l = 0;
   for (let j = 1; j <= d; j++) {
     if (l > -Infinity) {
-      const n = widths[j], k = rng.binomialHalf(n);
-      l = k === 0 ? -Infinity : l + logGains[j - 1] + Math.log((2 / n) * chiSquareVariate(rng, k));
+      const n = widths[j], k = rng.binomialHalf(n), t = kappas === undefined ? 2 : kappas[j - 1] - 1;
+      const s = k === 0 ? 0 : t === 2 ? chiSquareVariate(rng, k) : t <= 1e-12 ? k : t * gammaVariate(rng, k / t);
+      l = k === 0 ? -Infinity : l + logGains[j - 1] + Math.log((2 / n) * s);
     }
     out[j - 1] = l;
   }
@@ -135,21 +143,20 @@ export interface SampleMeanBand {
 }
 
 /**
- * Where the plain sample mean of R = M_d/M_0 over `nets` independent Gaussian-weight nets lands: the
- * (1 ± level)/2 quantiles of log10 Ȳ_N over `replicates` simulated experiments of the exact law (4.2).
- * Exact for Gaussian weights up to the Monte Carlo error of the quantiles (≈ ±√(0.025·0.975/B) in
- * probability). The law of R/∏c_j does not involve the variances, so the standardized paths are
- * drawn once and shifted by Σ log10 c_j. For other laws this is the Gaussian surrogate with the same
- * gains (§4.10): R then has the same mean and a variance that differs at O(1/(n_{j−1}n_j)).
+ * Where the plain sample mean of R = M_d/M_0 over `nets` independent nets lands: the (1 ± level)/2
+ * quantiles of log10 Ȳ_N over `replicates` simulated experiments of `lengthPath`. Exact for Gaussian
+ * weights (κ = 3) up to the Monte Carlo error of the quantiles (≈ ±√(0.025·0.975/B) in probability);
+ * moment-matched otherwise. The paths are drawn He-normalized and shifted by Σ log10 c_j, since R/∏c_j
+ * does not involve the gains.
  */
-export function gaussianSampleMeanBand(rng: Rng, widths: readonly number[], logGains: ArrayLike<number>, nets: number,
-  opts: { replicates?: number; level?: number } = {}): SampleMeanBand {
+export function sampleMeanBand(rng: Rng, widths: readonly number[], logGains: ArrayLike<number>, nets: number,
+  opts: { replicates?: number; level?: number; kappas?: ArrayLike<number> } = {}): SampleMeanBand {
   const replicates = opts.replicates ?? 1000, level = opts.level ?? 0.95;
   if (!Number.isInteger(nets) || nets < 1) throw new RangeError(`nets must be a positive integer, got ${nets}`);
   const d = widths.length - 1;
   const zeros = new Float64Array(d), path = new Float64Array(d), logs = new Float64Array(nets), means = new Float64Array(replicates);
   for (let b = 0; b < replicates; b++) {
-    for (let k = 0; k < nets; k++) logs[k] = gaussianLogLengthPath(rng, widths, zeros, path)[d - 1];
+    for (let k = 0; k < nets; k++) logs[k] = lengthPath(rng, widths, zeros, path, opts.kappas)[d - 1];
     means[b] = logMeanExp(logs);
   }
   means.sort();
@@ -161,4 +168,19 @@ export function gaussianSampleMeanBand(rng: Rng, widths: readonly number[], logG
     return (means[i] + shift) * Math.LOG10E;
   };
   return { lo: q((1 - level) / 2), hi: q((1 + level) / 2), replicates };
+}
+
+/**
+ * κ_j = E[z⁴]/E[z²]² of a layer-j pre-activation as the exact second-moment recursion (THEORY.md §3.7)
+ * averages it: f_j = P_j/(c_j²P_{j−1}) = 1 + (2κ_j − 1)/n_j, so κ_j = ((f_j − 1)n_j + 1)/2; κ_j = 3 for
+ * Gaussian weights, 3 + (μ̃₄ − 3)ρ_{j−1}/n_{j−1} in general. With these, lengthPath has the law's exact
+ * E[R] and E[R²]. `inputQ` is q(x) = ‖x‖₄⁴/‖x‖⁴ of the input (default: uniform on the sphere).
+ */
+export function layerKurtoses(widths: readonly number[], inits: Initializer | readonly Initializer[], inputQ?: number): number[] {
+  const logP = log10SecondMoments(widths, inits, inputQ);
+  const c = gains(widths, inits);
+  return logP.map((lp, j) => {
+    const f = Math.pow(10, lp - (j === 0 ? 0 : logP[j - 1])) / (c[j] * c[j]);
+    return ((f - 1) * widths[j + 1] + 1) / 2;
+  });
 }

@@ -17,6 +17,8 @@ export interface Axis {
   readonly log?: boolean;
   /** Zero in the linear domain; default false (vega-lite's true squashes data far from 0). */
   readonly zero?: boolean;
+  /** A fixed domain [min, max] instead of the data's. */
+  readonly domain?: readonly [number, number];
 }
 
 export interface LineChart {
@@ -33,6 +35,10 @@ export interface LineChart {
   readonly theoryHi?: string;
   /** A second measured statistic, drawn as hollow markers (rows hold x, y and the color/facet fields). */
   readonly hollow?: readonly Row[];
+  /** Field of measured rows whose value picks the point's shape, with the shapes in order of `values`. */
+  readonly shape?: { readonly field: string; readonly title?: string; readonly values: readonly string[]; readonly shapes: readonly string[] };
+  /** Field of measured rows written as a small label beside each point (a count, say). */
+  readonly label?: string;
   /** Field whose values pick the colour (one per series); measured and theory share the legend. */
   readonly color?: string;
   readonly colorTitle?: string;
@@ -63,8 +69,12 @@ export function lineChartSpec(c: LineChart): TopLevelSpec {
   if (measured.length + theory.length + hollow.length === 0) throw new Error('lineChartSpec: no data');
   if ((c.theoryLo === undefined) !== (c.theoryHi === undefined)) throw new Error('lineChartSpec: give both theoryLo and theoryHi, or neither');
   if ((c.lo === undefined) !== (c.hi === undefined)) throw new Error('lineChartSpec: give both lo and hi, or neither');
-  const scale = (a: Axis) => (a.log ? { type: 'log' as const } : { zero: a.zero ?? false });
-  const x = { field: ref(c.x.field), type: 'quantitative' as const, title: c.x.title ?? c.x.field, scale: scale(c.x) };
+  const scale = (a: Axis) => ({
+    ...(a.log ? { type: 'log' as const } : { zero: a.zero ?? false }),
+    ...(a.domain !== undefined ? { domain: [...a.domain] } : {}),
+  });
+  // A little padding keeps the points (and labels) at the ends of the x range inside the plot.
+  const x = { field: ref(c.x.field), type: 'quantitative' as const, title: c.x.title ?? c.x.field, scale: { ...scale(c.x), padding: 12 } };
   const y = { field: ref(c.y.field), type: 'quantitative' as const, title: c.y.title ?? c.y.field, scale: scale(c.y) };
   const color = c.color !== undefined ? { color: { field: ref(c.color), type: 'nominal' as const, title: c.colorTitle ?? c.color } } : {};
   const only = (layer: string) => [{ filter: `datum['${LAYER}'] === '${layer}'` }];
@@ -95,7 +105,16 @@ export function lineChartSpec(c: LineChart): TopLevelSpec {
   }
   if (measured.length > 0) {
     if (c.connect) layers.push({ transform: only('measured'), mark: { type: 'line', strokeWidth: 1, opacity: 0.6, clip: true }, encoding: { x, y, ...color } });
-    layers.push({ transform: only('measured'), mark: { type: 'point', filled: true, size: 36, clip: true }, encoding: { x, y, ...color } });
+    const shape = c.shape === undefined ? {} : {
+      shape: { field: ref(c.shape.field), type: 'nominal' as const, title: c.shape.title ?? c.shape.field, scale: { domain: [...c.shape.values], range: [...c.shape.shapes] } },
+    };
+    layers.push({ transform: only('measured'), mark: { type: 'point', filled: true, size: 36, clip: true }, encoding: { x, y, ...color, ...shape } });
+    if (c.label !== undefined) {
+      layers.push({
+        transform: only('measured'), mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 9, clip: true },
+        encoding: { x, y, text: { field: ref(c.label), type: 'nominal' as const }, ...color },
+      });
+    }
   }
   if (hollow.length > 0) {
     layers.push({ transform: only('hollow'), mark: { type: 'point', filled: false, size: 36, strokeWidth: 1.2, clip: true }, encoding: { x, y, ...color } });

@@ -3,7 +3,7 @@
 // default nets (N = 50: fewer nets make both harder, and keep the suite fast), and with the exact
 // Gaussian law (THEORY.md §4.2), whose per-layer ratios have exactly the real nets' law, at width 20.
 // lib/experiments/coverage.js runs the published sizes (N = 100, 1000; widths to 100; table in
-// THEORY.md §4.11).
+// THEORY.md §4.10).
 //
 // Sizing: over R independent replicates the count of covering intervals is Binomial(R, p): sd
 // √(p(1 − p)/R) in the share. A band has a second error: its edges are Monte Carlo quantiles of B

@@ -187,7 +187,7 @@ export function fig2aClaims(dir: string): Claim[] {
 }
 
 /**
- * Equal β (THEORY.md §6.9): from fig2a_equal_beta.csv. Where every width is ≥ 10 the paper's claim is
+ * Equal β (THEORY.md §6.8): from fig2a_equal_beta.csv. Where every width is ≥ 10 the paper's claim is
  * tested as stated: families of equal depth and β are indistinguishable among live nets (and hardly any
  * die). At all widths, the distances and dead fractions are checked against the exact Gaussian law,
  * which says where equal β stops meaning equal law: dead nets and the second-order term Σ1/n_j².
@@ -226,7 +226,7 @@ export function equalBetaClaims(dir: string): Claim[] {
     out.push({
       figure: 'Figure 2(a)',
       claim: 'where equal-β profiles differ, it is the narrow widths: their dead fractions 1 − ∏(1 − 2^(−n_j)) differ, and among live nets a second-order term in Σ1/n_j²; the exact law predicts both',
-      statistic: 'per group: measured dead fractions, and the largest KS distances over all nets and over live nets, each against the exact Gaussian law (THEORY.md §6.9)',
+      statistic: 'per group: measured dead fractions, and the largest KS distances over all nets and over live nets, each against the exact Gaussian law (THEORY.md §6.8)',
       test: `dead counts: binomial |z| ≤ ${fmt(zLimit, 2)} (Bonferroni); distances: |measured − exact| within the DKW bound (α = 1e−3 per sample) above and 3.3 sd below, plus the sketch resolution (misfit ≤ 1)`,
       sample: `${rows.length} groups (depths ${[...new Set(rows.map((r) => num(r, 'depth')))].join(', ')}; β ${[...new Set(rows.map((r) => num(r, 'beta_target')))].join(', ')}), ${String(rows[0].method)}; critical KS ${fmt(n)}`,
       prediction: 'dead fractions and distances equal the exact ones',
@@ -359,7 +359,7 @@ export function curveClaims(figure: string, rows: readonly CsvRow[], groupFields
     const last = mine[mine.length - 1];
     const limit = Math.max(3, normalQuantile(1 - 0.025 / mine.length));
     const estimator = String(last.estimator ?? '') === 'per_module_product' ? 'the per-module product estimate (THEORY.md §4.10)'
-      : 'Cox\'s log-normal estimate (coverage measured in THEORY.md §4.11)';
+      : 'Cox\'s log-normal estimate (coverage measured in THEORY.md §4.10)';
     const theoryKind = String(last.theory_kind ?? 'exact');
     return {
       figure, claim: what(g, num(last, 'log10_theory_ratio')),
@@ -387,7 +387,7 @@ export function convAClaims(dir: string): Claim[] {
   const file = path.join(dir, 'conv_a.csv');
   if (!fs.existsSync(file)) return [notRun('Conv (a)', 'E[M_d] changes by c per conv layer')];
   return slopeClaims('Conv (a)', readCsv(file), 'init', (id) => `${id}: the mean length of a deep conv net changes by c = kernel area·C_in·Var(w)/2 per layer, times the padding's border loss (THEORY.md §8)`,
-    'Cox\'s log-normal estimate of log10 E[M_d/M_0] (the per-layer product does not apply with borders, THEORY.md §8.1; Cox coverage in §4.11)');
+    'Cox\'s log-normal estimate of log10 E[M_d/M_0] (the per-layer product does not apply with borders, THEORY.md §8.1; Cox coverage in §4.10)');
 }
 
 /**

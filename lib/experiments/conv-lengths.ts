@@ -36,7 +36,7 @@ export interface ConvCellResult {
   /**
    * Cox's log-normal estimate of log10 E[R], R = M_d/M_0, and its 95% interval (stats.ts). The per-layer
    * product of lengths.ts does not apply: with borders the conditional mean of M_j/M_{j−1} depends on the
-   * energy profile (THEORY.md §8.1). Coverage measured in §4.11.
+   * energy profile (THEORY.md §8.1). Coverage measured in §4.10.
    */
   readonly log10_mean_ratio: number;
   readonly log10_mean_ratio_lo: number;
@@ -45,7 +45,7 @@ export interface ConvCellResult {
   readonly log10_sample_mean_ratio: number;
   /** log10 E[R] by the exact profile recursion for this input law (§8.1). */
   readonly log10_theory_ratio: number;
-  /** Cox's log-normal estimate of log10 E[R²] and its 95% interval (coverage in THEORY.md §4.11). */
+  /** Cox's log-normal estimate of log10 E[R²] and its 95% interval (coverage in THEORY.md §4.10). */
   readonly log10_second_moment: number;
   readonly log10_second_moment_lo: number;
   readonly log10_second_moment_hi: number;

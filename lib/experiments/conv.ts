@@ -234,9 +234,9 @@ async function runPartA(args: Args, input: ConvInput, stacks: ConvLayerSpec[][])
   const { seconds } = writeRunRecord(args.out, 'conv_a', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { slopes, input: label } });
 
   // With borders E[M_j/M_{j−1} | a_{j−1}] depends on the energy profile (THEORY.md §8.1), so the per-layer
-  // product does not apply; Cox's estimate is used, with its coverage measured (§4.11).
+  // product does not apply; Cox's estimate is used, with its coverage measured (§4.10).
   process.stdout.write(`\nConv (a): log10 E[M_d/M_0] (${args.nets} nets per cell, ${label} input; log10_mean_ratio with lo/hi: Cox's log-normal estimate `
-    + 'and its 95% interval, coverage in THEORY.md §4.11; sample_mean: the plain mean of the nets)\n');
+    + 'and its 95% interval, coverage in THEORY.md §4.10; sample_mean: the plain mean of the nets)\n');
   printTable(['init', 'depth', 'channels', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'log10_sample_mean_ratio', 'log10_gains', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });
   const same = args.padding === 'same' && args.stride === 1 && input.kind === 'unit';
   const lambda = same ? boundaryFactor(stackGeometry(inputShape(input), stack(1, 1, args))[0]) : NaN;

@@ -1,5 +1,5 @@
 // Coverage of every interval and band the length figures publish, measured by replicate experiments
-// (THEORY.md §4.11 holds the table of a --preset paper run). Each replicate reruns a figure's own cell
+// (THEORY.md §4.10 holds the table of a --preset paper run). Each replicate reruns a figure's own cell
 // with a fresh seed; a 95% interval should cover the truth in 95% of replicates, within the binomial
 // standard error √(0.95·0.05/R) (0.0069 at R = 1000, so 0.90 sits 7 standard errors below).
 //
@@ -143,7 +143,7 @@ async function coverage(argv: readonly string[]): Promise<void> {
     .map((cov) => ({ configuration: c.label, ...cov })));
   writeCsv(path.join(args.out, 'coverage.csv'), COLUMNS, rows);
   const { seconds } = writeRunRecord(args.out, 'coverage', args, { started, cellSeconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), plots: [] });
-  process.stdout.write('\nCoverage of the published 95% intervals and bands (THEORY.md §4.11): covered/replicates, z = (coverage − 0.95)/√(0.95·0.05/R);\n'
+  process.stdout.write('\nCoverage of the published 95% intervals and bands (THEORY.md §4.10): covered/replicates, z = (coverage − 0.95)/√(0.95·0.05/R);\n'
     + 'point_inside: replicates whose point lies in its own interval; truth: exact theory, or pooled = the grand mean of every replicate\'s nets\n');
   printTable(['configuration', 'series', 'replicates', 'covered', 'coverage', 'z', 'point_inside', 'truth'], rows, { digits: 3 });
   process.stdout.write(`\nwrote ${args.out}/coverage.csv, coverage.json in ${seconds.toFixed(1)} s\n`);

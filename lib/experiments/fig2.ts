@@ -348,7 +348,7 @@ function printSummary(args: Args, rows: readonly Fig2aRow[], equalBeta: readonly
   printTable(['beta', 'measured_with', 'precision_rule', 'skewness_rule', 'log-normal_surrogate'], need, { digits: 3 });
   process.stdout.write('(exact: r = E[R⁴]/E[R²]² of each architecture, §4.4; beyond β ≈ 0.3 no feasible sample measures E[R²]: compare the quantiles instead)\n');
   if (equalBeta.length > 0) {
-    process.stdout.write('\nEqual β, different width profiles (THEORY.md §6.9): the largest KS distance of log10(M_d/M_0) between two families, over all nets\n'
+    process.stdout.write('\nEqual β, different width profiles (THEORY.md §6.8): the largest KS distance of log10(M_d/M_0) between two families, over all nets\n'
       + '(D_all: the dead atom included) and over live nets (D_live), each beside the exact distance of the Gaussian law; D_live_second_order:\n'
       + 'the Σ1/n_j² prediction; dead: measured fraction range, p_dead: exact 1 − ∏(1 − 2^(−n_j)); exact_misfit ≤ 1: measured agrees with exact:\n');
     printTable(['method', 'init', 'depth', 'beta_target', 'min_width', 'dead_min', 'dead_max', 'p_dead_min', 'p_dead_max', 'D_all', 'D_all_exact',

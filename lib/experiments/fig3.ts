@@ -222,7 +222,7 @@ async function runPartA(args: Args): Promise<void> {
   });
 
   process.stdout.write(`\nFigure 3(a): log10 of the mean of M_L/M_0 (${args.nets} nets per point, n = ${args.width}, modules ${mw.join('→')}, ${args.init}; `
-    + 'log10_mean_ratio with lo/hi: the per-module product and its 95% interval for linear modules, Cox\'s log-normal estimate and interval for relu modules, THEORY.md §4.10–4.11; sample_mean: the plain mean)\n');
+    + 'log10_mean_ratio with lo/hi: the per-module product and its 95% interval for linear modules, Cox\'s log-normal estimate and interval for relu modules, THEORY.md §4.10; sample_mean: the plain mean)\n');
   printTable(['convention', 'schedule', 'modules', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
     'log10_theory_lo', 'log10_theory_hi', 'log10_sample_mean_ratio', 'log10_fm2_ratio', 'mean_log10_ratio'], rows, { digits: 4 });
   process.stdout.write(`\nAt L = ${Lmax}: theory 'exact' is ∏(1 + κη²) (linear); 'mean-field' is approximate (relu, THEORY.md §7.4), exact bounds in fig3a.csv.\n`

@@ -33,7 +33,7 @@ export const FIGURES: readonly FigureSpec[] = [
       + 'chosen to hit target values of β = Σ1/n_j. (a) The second moment and the quantiles of M_d/M_0 against β, theory dashed; '
       + 'rows marked exact_sampler use the exact Gaussian law (THEORY.md §4.2) where real nets would be too slow. Equal β: at depth 10 a β ≥ 1 forces '
       + 'widths below 10, where the families differ through their dead fractions and a second-order term in Σ1/n_j²; deeper nets (sampler only) '
-      + 'keep every width ≥ 10 and test the claim as stated (THEORY.md §6.9). (b) Epochs to 20% MNIST test accuracy against β, with each '
+      + 'keep every width ≥ 10 and test the claim as stated (THEORY.md §6.8). (b) Epochs to 20% MNIST test accuracy against β, with each '
       + 'architecture\'s exact dead fraction.',
     plots: ['fig2a', 'fig2a_quantiles', 'fig2a_equal_beta', 'fig2b'],
     tables: [

@@ -27,7 +27,7 @@ export interface LengthCellResult {
   readonly nets: number;
   /**
    * The primary estimate of log10 E[M_d/M_0]: the per-layer product Σ_j log10 ĉ_j, and its 95%
-   * delta-method interval (lib/nn/estimators.ts, THEORY.md §4.10; measured coverage in §4.11).
+   * delta-method interval (lib/nn/estimators.ts, THEORY.md §4.10, with its measured coverage).
    */
   readonly log10_mean_ratio: number;
   readonly log10_mean_ratio_lo: number;

@@ -126,7 +126,7 @@ export function run(p: ReplicateParams & { backend: string }): ReplicateResult {
   return runReplicates(p, threadBackend(p.backend));
 }
 
-/** Coverage of one series over its replicates (THEORY.md §4.11). */
+/** Coverage of one series over its replicates (THEORY.md §4.10). */
 export interface Coverage {
   readonly series: string;
   readonly kind: Series['kind'];

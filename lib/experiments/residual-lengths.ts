@@ -46,7 +46,7 @@ export interface ResidualPoint {
    * The estimate of log10 E[M_L/M_0] and its 95% interval. Linear modules: the per-module product
    * (E[M_ℓ/M_{ℓ−1} | x_{ℓ−1}] = 1 + κη_ℓ² on every past, THEORY.md §7.1, §4.10). ReLU-ended modules:
    * that conditional mean depends on the stream (§7.2), so Cox's log-normal estimate and interval
-   * (coverage measured in §4.11).
+   * (coverage measured in §4.10).
    */
   readonly log10_mean_ratio: number;
   readonly log10_mean_ratio_lo: number;

@@ -1,5 +1,5 @@
 // Estimators of log10 E[M_d/M_0] from N independent nets, and where the paper's statistic (the plain
-// sample mean of N nets) lands. THEORY.md §4.10 derives them; §4.11 holds their measured coverage.
+// sample mean of N nets) lands. THEORY.md §4.10 derives them and holds their measured coverage.
 //
 // - PerLayerProduct: the primary estimate. With zero biases and i.i.d. symmetric weights,
 //   E[M_j/M_{j−1} | a_{j−1}] = c_j for every live a_{j−1} (§2.2), so the per-layer means are

@@ -1,5 +1,5 @@
 // The exact law of ln(M_d/M_0) for Gaussian weights and zero biases, split into the dead atom and the
-// live part, and the Kolmogorov distance between two width profiles' laws (THEORY.md §6.9): what
+// live part, and the Kolmogorov distance between two width profiles' laws (THEORY.md §6.8): what
 // "nets of equal β behave alike" can mean, exactly. By (4.2), ln(M_d/M_0) = Σ_j [ln(2c_j/n_j) + ln χ²_{K_j}]
 // with independent K_j ~ Bin(n_j, ½); given every K_j ≥ 1 (a live net) its characteristic function is
 //   φ(t) = ∏_j e^{it ln(4c_j/n_j)} E[Γ(K_j/2 + it)/Γ(K_j/2) | K_j ≥ 1],
@@ -142,7 +142,7 @@ export function sumInverseSquares(hidden: readonly number[]): number {
 
 /**
  * The leading-order Kolmogorov distance between the live laws of two profiles of equal β whose S₂
- * differ by ΔS₂ (THEORY.md §6.9): by (4.5) the cumulants of ln R differ by Δμ = −(49/12)ΔS₂,
+ * differ by ΔS₂ (THEORY.md §6.8): by (4.5) the cumulants of ln R differ by Δμ = −(49/12)ΔS₂,
  * Δs² = (37/2)ΔS₂, Δκ₃ = −31ΔS₂, so with s² = 5β and the Edgeworth CDF Φ(z) − (γ/6)(z² − 1)φ(z),
  *   ΔF(z) ≈ ΔS₂·φ(z)·[(49/12)/s − (37/4)z/s² + (31/6)(z² − 1)/s³],
  * and D ≈ |ΔS₂|·sup_z |…|. Approximate: O(Σ 1/n_j³) terms are dropped, which at width 10 are not small.

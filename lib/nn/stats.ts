@@ -70,7 +70,7 @@ export function bootstrapLogMeanInterval(logs: ArrayLike<number>, rng: Rng, leve
  * enter through ln(fraction positive). It is centred on the log-normal estimate ȳ + s²/2, not on the
  * sample mean. It needs a near-normal ln X: for the lengths of width = depth nets it covers 0.94–0.95
  * from width 20 on, but only about 0.6 at width 10, where ln R is left-skewed (γ ≈ −0.6) and has an
- * atom of dead nets (THEORY.md §4.7, §4.11). The percentile bootstrap of a sample mean undercovers at
+ * atom of dead nets (THEORY.md §4.7, §4.10). The percentile bootstrap of a sample mean undercovers at
  * every width here (a bootstrap never resamples the right tail the sample lacks).
  */
 export function logNormalMeanInterval(logs: ArrayLike<number>, z = 1.959963984540054): [number, number] {
@@ -89,7 +89,7 @@ export interface LogLengthSummary {
   /**
    * Cox's log-normal estimate of log10 E[M/M_0] (ȳ + s²/2 + ln(live share), in log10) and its 95%
    * interval, which is centred on it. Trustworthy only where ln(M/M_0) is close to normal: its measured
-   * coverage is 0.94–0.95 at width = depth ≥ 20 but about 0.6 at width = depth = 10 (THEORY.md §4.11).
+   * coverage is 0.94–0.95 at width = depth ≥ 20 but about 0.6 at width = depth = 10 (THEORY.md §4.10).
    * Dense nets and linear-module residual nets use the per-layer product (estimators.ts) instead.
    */
   readonly log10_mean_ratio: number;

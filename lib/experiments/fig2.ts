@@ -18,7 +18,7 @@ import { archName, compactWidths, isWidthFamily, parseArchitectures, profileForB
 import {
   deadProbability, expectedVHatRatio, gains, log10RatioQuantile, log10SecondMoments, logRatioLaw, netsForSecondMoment, secondMomentSpread,
 } from '../nn/theory';
-import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli';
+import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, parseIntList, UsageError, type Flag, type ParsedCli } from './cli';
 import { ensureOutDir, writeCsv } from './files';
 import { recordInvocation } from './invocation';
 import { backendFlag, checkBackend, initFlag, initListFlag, trainingFlags } from './flags';
@@ -96,7 +96,11 @@ export const FIG2_CLI = defineCli({
     betas: betaListFlag('target β values, run with real nets and with the exact sampler', { allowNone: true }),
     'sampler-betas': betaListFlag('more target β values run with the exact Gaussian sampler only (large β)', { allowNone: true }),
     depths: intListFlag('depths d (number of hidden ReLU layers); every family is built at each depth'),
-    'sampler-depths': intListFlag("more depths run with the exact Gaussian sampler only, at every --betas and --sampler-betas: equal β where every width stays ≥ 10 ('none' for none)", { default: [] }),
+    'sampler-depths': {
+      help: "more depths run with the exact Gaussian sampler only, at every --betas and --sampler-betas: equal β where every width stays ≥ 10 ('none' for none)",
+      metavar: 'LIST', default: [],
+      parse: (t, n) => (t.trim() === 'none' ? [] : parseIntList(t, n)),
+    } satisfies Flag<number[]>,
     ratio: floatFlag('widest/narrowest width ρ of the non-constant families', { default: 4, min: 1, max: 1000 }),
     widths: widthsFlag,
     'input-dim': intFlag('input width n_0 (784, as for vectorized MNIST in part b)', { default: 784, min: 1, max: 100000 }),

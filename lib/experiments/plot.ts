@@ -126,7 +126,8 @@ export function lineChartSpec(c: LineChart): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(c.title !== undefined ? { title: c.title } : {}),
     data: { values },
-    config: { background: 'white' },
+    // Long legend labels (initializer ids, outcomes) are shown whole.
+    config: { background: 'white', legend: { labelLimit: 0 } },
   };
   const size = { width: c.width ?? 360, height: c.height ?? 240 };
   if (c.facet) {

@@ -1,12 +1,13 @@
 // Figure 1 of Hanin & Rolnick (2018): FM1 is decided by the initialization.
-// (a) The mean of M_d/M_0 against depth for width = depth nets (β ≈ 1, so FM2 is ruled out), one
-//     curve per initializer, with the theory's ∏c_j drawn beside each measurement.
+// (a) E[M_d/M_0] against depth for width = depth nets (β ≈ 1, so FM2 is ruled out), one curve per
+//     initializer: the per-layer product estimate with its interval beside the theory's ∏c_j, and the
+//     paper's statistic (the plain sample mean of the nets) beside the theory's band for it.
 // (b) Epochs of plain SGD until 20% MNIST test accuracy, for the same initializers and depths.
 //
-//   node lib/experiments/fig1.js [--part a] [--preset quick|paper] [--inits ...] [--depths 10:100:10] ...
+//   node lib/experiments/fig1.js [--part a] [--preset quick|paper] [--inits ...] [--depths 10:100:10] [--input mnist:0] ...
 //
 // Data path: this script → runner (cells on worker threads) → lengths.ts (one cell) → nn/dense + nn/trace
-// (the net and its forward pass) → kernels.
+// (the net and its forward pass) → kernels; band.ts (one band cell) → nn/estimators (the exact law).
 
 import * as path from 'node:path';
 import { FIGURE1_INITS, gain, initializerById } from '../nn/init';

@@ -118,7 +118,8 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
   const never = a['max-epochs'] + 1, step = Math.max(0.25, 0.06 * never);
   const stacked = new Map<string, number>();
   const failedY = (r: Record<string, GroupValue | number | null>) => {
-    const at = `${o.facet ? String(r[o.facet.field]) : ''}|${String(r[o.x.field])}`;
+    // Points whose x agree to 2 digits (β of equal-target families differ by < 5%) share a stack.
+    const at = `${o.facet ? String(r[o.facet.field]) : ''}|${Number(r[o.x.field]).toPrecision(2)}`;
     const i = stacked.get(at) ?? 0;
     stacked.set(at, i + 1);
     return never + i * step;

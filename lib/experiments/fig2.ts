@@ -14,11 +14,12 @@
 
 import * as path from 'node:path';
 import { initializerById } from '../nn/init';
-import { archName, compactWidths, isWidthFamily, parseArchitectures, profileForBeta, WIDTH_FAMILIES, type WidthFamily, type WidthProfile } from '../nn/profiles';
+import { archName, compactWidths, type WidthProfile } from '../nn/profiles';
 import {
   deadProbability, expectedVHatRatio, gains, log10RatioQuantile, log10SecondMoments, logRatioLaw, netsForSecondMoment, secondMomentSpread,
 } from '../nn/dense/theory';
-import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, parseIntList, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { betaListFlag, checkedExplicit, familyProfiles, profileFlags, type ProfileArgs } from './cli/profiles';
 import { ensureOutDir, writeCsv } from './out/files';
 import { recordInvocation } from './cli/invocation';
 import { backendFlag, initFlag, initListFlag, trainingFlags } from './cli/flags';
@@ -44,55 +45,12 @@ export const FIG2A_COLUMNS = [
 /** The exact sampler draws the Gaussian law; its rows are labelled with this initializer. */
 const SAMPLER_INIT = 'he_normal';
 
-const familiesFlag: Flag<WidthFamily[]> = {
-  help: `width families, comma separated (${WIDTH_FAMILIES.join(', ')}), or 'none' with --widths`,
-  metavar: 'LIST',
-  default: [...WIDTH_FAMILIES],
-  parse: (t, n) => {
-    if (t.trim() === 'none') return [];
-    const names = t.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    if (names.length === 0) throw new UsageError(`${n} needs a non-empty list (or 'none' with --widths)`);
-    for (const f of names) if (!isWidthFamily(f)) throw new UsageError(`${n}: unknown family '${f}' (known: ${WIDTH_FAMILIES.join(', ')})`);
-    if (new Set(names).size !== names.length) throw new UsageError(`${n} lists a family twice`);
-    return names as WidthFamily[];
-  },
-};
-
-/** Positive β values; 'none' for an empty list where that makes sense. */
-function betaListFlag(help: string, opts: { default?: number[]; allowNone: boolean }): Flag<number[]> {
-  return {
-    help: help + (opts.allowNone ? " ('none' for no values)" : ''),
-    metavar: 'LIST',
-    default: opts.default,
-    parse: (t, n) => {
-      if (opts.allowNone && t.trim() === 'none') return [];
-      const vs = parseFloatList(t, n);
-      for (const v of vs) if (!(v > 0)) throw new UsageError(`${n} expects β values > 0, got ${v}`);
-      return vs;
-    },
-  };
-}
-
-const widthsFlag: Flag<WidthProfile[]> = {
-  help: "explicit hidden widths n_1,...,n_d; several architectures separated by ';' (e.g. '20,20,20;40,10,40'); 'none' for none",
-  metavar: 'ARCHS',
-  default: [],
-  parse: (t, n) => {
-    if (t.trim() === 'none') return [];
-    try {
-      return parseArchitectures(t);
-    } catch (err) {
-      throw new UsageError(`${n}: ${(err as Error).message}`);
-    }
-  },
-};
-
 export const FIG2_CLI = defineCli({
   name: 'fig2',
   summary: 'Figure 2 of Hanin & Rolnick (2018): (a) FM2 statistics of He-initialized nets against β = Σ1/n_j, per width profile; (b) epochs to 20% MNIST test accuracy against β.',
   flags: {
     part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
-    families: familiesFlag,
+    ...profileFlags(),
     betas: betaListFlag('target β values, run with real nets and with the exact sampler', { allowNone: true }),
     'sampler-betas': betaListFlag('more target β values run with the exact Gaussian sampler only (large β)', { allowNone: true }),
     depths: intListFlag('depths d (number of hidden ReLU layers); every family is built at each depth'),
@@ -101,11 +59,7 @@ export const FIG2_CLI = defineCli({
       metavar: 'LIST', default: [],
       parse: (t, n) => (t.trim() === 'none' ? [] : parseIntList(t, n)),
     } satisfies Flag<number[]>,
-    ratio: floatFlag('widest/narrowest width ρ of the non-constant families', { default: 4, min: 1, max: 1000 }),
-    widths: widthsFlag,
     'input-dim': intFlag('input width n_0 (784, as for vectorized MNIST in part b)', { default: 784, min: 1, max: 100000 }),
-    'max-width': intFlag('largest hidden width a target β may need', { default: 100000, min: 1 }),
-    'beta-tol': floatFlag('largest accepted relative error of the achieved β', { default: 0.05, min: 0, max: 1 }),
     inits: initListFlag(['he_normal', 'he_uniform']),
     nets: intFlag('real nets per architecture × init', { min: 2 }),
     'sampler-nets': intFlag('exact-sampler paths per architecture (0: no sampler rows)', { min: 0 }),
@@ -165,32 +119,6 @@ export function buildArchitectures(args: Pick<Args, 'families' | 'betas' | 'samp
     byName.set(name, { profile: old?.profile ?? w.profile, name, methods });
   }
   return [...byName.values()];
-}
-
-type ProfileArgs = Pick<Args, 'families' | 'ratio' | 'widths' | 'max-width' | 'beta-tol'>;
-
-/** Every family at every depth and target β, in that order; an unreachable β is a UsageError. */
-function familyProfiles(args: ProfileArgs, depths: readonly number[], betas: readonly number[], flags: string): WidthProfile[] {
-  const out: WidthProfile[] = [];
-  for (const depth of depths) {
-    for (const family of args.families) {
-      for (const b of betas) {
-        try {
-          out.push(profileForBeta(family, depth, b, { ratio: args.ratio, maxWidth: args['max-width'], tolerance: args['beta-tol'] }));
-        } catch (err) {
-          throw new UsageError(`${(err as Error).message} (see ${flags}, --ratio, --beta-tol)`);
-        }
-      }
-    }
-  }
-  return out;
-}
-
-function checkedExplicit(args: ProfileArgs): readonly WidthProfile[] {
-  for (const p of args.widths) {
-    if (p.hidden.some((n) => n > args['max-width'])) throw new UsageError(`--widths: a width exceeds --max-width ${args['max-width']}`);
-  }
-  return args.widths;
 }
 
 /** The trained architectures of part (b): every family at each --train-depths and --train-betas, and --widths. */

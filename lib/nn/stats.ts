@@ -175,9 +175,10 @@ export function chiSquareGoodnessOfFit(observed: ArrayLike<number>, probs: Array
 
 /**
  * Weighted least-squares slope of y on x with a per-point sd (weights 1/sd²), and its standard error
- * √(1/Σw(x − x̄)²), which is exact when the sds are the points' true standard deviations.
+ * √(1/Σw(x − x̄)²), which is exact when the sds are the points' true standard deviations; with the
+ * intercept ȳ − slope·x̄ (weighted means).
  */
-export function weightedSlope(xs: ArrayLike<number>, ys: ArrayLike<number>, sds: ArrayLike<number>): { slope: number; se: number } {
+export function weightedSlope(xs: ArrayLike<number>, ys: ArrayLike<number>, sds: ArrayLike<number>): { slope: number; se: number; intercept: number } {
   let sw = 0, sx = 0, sy = 0;
   const w = new Float64Array(xs.length);
   for (let i = 0; i < xs.length; i++) {
@@ -187,7 +188,7 @@ export function weightedSlope(xs: ArrayLike<number>, ys: ArrayLike<number>, sds:
   const mx = sx / sw, my = sy / sw;
   let sxx = 0, sxy = 0;
   for (let i = 0; i < xs.length; i++) { sxx += w[i] * (xs[i] - mx) ** 2; sxy += w[i] * (xs[i] - mx) * (ys[i] - my); }
-  return { slope: sxy / sxx, se: Math.sqrt(1 / sxx) };
+  return { slope: sxy / sxx, se: Math.sqrt(1 / sxx), intercept: my - (sxy / sxx) * mx };
 }
 
 /** Least-squares slope of y against x. */

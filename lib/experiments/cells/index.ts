@@ -4,11 +4,13 @@ import type { AnyTask } from '../run/task';
 import { bandTask } from './band';
 import { convLengthsTask } from './conv-lengths';
 import { fm2Task } from './fm2';
+import { gradJacobianTask } from './grad-jacobian';
+import { gradNormsTask } from './grad-norms';
 import { lengthsTask } from './lengths';
 import { replicatesTask } from './replicates';
 import { residualLengthsTask } from './residual-lengths';
 import { trainingTask } from './training';
 
-export const CELL_TASKS: readonly AnyTask[] = [lengthsTask, fm2Task, residualLengthsTask, convLengthsTask, trainingTask, bandTask, replicatesTask];
+export const CELL_TASKS: readonly AnyTask[] = [lengthsTask, fm2Task, residualLengthsTask, convLengthsTask, trainingTask, bandTask, replicatesTask, gradJacobianTask, gradNormsTask];
 
-export { bandTask, convLengthsTask, fm2Task, lengthsTask, replicatesTask, residualLengthsTask, trainingTask };
+export { bandTask, convLengthsTask, fm2Task, gradJacobianTask, gradNormsTask, lengthsTask, replicatesTask, residualLengthsTask, trainingTask };

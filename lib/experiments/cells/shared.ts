@@ -1,8 +1,9 @@
-// What every cell task shares: a stable numeric key for a string (to seed per-cell streams) and
-// one backend per worker thread.
+// What every cell task shares: a stable numeric key for a string (to seed per-cell streams), one
+// backend per worker thread, and one copy of each dataset per worker thread.
 
 import type { Backend } from '../../kernels/backend';
 import { createBackend } from '../../kernels/index';
+import { loadDataset, type DatasetName, type ImageDataset } from '../../../data/mnist';
 
 /** A stable 32-bit key for a string (FNV-1a), so streams depend on an id, not on list order. */
 export function stringKey(s: string): number {
@@ -21,4 +22,16 @@ export function threadBackend(name: string): Backend {
     backends.set(name, b);
   }
   return b;
+}
+
+const datasets = new Map<DatasetName, ImageDataset>();
+
+/** The dataset of that name, loaded once per thread and shared by the cells it runs. */
+export function threadDataset(name: DatasetName): ImageDataset {
+  let d = datasets.get(name);
+  if (d === undefined) {
+    d = loadDataset(name);
+    datasets.set(name, d);
+  }
+  return d;
 }

@@ -3,9 +3,9 @@
 // the dataset is loaded once per thread.
 
 import { inArena, type Backend } from '../../kernels/backend';
-import { loadDataset, type DatasetName, type ImageDataset } from '../../../data/mnist';
+import type { ImageDataset } from '../../../data/mnist';
 import { train, type TrainConfig, type TrainStatus } from '../../nn/train/loop';
-import { threadBackend } from './shared';
+import { threadBackend, threadDataset } from './shared';
 import type { ReportProgress } from '../run/task';
 import { cellTask } from './task';
 
@@ -24,15 +24,11 @@ export interface TrainCellResult {
   readonly curve: [number, number][];
 }
 
-const datasets = new Map<DatasetName, ImageDataset>();
-
 /** The task behind every training panel: one run under the paper's protocol. */
 export const trainingTask = cellTask<TrainCellParams, TrainCellResult>('training', (p, progress) => runTrainCell(p, progress));
 
 export function runTrainCell(p: TrainCellParams, progress: ReportProgress = () => {}): TrainCellResult {
-  const name = p.config.dataset ?? 'mnist';
-  let data = datasets.get(name);
-  if (data === undefined) { data = loadDataset(name); datasets.set(name, data); }
+  const data = threadDataset(p.config.dataset ?? 'mnist');
   const backend = threadBackend(p.backend);
   const maxEpochs = p.config.maxEpochs ?? 100;
   // The model, batch buffers and autograd pool live in the backend's memory for this run only: an

@@ -63,7 +63,15 @@ function tolerance(na: number, nb: number, sketches: number): { below: number; a
   return { below: 3.29 * 0.5 * Math.sqrt(1 / na + 1 / nb) + sketches, above: eps(na) + eps(nb) + sketches };
 }
 
-export function equalBetaAnalysis(members: readonly EqualBetaMember[]): EqualBetaRow[] {
+export interface EqualBetaOptions {
+  /**
+   * Compare with the exact Gaussian law of log10(M_d/M_0) (default true). False for a statistic whose
+   * law that is not (grad.js's mean squared Jacobian entry): the exact columns are then null.
+   */
+  readonly exact?: boolean;
+}
+
+export function equalBetaAnalysis(members: readonly EqualBetaMember[], opts: EqualBetaOptions = {}): EqualBetaRow[] {
   const groups = new Map<string, EqualBetaMember[]>();
   for (const m of members) {
     const key = `${m.method}|${m.init}|${m.depth}|${m.betaTarget}`;
@@ -74,7 +82,7 @@ export function equalBetaAnalysis(members: readonly EqualBetaMember[]): EqualBet
     if (!laws.has(m)) {
       // Exact for Gaussian weights: the sampler, or real nets of a normal law.
       const init = initializerById(m.init);
-      laws.set(m, init.law === 'normal' ? new ExactLogRatioLaw(m.widths, gains(m.widths, init).map(Math.log)) : null);
+      laws.set(m, opts.exact !== false && init.law === 'normal' ? new ExactLogRatioLaw(m.widths, gains(m.widths, init).map(Math.log)) : null);
     }
     return laws.get(m)!;
   };

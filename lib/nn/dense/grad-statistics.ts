@@ -278,6 +278,87 @@ export function measureMeanSqCoverage(c: CoverageCase, seed: number, backend?: B
   };
 }
 
+/** One row of the coverage study of THEORY.md §10.9 (bootstrap-t columns; percentages as printed there). */
+export interface CoverageStudyRow {
+  readonly name: string;
+  readonly init: string;
+  readonly beta: number;
+  /** r = E[T²]/E[T]² of the case (§10.5). */
+  readonly r: number;
+  readonly nets: number;
+  readonly replicates: number;
+  /** Bootstrap-t coverage %, and the % of replicates whose interval lay above / below the exact value. */
+  readonly coverage: number;
+  readonly below: number;
+  readonly above: number;
+}
+
+/**
+ * The coverage of the published interval as THEORY.md §10.9 measured it (`node bench/backward-coverage.js`,
+ * seed 1, wasm): the table printed there, row for row (spec/grad.spec.ts checks that the two agree).
+ */
+export const MEAN_SQ_COVERAGE_STUDY: readonly CoverageStudyRow[] = [
+  { name: 'width 10 depth 10, n_0 = 10', init: 'he_normal', beta: 1.000, r: 23.3, nets: 20, replicates: 400, coverage: 84.8, below: 0.5, above: 14.8 },
+  { name: 'width 10 depth 10, n_0 = 10', init: 'he_normal', beta: 1.000, r: 23.3, nets: 100, replicates: 400, coverage: 86.0, below: 1.0, above: 13.0 },
+  { name: 'width 10 depth 10, n_0 = 10', init: 'he_normal', beta: 1.000, r: 23.3, nets: 1000, replicates: 400, coverage: 92.3, below: 2.0, above: 5.8 },
+  { name: 'width 5 depth 10, n_0 = 5', init: 'he_normal', beta: 2.000, r: 478, nets: 100, replicates: 400, coverage: 81.0, below: 0.3, above: 18.8 },
+  { name: 'width 5 depth 10, n_0 = 5', init: 'he_normal', beta: 2.000, r: 478, nets: 1000, replicates: 400, coverage: 87.0, below: 1.0, above: 12.0 },
+  { name: 'constant β=0.1', init: 'he_normal', beta: 0.100, r: 1.15, nets: 100, replicates: 200, coverage: 95.0, below: 1.0, above: 4.0 },
+  { name: 'constant β=0.25', init: 'he_normal', beta: 0.250, r: 1.60, nets: 100, replicates: 400, coverage: 95.3, below: 1.8, above: 3.0 },
+  { name: 'constant β=0.5', init: 'he_normal', beta: 0.500, r: 3.51, nets: 100, replicates: 400, coverage: 91.5, below: 2.5, above: 6.0 },
+  { name: 'constant β=1', init: 'he_normal', beta: 1.000, r: 19.5, nets: 100, replicates: 400, coverage: 92.3, below: 1.0, above: 6.8 },
+  { name: 'constant β=2', init: 'he_normal', beta: 2.000, r: 342, nets: 100, replicates: 400, coverage: 84.0, below: 0.0, above: 16.0 },
+  { name: 'constant β=0.5', init: 'he_normal', beta: 0.500, r: 3.51, nets: 1000, replicates: 200, coverage: 95.0, below: 4.5, above: 0.5 },
+  { name: 'constant β=1', init: 'he_normal', beta: 1.000, r: 19.5, nets: 1000, replicates: 200, coverage: 93.5, below: 1.0, above: 5.5 },
+  { name: 'constant β=2', init: 'he_normal', beta: 2.000, r: 342, nets: 1000, replicates: 200, coverage: 85.5, below: 0.5, above: 14.0 },
+  { name: 'increasing β=2', init: 'he_normal', beta: 2.000, r: 251, nets: 100, replicates: 400, coverage: 80.3, below: 0.0, above: 19.8 },
+  { name: 'increasing β=2', init: 'he_normal', beta: 2.000, r: 251, nets: 1000, replicates: 200, coverage: 88.5, below: 0.0, above: 11.5 },
+  { name: 'decreasing β=2', init: 'he_normal', beta: 2.000, r: 251, nets: 100, replicates: 400, coverage: 83.5, below: 0.0, above: 16.5 },
+  { name: 'decreasing β=2', init: 'he_normal', beta: 2.000, r: 251, nets: 1000, replicates: 200, coverage: 89.0, below: 0.0, above: 11.0 },
+  { name: 'alternating β=2', init: 'he_normal', beta: 2.000, r: 190, nets: 100, replicates: 400, coverage: 85.0, below: 0.3, above: 14.8 },
+  { name: 'alternating β=2', init: 'he_normal', beta: 2.000, r: 190, nets: 1000, replicates: 200, coverage: 94.0, below: 0.5, above: 5.5 },
+  { name: 'bottleneck β=2', init: 'he_normal', beta: 1.997, r: 277, nets: 100, replicates: 400, coverage: 81.3, below: 0.3, above: 18.5 },
+  { name: 'bottleneck β=2', init: 'he_normal', beta: 1.997, r: 277, nets: 1000, replicates: 200, coverage: 86.5, below: 2.0, above: 11.5 },
+  { name: 'constant β=0.5', init: 'he_uniform', beta: 0.500, r: 2.95, nets: 100, replicates: 400, coverage: 93.5, below: 2.3, above: 4.3 },
+  { name: 'constant β=0.5', init: 'he_uniform', beta: 0.500, r: 2.95, nets: 1000, replicates: 200, coverage: 94.5, below: 1.5, above: 4.0 },
+  { name: 'constant β=2', init: 'he_uniform', beta: 2.000, r: 96.6, nets: 100, replicates: 400, coverage: 88.5, below: 0.0, above: 11.5 },
+  { name: 'constant β=2', init: 'he_uniform', beta: 2.000, r: 96.6, nets: 1000, replicates: 200, coverage: 90.5, below: 0.5, above: 9.0 },
+  { name: 'constant β=0.5', init: 'he_normal_truncated', beta: 0.500, r: 3.20, nets: 100, replicates: 400, coverage: 93.3, below: 2.5, above: 4.3 },
+  { name: 'constant β=0.5', init: 'he_normal_truncated', beta: 0.500, r: 3.20, nets: 1000, replicates: 200, coverage: 95.5, below: 2.5, above: 2.0 },
+  { name: 'constant β=2', init: 'he_normal_truncated', beta: 2.000, r: 174, nets: 100, replicates: 400, coverage: 86.3, below: 0.3, above: 13.5 },
+  { name: 'constant β=2', init: 'he_normal_truncated', beta: 2.000, r: 174, nets: 1000, replicates: 200, coverage: 89.0, below: 2.0, above: 9.0 },
+];
+
+export interface CoverageLookup {
+  /** The study row used. */
+  readonly row: CoverageStudyRow;
+  /** Its bootstrap-t coverage as a fraction, and the standard error √(p(1 − p)/R) of that measurement. */
+  readonly coverage: number;
+  readonly se: number;
+  /** coverage + 2se < 0.95: in this regime the 95% interval misses the exact value more often than 5%. */
+  readonly undercovers: boolean;
+  /** (r, nets) is more than a factor 2 from the row's in r or in nets: the lookup extrapolates. */
+  readonly extrapolated: boolean;
+}
+
+/**
+ * The coverage §10.9 measured for an interval over `nets` nets whose per-net values have r = E[T²]/E[T]²:
+ * among the study's rows with the nearest number of nets (in log), the one with the nearest r (in log);
+ * the first in table order on ties. A mechanical lookup, not a model: `extrapolated` says when it is far.
+ */
+export function publishedMeanSqCoverage(r: number, nets: number): CoverageLookup {
+  if (!(r >= 1) || !(nets >= 2)) throw new RangeError(`need r ≥ 1 and nets ≥ 2, got r = ${r}, nets = ${nets}`);
+  const dist = (a: number, b: number) => Math.abs(Math.log(a / b));
+  const dn = Math.min(...MEAN_SQ_COVERAGE_STUDY.map((row) => dist(nets, row.nets)));
+  let best: CoverageStudyRow | null = null;
+  for (const row of MEAN_SQ_COVERAGE_STUDY) {
+    if (dist(nets, row.nets) > dn + 1e-12) continue;
+    if (best === null || dist(r, row.r) < dist(r, best.r)) best = row;
+  }
+  const row = best!, p = row.coverage / 100, se = Math.sqrt(p * (1 - p) / row.replicates);
+  return { row, coverage: p, se, undercovers: p + 2 * se < 0.95, extrapolated: dn > Math.LN2 || dist(r, row.r) > Math.LN2 };
+}
+
 // ---- Part (b): per-layer gradient norms at initialization on a batch
 
 export interface LayerGradientNorms {

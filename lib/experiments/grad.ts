@@ -20,18 +20,19 @@ import { beta } from '../nn/dense/theory';
 import { initializerById } from '../nn/init';
 import { archName, compactWidths, type WidthProfile } from '../nn/profiles';
 import { quantile, sortedCopy } from '../nn/stats';
-import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, UsageError, type ParsedCli } from './cli/cli';
+import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli/cli';
 import { backendFlag, initListFlag } from './cli/flags';
 import { recordInvocation } from './cli/invocation';
 import { betaListFlag, checkedExplicit, familyProfiles, profileFlags } from './cli/profiles';
 import { gradJacobianTask, type GradJacobianParams, type GradJacobianResult } from './cells/grad-jacobian';
 import { gradNormsTask, type GradNormsParams, type GradNormsResult } from './cells/grad-norms';
+import { gradJacobianCost, gradNormsCost } from './cells/grad-cost';
 import { ensureOutDir, writeCsv } from './out/files';
 import { lineChartSpec, writePlot, type Row, type WrittenPlot } from './out/plot';
 import { writeRunRecord } from './out/record';
 import { printTable } from './out/table';
 import { equalBetaAnalysis, EQUAL_BETA_COLUMNS } from './report/equal-beta';
-import { fourthMomentRelSe, GROWTH_FIT_COLUMNS, growthFits, type GrowthPoint } from './report/growth';
+import { fourthMomentRelSe, GROWTH_FIT_COLUMNS, growthFits, growthPoints } from './report/growth';
 import { runExperiment, type Cell } from './run/runner';
 
 /** The issue's fixed columns, then the fourth-moment theory's method, then extras. */
@@ -56,6 +57,37 @@ export const GRAD_B_COLUMNS = [
 /** The equal-β table without Figure 2's exact and second-order columns, which describe log10(M_d/M_0), not log10 T. */
 export const GRAD_EQUAL_BETA_COLUMNS = EQUAL_BETA_COLUMNS.filter((c) => !['D_all_exact', 'D_live_exact', 'D_live_second_order', 'delta_S2', 'exact_misfit'].includes(c));
 
+/** Nets per architecture, by β: one count for all ([[β, N]] with β = Infinity), or β:N pairs; an architecture takes the count of the nearest listed β. */
+type NetsByBeta = [number, number][];
+
+const netsByBetaFlag: Flag<NetsByBeta> = {
+  help: "part (a): nets per architecture × init: one count, or β:count pairs (e.g. '0.1:100,2:2000'); each architecture takes the count of the nearest listed β",
+  metavar: 'N|LIST',
+  parse: (t, n) => {
+    const parts = t.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    if (parts.length === 0) throw new UsageError(`${n} needs a count or β:count pairs`);
+    const count = (v: string) => {
+      if (!/^\d+$/.test(v) || !(Number(v) >= 2) || !Number.isSafeInteger(Number(v))) throw new UsageError(`${n} expects counts that are integers ≥ 2, got '${v}'`);
+      return Number(v);
+    };
+    if (parts.length === 1 && !parts[0].includes(':')) return [[Infinity, count(parts[0])]];
+    return parts.map((p): [number, number] => {
+      const m = /^([^:]+):([^:]+)$/.exec(p);
+      if (m === null) throw new UsageError(`${n} expects one count or β:count pairs, got '${p}'`);
+      const b = parseFloatList(m[1], n)[0];
+      if (!(b > 0)) throw new UsageError(`${n} expects β values > 0, got ${b}`);
+      return [b, count(m[2])];
+    });
+  },
+};
+
+/** The count for an architecture of this β: the pair with the nearest β (in log), the first on ties. */
+export function netsFor(nets: NetsByBeta, b: number): number {
+  let best = nets[0];
+  for (const pair of nets) if (Math.abs(Math.log(b / pair[0])) < Math.abs(Math.log(b / best[0]))) best = pair;
+  return best[1];
+}
+
 /** The paper's learning rate (plain SGD, Figure 1(b)). */
 const PAPER_LR = 0.01;
 
@@ -69,7 +101,7 @@ export const GRAD_CLI = defineCli({
     depths: intListFlag('depths d (hidden ReLU layers); every family at each'),
     'input-dim': intFlag('input width n_0 of part (a) (784, as MNIST in part b)', { default: 784, min: 1, max: 100000 }),
     inits: initListFlag(['he_normal', 'he_uniform', 'he_normal_truncated']),
-    nets: intListFlag('part (a): nets per architecture × init, one count or one per --betas value (--widths architectures take the count of the nearest β)', { min: 2 }),
+    nets: netsByBetaFlag,
     'norm-nets': intFlag('part (b): nets per architecture × init, each on its own batch', { min: 1 }),
     batch: intFlag('part (b): images per batch', { min: 1, max: 60000 }),
     lr: floatFlag('part (b): the learning rate of the first SGD step', { default: PAPER_LR, above: 0 }),
@@ -78,9 +110,9 @@ export const GRAD_CLI = defineCli({
   },
   presets: {
     // Cost falls with β (narrower layers) while the sample a heavy tail needs grows: more nets at larger β.
-    quick: { depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], nets: [100, 200, 500, 1000, 2000], 'norm-nets': 4, batch: 256 },
+    quick: { depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], nets: [[0.1, 100], [0.25, 200], [0.5, 500], [1, 1000], [2, 2000]], 'norm-nets': 4, batch: 256 },
     // THEORY.md §10.11's sizes (where C was measured), and the paper's batch of 1024.
-    paper: { depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], nets: [1000, 2000, 2000, 5000, 5000], 'norm-nets': 20, batch: 1024 },
+    paper: { depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], nets: [[0.1, 1000], [0.25, 2000], [0.5, 2000], [1, 5000], [2, 5000]], 'norm-nets': 20, batch: 1024 },
   },
   defaultPreset: 'quick',
 });
@@ -97,21 +129,12 @@ interface Arch {
 /** Every architecture of the run, checked before anything is written (an unreachable β is a usage error). */
 export function buildArchitectures(args: Pick<Args, 'families' | 'betas' | 'depths' | 'ratio' | 'widths' | 'max-width' | 'beta-tol' | 'nets'>): Arch[] {
   if (args.families.length > 0 && args.betas.length === 0) throw new UsageError('--families needs target β values (--betas)');
-  if (args.nets.length !== 1 && args.nets.length !== args.betas.length) {
-    throw new UsageError(`--nets gives ${args.nets.length} counts for ${args.betas.length} --betas values: give one count, or one per β`);
-  }
-  const netsFor = (b: number) => {
-    if (args.nets.length === 1) return args.nets[0];
-    let best = 0;
-    args.betas.forEach((t, i) => { if (Math.abs(Math.log(b / t)) < Math.abs(Math.log(b / args.betas[best]))) best = i; });
-    return args.nets[best];
-  };
   const profiles = [...familyProfiles(args, args.depths, args.betas, '--betas, --depths'), ...checkedExplicit(args)];
   if (profiles.length === 0) throw new UsageError('no architectures: give --families with --betas, or --widths');
   const byName = new Map<string, Arch>();
   for (const p of profiles) {
     const name = archName(p);
-    if (!byName.has(name)) byName.set(name, { profile: p, name, nets: netsFor(p.targetBeta ?? p.beta) });
+    if (!byName.has(name)) byName.set(name, { profile: p, name, nets: netsFor(args.nets, p.targetBeta ?? p.beta) });
   }
   return [...byName.values()];
 }
@@ -136,6 +159,9 @@ async function grad(argv: readonly string[]): Promise<void> {
   if (partB) checkDataset(args.dataset);
   ensureOutDir(args.out);
   recordInvocation(args.out, 'grad', argv);
+  const cost = (partA ? jacobianCells(args, archs) : []).reduce((t, c) => t + gradJacobianCost(c.params).seconds, 0)
+    + (partB ? normsCells(args, archs) : []).reduce((t, c) => t + gradNormsCost(c.params).seconds, 0);
+  process.stderr.write(`grad: about ${cost < 120 ? `${cost.toFixed(0)} core-seconds` : `${(cost / 60).toFixed(1)} core-minutes`} of cells (estimate: cells/grad-cost.ts), on ${args.workers} workers\n`);
   if (partA) await runPartA(args, archs);
   if (partB) await runPartB(args, archs);
 }
@@ -164,25 +190,16 @@ function gradARow(arch: Arch, p: GradJacobianParams, r: GradJacobianResult): Gra
   };
 }
 
-/** grad_a.csv rows as the growth fit reads them (the report's claim reads the CSV the same way). */
-export function growthPoints(rows: readonly Readonly<Record<string, unknown>>[]): GrowthPoint[] {
-  const n = (v: unknown) => (typeof v === 'number' ? v : NaN);
-  return rows.map((r) => ({
-    init: String(r.init), beta: n(r.beta), betaPrime: n(r.beta_prime),
-    lnMeasured: Math.log(n(r.normalized_fourth_moment)), lnSd: n(r.fourth_moment_rel_se),
-    lnExact: r.normalized_fourth_moment_theory === null ? NaN : Math.log(n(r.normalized_fourth_moment_theory)), r: r.mean_sq_r_theory === null ? NaN : n(r.mean_sq_r_theory),
+function jacobianCells(args: Args, archs: readonly Arch[]): Cell<GradJacobianParams, Arch>[] {
+  return archs.flatMap((arch) => args.inits.map((init) => {
+    const widths = [args['input-dim'], ...arch.profile.hidden];
+    return { key: `init=${init}/arch=${arch.name}/n0=${widths[0]}`, params: { init, widths, nets: arch.nets, seed: args.seed, backend: args.backend }, meta: arch };
   }));
 }
 
 async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
   const started = Date.now();
-  const cells: Cell<GradJacobianParams, Arch>[] = [];
-  for (const arch of archs) {
-    const widths = [args['input-dim'], ...arch.profile.hidden];
-    for (const init of args.inits) {
-      cells.push({ key: `init=${init}/arch=${arch.name}/n0=${widths[0]}`, params: { init, widths, nets: arch.nets, seed: args.seed, backend: args.backend }, meta: arch });
-    }
-  }
+  const cells = jacobianCells(args, archs);
   const outcome = await runExperiment({ name: 'grad_a', task: gradJacobianTask, cells }, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
   if (!outcome.complete) {
     process.stderr.write(`grad_a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
@@ -297,18 +314,16 @@ function gradBRows(arch: Arch, p: GradNormsParams, r: GradNormsResult): GradBRow
   });
 }
 
+function normsCells(args: Args, archs: readonly Arch[]): Cell<GradNormsParams, Arch>[] {
+  return archs.flatMap((arch) => args.inits.map((init) => ({
+    key: `init=${init}/arch=${arch.name}/${args.dataset}`, meta: arch,
+    params: { init, widths: [784, ...arch.profile.hidden, 10], nets: args['norm-nets'], batch: args.batch, lr: args.lr, dataset: args.dataset, seed: args.seed, backend: args.backend },
+  })));
+}
+
 async function runPartB(args: Args, archs: readonly Arch[]): Promise<void> {
   const started = Date.now();
-  const cells: Cell<GradNormsParams, Arch>[] = [];
-  for (const arch of archs) {
-    const widths = [784, ...arch.profile.hidden, 10];
-    for (const init of args.inits) {
-      cells.push({
-        key: `init=${init}/arch=${arch.name}/${args.dataset}`, meta: arch,
-        params: { init, widths, nets: args['norm-nets'], batch: args.batch, lr: args.lr, dataset: args.dataset, seed: args.seed, backend: args.backend },
-      });
-    }
-  }
+  const cells = normsCells(args, archs);
   const outcome = await runExperiment({ name: 'grad_b', task: gradNormsTask, cells }, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
   if (!outcome.complete) {
     process.stderr.write(`grad_b: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);

@@ -18,7 +18,7 @@ import { invocationFile, readInvocations, recordInvocation, type Invocation } fr
 const LOG = /\.jsonl$/;
 
 /** The figure scripts that record invocations (cli/invocation.ts), and their compiled files beside this one. */
-const SHARDABLE_SCRIPTS = { fig1: 'fig1.js', fig2: 'fig2.js', fig3: 'fig3.js', conv: 'conv.js' } as const;
+const SHARDABLE_SCRIPTS = { fig1: 'fig1.js', fig2: 'fig2.js', fig3: 'fig3.js', conv: 'conv.js', grad: 'grad.js' } as const;
 
 export function mergeShards(dirs: readonly string[], out: string, stderr: NodeJS.WritableStream = process.stderr): void {
   if (dirs.length === 0) throw new UsageError('merge needs at least one shard folder');

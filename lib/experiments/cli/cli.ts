@@ -234,7 +234,8 @@ export function usage<F extends FlagTable, K extends CliKind>(spec: CliSpec<F, K
 }
 
 function show(v: unknown): string {
-  return Array.isArray(v) ? v.join(',') : String(v);
+  // A list of pairs (e.g. β:count) shows as the flag is written.
+  return Array.isArray(v) ? v.map((x) => (Array.isArray(x) ? x.join(':') : String(x))).join(',') : String(v);
 }
 
 export type ParsedCli<F extends FlagTable, K extends CliKind = 'experiment'> = FlagValues<F> & (K extends 'tool' ? unknown : CommonValues);

@@ -10,6 +10,7 @@ import { readCsv, type CsvRow } from '../out/csv';
 import { weightedSlope } from '../../nn/stats';
 import { normalQuantile } from '../../nn/special';
 import { Rng } from '../../tensor/rng';
+import { growthFits, growthPoints } from './growth';
 
 export type Verdict = 'holds' | 'fails' | 'inconclusive' | 'not run';
 
@@ -520,4 +521,105 @@ export function fig3bClaims(dir: string): Claim[] {
     verdict: Ls.length < 2 || plain(first).length === 0 || good.length === 0 ? 'inconclusive' : ok ? 'holds' : 'fails',
     rule: 'compares reach rates: η = 1 at the smallest and largest L, and the FM1-avoiding schedules (Σ η² < ∞ linear, Σ η < ∞ relu) at the largest L',
   }];
+}
+
+/**
+ * grad.js (a): the backward pass against β (THEORY.md §10). The mean squared Jacobian entry matches its
+ * exact value; the normalized fourth moment grows like e^{Cβ} with C as the exact theory gives it; equal
+ * β gives alike laws of the per-net mean squared entry, the dead-net atom compared with its exact size.
+ */
+export function gradAClaims(dir: string): Claim[] {
+  const file = path.join(dir, 'grad_a.csv');
+  if (!fs.existsSync(file)) return [notRun('grad (a)', 'E[Z²] = ∏c_j/n_0; E[Z⁴]/E[Z²]² ≈ a·e^{Cβ}; equal β, alike statistics')];
+  const rows = readCsv(file);
+  return [gradMeanSqClaim(rows), ...gradGrowthClaims(rows), ...gradEqualBetaClaims(dir)];
+}
+
+/**
+ * Each row's published interval against the exact E[Z²]: the misses are counted and compared with what
+ * the coverage measured in THEORY.md §10.9 for the rows' r and nets predicts (rows are independent).
+ */
+function gradMeanSqClaim(rows: readonly CsvRow[]): Claim {
+  const claim = 'the mean squared Jacobian entry equals its exact value ∏c_j/n_0 (1/n_0 for He variance), whatever the widths and the law';
+  if (rows.length === 0) return notRun('grad (a)', claim);
+  const cover = rows.map((r) => (r.coverage_table === null ? 0.95 : num(r, 'coverage_table')));
+  const missed = rows.filter((r) => num(r, 'mean_sq_jacobian_theory') < num(r, 'mean_sq_jacobian_lo') || num(r, 'mean_sq_jacobian_theory') > num(r, 'mean_sq_jacobian_hi'));
+  const expected = cover.reduce((s, c) => s + (1 - c), 0), sd = Math.sqrt(cover.reduce((s, c) => s + c * (1 - c), 0));
+  const limit = expected + 3.09 * sd;
+  const under = rows.filter((r) => isTrue(r.undercovers)).length;
+  const ratios = rows.map((r) => num(r, 'mean_sq_jacobian') / num(r, 'mean_sq_jacobian_theory'));
+  return {
+    figure: 'grad (a)', claim,
+    statistic: 'per row (family × β × initializer): the mean of Z_pq² over all n_0·n_d entries and the nets, with its 95% bootstrap-t interval over nets (999 resamples)',
+    test: `the rows whose interval misses the exact value are counted against the misses the coverage measured in THEORY.md §10.9 predicts for each row's r and nets (Σ(1 − coverage), 0.95 where no table value); holds when misses ≤ expected + 3.09 sd (one-sided, α ≈ 0.001)`,
+    sample: `${rows.length} rows, ${[...new Set(rows.map((r) => num(r, 'nets')))].join('/')} nets each; ${under} rows in the regime where the table says the interval undercovers`,
+    prediction: `measured/exact = 1; about ${fmt(expected, 1)} misses expected (at most ${fmt(limit, 1)})`,
+    measured: `measured/exact ${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}; ${missed.length} misses${missed.length > 0 ? ` (${missed.slice(0, 4).map((r) => `${r.init} ${r.arch}`).join('; ')}${missed.length > 4 ? '; …' : ''})` : ''}`,
+    verdict: missed.length <= limit ? 'holds' : 'fails',
+    rule: 'mean squared entry: interval misses counted against the measured coverage of the published interval (THEORY.md §10.9), one-sided 3.09 sd',
+  };
+}
+
+/** Per initializer: C of E[Z⁴]/E[Z²]² ≈ a·e^{Cβ} fitted to the measured rows against the same fit of the exact values. */
+function gradGrowthClaims(rows: readonly CsvRow[]): Claim[] {
+  const fits = growthFits(growthPoints(rows)).filter((f) => f.x === 'beta');
+  if (fits.length === 0) return [notRun('grad (a)', 'E[Z⁴]/E[Z²]² grows like e^{Cβ}: too few β values or no exact theory')];
+  const zLimit = Math.max(3, normalQuantile(1 - 0.025 / fits.length));
+  return fits.map((f) => ({
+    figure: 'grad (a)',
+    claim: `${f.init}: the normalized fourth moment of the Jacobian's entries grows like e^{Cβ}, with C as the exact theory gives it (C → 5 for wide layers, THEORY.md §10.3)`,
+    statistic: 'C fitted by weighted least squares to ln(mean Z⁴/(mean Z²)²) = ln a + Cβ over the rows, and the same fit of the exact E[Z⁴]/E[Z²]²; weights 1/se², se = √((r⁴ − 1)/nets) from the exact r (THEORY.md §10.13)',
+    test: `z = (C_measured − C_exact)/se(C), |z| ≤ ${fmt(zLimit, 2)} (Bonferroni over ${fits.length} initializers at 0.05); inconclusive when se(C) > C_exact/4`,
+    sample: `${f.rows} rows, β ${fmt(f.beta_min, 2)}–${fmt(f.beta_max, 2)}, ${[...new Set(rows.filter((r) => r.init === f.init).map((r) => num(r, 'nets')))].join('/')} nets each`,
+    prediction: `C = ${fmt(f.C_exact, 2)} (exact values at these widths; the wide-layer limit is 5)`,
+    measured: `C = ${fmt(f.C_measured, 2)} ± ${fmt(f.C_measured_se, 2)} (z = ${fmt(f.z, 2)})`,
+    verdict: f.C_measured_se > f.C_exact / 4 ? 'inconclusive' : Math.abs(f.z) <= zLimit ? 'holds' : 'fails',
+    rule: 'fourth-moment growth: C fitted to the measurements within a Bonferroni bound of standard errors of C fitted to the exact values (weights from the exact r)',
+  }));
+}
+
+/**
+ * Equal β, as for Figure 2: among groups whose every width is ≥ 10, the families' laws of log10 T (T the
+ * net's mean squared entry) among live nets are indistinguishable by KS; at every β the dead fractions
+ * agree with the exact 1 − ∏(1 − 2^{−n_j}), which is where narrow equal-β profiles differ.
+ */
+function gradEqualBetaClaims(dir: string): Claim[] {
+  const file = path.join(dir, 'grad_a_equal_beta.csv');
+  if (!fs.existsSync(file)) return [];
+  const rows = readCsv(file);
+  if (rows.length === 0) return [];
+  const wide = rows.filter((r) => num(r, 'min_width') >= 10);
+  const out: Claim[] = [];
+  if (wide.length > 0) {
+    const worst = wide.reduce((w, r) => (num(r, 'D_live') / num(r, 'crit_1e6') > num(w, 'D_live') / num(w, 'crit_1e6') ? r : w));
+    const alike = wide.every((r) => num(r, 'D_live') <= num(r, 'crit_1e6'));
+    const withNext = wide.filter((r) => r.min_D_live_next_beta !== null);
+    const apart = withNext.filter((r) => num(r, 'min_D_live_next_beta') > num(r, 'crit_1e6'));
+    out.push({
+      figure: 'grad (a)',
+      claim: 'nets of equal depth and β have alike Jacobians whatever their width profile (every width ≥ 10)',
+      statistic: 'per β and initializer: the largest two-sample KS distance of log10 T (T = ‖J‖_F²/(n_0·n_d) of one net) among live nets between the width families (500-point quantile sketches)',
+      test: 'KS at α = 1e−6 (critical value for the live sample sizes, THEORY.md §6.5); the test has power only where the families are also told apart from the next β',
+      sample: `${wide.length} groups of ${[...new Set(wide.map((r) => num(r, 'families')))].join('/')} families (β ${[...new Set(wide.map((r) => num(r, 'beta_target')))].join(', ')})`,
+      prediction: 'every equal-β distance below its critical value; distances to the next β above it',
+      measured: `largest D/critical = ${fmt(num(worst, 'D_live') / num(worst, 'crit_1e6'), 2)} (${String(worst.init)}, β ${num(worst, 'beta_target')}, ${String(worst.pair_live)}); told apart from the next β in ${apart.length} of ${withNext.length} groups`,
+      verdict: !alike ? 'fails' : apart.length === withNext.length ? 'holds' : 'inconclusive',
+      rule: 'equal β (every width ≥ 10): holds when every group is indistinguishable among live nets by KS at α = 1e−6 and every group is distinguishable from the next β; inconclusive when alike but some next β is not told apart (too few nets for power)',
+    });
+  }
+  const zLimit = Math.max(3, normalQuantile(1 - 0.025 / Math.max(1, rows.length * 5)));
+  const deadZ = Math.max(0, ...rows.map((r) => num(r, 'dead_z')));
+  const narrow = rows.filter((r) => num(r, 'p_dead_max') > 0.01);
+  out.push({
+    figure: 'grad (a)',
+    claim: 'the dead-net atom (J = 0: some layer entirely off) has its exact size 1 − ∏(1 − 2^(−n_j)); it is where narrow equal-β profiles differ',
+    statistic: 'per family and β: the share of nets with J = 0, against the exact dead fraction',
+    test: `binomial z = (dead − N·p)/√(N·p(1 − p)), |z| ≤ ${fmt(zLimit, 2)} (Bonferroni over the families)`,
+    sample: `${rows.length} groups of families × initializers`,
+    prediction: 'dead fractions equal the exact ones',
+    measured: `largest |z| ${fmt(deadZ, 2)}${narrow.length > 0 ? `; where it matters: ${narrow.slice(0, 3).map((r) => `${r.init} β ${num(r, 'beta_target')}: ${fmt(100 * num(r, 'dead_min'), 1)}–${fmt(100 * num(r, 'dead_max'), 1)}% (exact ${fmt(100 * num(r, 'p_dead_min'), 1)}–${fmt(100 * num(r, 'p_dead_max'), 1)}%)`).join('; ')}` : ''}`,
+    verdict: deadZ <= zLimit ? 'holds' : 'fails',
+    rule: 'dead nets: every family\'s dead count within a Bonferroni bound of binomial standard errors of the exact dead fraction',
+  });
+  return out;
 }

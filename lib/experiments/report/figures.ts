@@ -3,6 +3,7 @@
 
 import * as path from 'node:path';
 import { convAClaims, fig1aClaims, fig1bClaims, fig2aClaims, fig2bDeadClaim, fig3aClaims, fig3aSummabilityClaims, fig3bClaims, trendClaim, type Claim } from './claims';
+import { gradAClaims } from './claims';
 
 export interface FigureSpec {
   readonly id: string;
@@ -77,5 +78,19 @@ export const FIGURES: readonly FigureSpec[] = [
     ],
     records: ['conv_a.json', 'conv_b.json', 'conv_c.json'],
     claims: (dir) => [...convAClaims(dir)],
+  },
+  {
+    id: 'grad', script: 'grad.js', title: 'The backward pass: the Jacobian and the gradients against β',
+    about: 'The companion result (Hanin 2018, NeurIPS): for He-initialized ReLU nets the mean squared entry of the input–output Jacobian is '
+      + 'fixed by the weight variances, while its fourth moment grows exponentially in the same β = Σ1/n_j. (a) Figure 2\'s width families '
+      + 'at several β, He normal, He uniform and the truncated He normal of Keras 2018: the mean squared entry over its exact value with the '
+      + 'bootstrap-t interval (coverage measured, THEORY.md §10.9), and E[Z⁴]/E[Z²]² beside its exact value (§10.3). (b) Per-layer gradient '
+      + 'norms at initialization on MNIST batches and the first SGD step at the paper\'s learning rate 0.01, theory dashed (§10.7).',
+    plots: ['grad_a', 'grad_a_mean_sq', 'grad_b', 'grad_b_update'],
+    tables: [
+      { title: 'C of E[Z⁴]/E[Z²]² ≈ a·e^{Cβ}, measured and exact', file: 'grad_a_fit.csv', columns: ['init', 'x', 'rows', 'C_measured', 'C_measured_se', 'C_exact', 'z', 'C_leading_order'] },
+    ],
+    records: ['grad_a.json', 'grad_b.json'],
+    claims: (dir) => [...gradAClaims(dir)],
   },
 ];

@@ -20,6 +20,16 @@ export interface GrowthPoint {
   readonly r: number;
 }
 
+/** grad_a.csv rows (as grad.js builds them, or as read back from the CSV) as the fit reads them. */
+export function growthPoints(rows: readonly Readonly<Record<string, unknown>>[]): GrowthPoint[] {
+  const n = (v: unknown) => (typeof v === 'number' ? v : NaN);
+  return rows.map((r) => ({
+    init: String(r.init), beta: n(r.beta), betaPrime: n(r.beta_prime),
+    lnMeasured: Math.log(n(r.normalized_fourth_moment)), lnSd: n(r.fourth_moment_rel_se),
+    lnExact: Math.log(n(r.normalized_fourth_moment_theory)), r: n(r.mean_sq_r_theory),
+  }));
+}
+
 /**
  * The relative standard error of the sample fourth moment over `nets` nets, √((r_F − 1)/nets) with
  * r_F = E[F²]/E[F]² of the per-net mean F of Z⁴ taken as r⁴, r = E[T²]/E[T]² exact (§10.5): exact if

@@ -11,7 +11,14 @@ const st = require('start-training');
 const rng = new st.Rng(1);
 const net = st.denseNet([10, 10, 10, 10, 10, 10], 'he_normal');
 net.initialize(rng);
-const t = st.traceBackward(net, st.randomUnitInput(rng, 10), { kind: 'coordinate', q: 0 }, {
+const x = st.randomUnitInput(rng, 10);
+// Trace row q of the Jacobian for the first output unit that is on: an off unit's row is zero (for this
+// seed unit 0 is off, and every layer would read −Infinity).
+const J = st.jacobian(net, x);
+const q = Array.from({ length: J.rows }, (_, i) => i).find((i) => J.scaled.subarray(i * J.cols, (i + 1) * J.cols).some((v) => v !== 0));
+if (q === undefined) throw new Error('every output unit is off for this seed: the net is dead');
+console.log(`output unit q = ${q} (the first that is on)`);
+const t = st.traceBackward(net, x, { kind: 'coordinate', q }, {
   onLayer: (record) => {
     debugger; // the point of this example: pauses here, inside the loop, when a debugger is attached
     void record;

@@ -1,4 +1,4 @@
-// The three examples/ scripts run as a user would run them (require('start-training') resolves to
+// The examples/ scripts run as a user would run them (require('start-training') resolves to
 // this package through its "exports"), and print what they promise. .ci/pack-check runs the same
 // scripts from an installed tarball.
 
@@ -27,6 +27,15 @@ describe('examples/', () => {
     const u = run('audit-init.js', 'glorot_uniform', '20', '5');
     expect(u.status, u.stderr).to.equal(0);
     expect(u.stdout).to.not.include('exact sampler');
+  });
+
+  it('backward-trace.js traces a live output unit: every layer finite, the theory\'s prediction and z-score beside it', () => {
+    const r = run('backward-trace.js');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^output unit q = \d+ \(the first that is on\)$/m);
+    const rows = r.stdout.split('\n').filter((l) => /^│ \d+\s+│/.test(l));
+    expect(rows).to.have.length(5);
+    for (const l of rows) expect(l).to.not.match(/Infinity|NaN/);
   });
 
   it('train-small.js trains a small net and reports its accuracy per epoch', () => {

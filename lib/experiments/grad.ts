@@ -33,7 +33,7 @@ import { writeRunRecord } from './out/record';
 import { printTable } from './out/table';
 import { equalBetaAnalysis, EQUAL_BETA_COLUMNS } from './report/equal-beta';
 import { fourthMomentRelSe, GROWTH_FIT_COLUMNS, growthFits, growthPoints } from './report/growth';
-import { runExperiment, type Cell } from './run/runner';
+import { runExperiment, type Cell, type CellResult, type Experiment } from './run/runner';
 
 /** The issue's fixed columns, then the fourth-moment theory's method, then extras. */
 export const GRAD_A_COLUMNS = [
@@ -190,6 +190,14 @@ function gradARow(arch: Arch, p: GradJacobianParams, r: GradJacobianResult): Gra
   };
 }
 
+/** Runs a part's cells; null (and a note) when this shard's share is done but others' are not. */
+async function runCells<P, R>(args: Args, exp: Experiment<P, R, Arch>): Promise<CellResult<P, R, Arch>[] | null> {
+  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
+  if (outcome.complete) return outcome.results;
+  process.stderr.write(`${exp.name}: ${outcome.results.length} of ${exp.cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
+  return null;
+}
+
 function jacobianCells(args: Args, archs: readonly Arch[]): Cell<GradJacobianParams, Arch>[] {
   return archs.flatMap((arch) => args.inits.map((init) => {
     const widths = [args['input-dim'], ...arch.profile.hidden];
@@ -199,16 +207,12 @@ function jacobianCells(args: Args, archs: readonly Arch[]): Cell<GradJacobianPar
 
 async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
   const started = Date.now();
-  const cells = jacobianCells(args, archs);
-  const outcome = await runExperiment({ name: 'grad_a', task: gradJacobianTask, cells }, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
-  if (!outcome.complete) {
-    process.stderr.write(`grad_a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
-    return;
-  }
-  const rows = outcome.results.map(({ meta, params, result }) => gradARow(meta, params, result));
+  const results = await runCells(args, { name: 'grad_a', task: gradJacobianTask, cells: jacobianCells(args, archs) });
+  if (results === null) return;
+  const rows = results.map(({ meta, params, result }) => gradARow(meta, params, result));
   const fits = growthFits(growthPoints(rows));
   // Equal β, net by net: the law of log10 T over nets (dead atom, then live nets), as for Figure 2.
-  const equalBeta = equalBetaAnalysis(outcome.results.flatMap(({ params, result }, i) => rows[i].beta_target === null || rows[i].family === 'explicit' ? [] : [{
+  const equalBeta = equalBetaAnalysis(results.flatMap(({ params, result }, i) => rows[i].beta_target === null || rows[i].family === 'explicit' ? [] : [{
     family: rows[i].family, method: 'net', init: params.init, depth: rows[i].depth, betaTarget: rows[i].beta_target as number,
     widths: params.widths, nets: result.nets, dead: result.dead, sketch: result.log10_mean_sq_sketch, liveSketch: result.log10_live_sketch,
   }]), { exact: false });
@@ -216,7 +220,7 @@ async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
   writeCsv(path.join(args.out, 'grad_a_fit.csv'), GROWTH_FIT_COLUMNS, fits);
   writeCsv(path.join(args.out, 'grad_a_equal_beta.csv'), GRAD_EQUAL_BETA_COLUMNS, equalBeta);
   const plots = await writePartAPlots(args, rows, fits);
-  const cellSeconds = outcome.results.reduce((s, r) => s + r.result.seconds, 0);
+  const cellSeconds = results.reduce((s, r) => s + r.result.seconds, 0);
   const { seconds, files } = writeRunRecord(args.out, 'grad_a', args, { started, cellSeconds, csvs: ['grad_a.csv', 'grad_a_fit.csv', 'grad_a_equal_beta.csv'], plots });
 
   process.stdout.write('\ngrad (a): the mean squared Jacobian entry (bootstrap-t 95% interval; coverage measured in THEORY.md §10.9) and E[Z⁴]/E[Z²]², theory exact (§10.2–10.3)\n');
@@ -323,20 +327,16 @@ function normsCells(args: Args, archs: readonly Arch[]): Cell<GradNormsParams, A
 
 async function runPartB(args: Args, archs: readonly Arch[]): Promise<void> {
   const started = Date.now();
-  const cells = normsCells(args, archs);
-  const outcome = await runExperiment({ name: 'grad_b', task: gradNormsTask, cells }, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
-  if (!outcome.complete) {
-    process.stderr.write(`grad_b: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
-    return;
-  }
-  const rows = outcome.results.flatMap(({ meta, params, result }) => gradBRows(meta, params, result));
+  const results = await runCells(args, { name: 'grad_b', task: gradNormsTask, cells: normsCells(args, archs) });
+  if (results === null) return;
+  const rows = results.flatMap(({ meta, params, result }) => gradBRows(meta, params, result));
   writeCsv(path.join(args.out, 'grad_b.csv'), GRAD_B_COLUMNS, rows);
   const plots = await writePartBPlots(args, rows);
-  const cellSeconds = outcome.results.reduce((s, r) => s + r.result.seconds, 0);
+  const cellSeconds = results.reduce((s, r) => s + r.result.seconds, 0);
   const { seconds, files } = writeRunRecord(args.out, 'grad_b', args, { started, cellSeconds, csvs: ['grad_b.csv'], plots });
 
   // Per architecture: the smallest and largest first step over the layers, and how far measurement and theory are apart.
-  const summary = outcome.results.map(({ meta, params }) => {
+  const summary = results.map(({ meta, params }) => {
     const rs = rows.filter((r) => r.arch === meta.name && r.init === params.init);
     const steps = rs.map((r) => r.relative_update_median as number), ratio = rs.map((r) => (r.example_grad_w_sq as number) / (r.example_grad_w_sq_theory as number));
     return {

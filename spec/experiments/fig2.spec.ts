@@ -2,39 +2,18 @@
 // complete part (a) (the CSV's fixed columns, one row per architecture × init × method, the same numbers
 // for any --workers and for --shard halves merged with --resume), and a tiny part (b).
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { readCsv, runScript, scriptPath, tmpDir } from './script';
 import { FIG2A_COLUMNS } from '../../lib/experiments/fig2';
 
-const script = path.join(__dirname, '..', '..', 'lib', 'experiments', 'fig2.js');
-
-interface Ran { status: number | null; stdout: string; stderr: string }
-
-/** Spawns the script; async, so that independent runs overlap (each pays ~0.5 s of node start-up). */
-function run(...args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fig2-spec-'));
+const script = scriptPath('fig2');
+const run = (...args: string[]) => runScript(script, ...args);
+const tmp = () => tmpDir('fig2-spec-');
 
 /** A run small enough for a spec: two families at one β and depth 4, plus one explicit architecture. */
 const SMALL = ['--part', 'a', '--families', 'constant,alternating', '--betas', '0.5', '--depths', '4', '--widths', '6,10,6', '--input-dim', '16',
   '--nets', '40', '--sampler-nets', '300', '--sampler-betas', '2', '--sampler-depths', 'none'];
-
-function readCsv(file: string): { header: string[]; rows: Record<string, string>[] } {
-  const [head, ...lines] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
-  // The spec's values contain no quoted commas (arch names use '-', 'x', ':').
-  const header = head.split(',');
-  return { header, rows: lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], v]))) };
-}
 
 describe('fig2.js', () => {
   it('bad input: one line on stderr, exit code 2, no output folder', async () => {

@@ -2,39 +2,19 @@
 // run of both parts (grad_a.csv's fixed columns, exact theory beside each value, the same numbers for
 // any --workers and for --shard halves merged with --resume, the report's claims built from the outputs).
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { readCsv, runScript, scriptPath, tmpDir } from './script';
 import { GRAD_A_COLUMNS, GRAD_B_COLUMNS } from '../../lib/experiments/grad';
 import { gradAClaims } from '../../lib/experiments/report/claims';
 
-const script = path.join(__dirname, '..', '..', 'lib', 'experiments', 'grad.js');
-
-interface Ran { status: number | null; stdout: string; stderr: string }
-
-function run(...args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'grad-spec-'));
+const script = scriptPath('grad');
+const run = (...args: string[]) => runScript(script, ...args);
+const tmp = () => tmpDir('grad-spec-');
 
 /** Two families at two β and depth 3 from 12 inputs, one explicit architecture, two laws; part (b) on 2 nets × 8 images. */
 const SMALL = ['--families', 'constant,alternating', '--betas', '0.5,1', '--depths', '3', '--widths', '6,10,6', '--input-dim', '12',
   '--nets', '0.5:30,1:60', '--inits', 'he_normal,he_uniform', '--norm-nets', '2', '--batch', '8'];
-
-function readCsv(file: string): { header: string[]; rows: Record<string, string>[] } {
-  const [head, ...lines] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
-  // The spec's values contain no quoted commas (arch names use '-', 'x', ':').
-  const header = head.split(',');
-  return { header, rows: lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], v]))) };
-}
 
 describe('grad.js', () => {
   it('bad input: one line on stderr, exit code 2, no output folder', async () => {

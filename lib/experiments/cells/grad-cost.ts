@@ -3,8 +3,9 @@
 // pool?, threadBytes?}), for a run's plan and for refusing sizes that cannot fit.
 //
 // Rates measured here with process.cpuUsage on the 2-core machine under load (wasm backend, float64):
-// a Jacobian cell at depth 10 from 784 inputs (widths 5 to 200) and a gradient-norm cell at widths
-// 5 to 300, batches of 64 to 256. They are estimates, within ±40% of what was measured.
+// a Jacobian cell at depth 10 from 784 inputs (widths 5 to 200), and gradient-norm cells at widths 5
+// to 300 scaled to `grad.js --preset paper`, whose 4.4 CPU minutes this model puts at 5.1. Estimates:
+// single cells differ from them by up to 40%.
 
 /** Estimated CPU seconds on one core, the bytes the cell holds, a fixed pool it must fit in, and per-thread data. */
 export interface GradCellCost {
@@ -17,7 +18,7 @@ export interface GradCellCost {
 /** ns per weight drawn and used once (forward), per Jacobian multiply-add, per net (input, streams, summary). */
 const JACOBIAN_RATES = { weight: 9.1, mac: 0.086, net: 120000 } as const;
 /** ns per net (model, batch), per example and hidden layer (trace and theory), per example and weight. */
-const NORMS_RATES = { net: 2e6, exampleLayer: 1e4, exampleWeight: 1.0 } as const;
+const NORMS_RATES = { net: 1.2e6, exampleLayer: 6000, exampleWeight: 0.6 } as const;
 /** MNIST and Fashion-MNIST as the loaders keep them: 70,000 images of 784 bytes and their labels. */
 const DATASET_BYTES = 70000 * 785;
 /** Small buffers every cell holds whatever its size. */

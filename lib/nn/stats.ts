@@ -2,6 +2,7 @@
 // log-mean-exp of lengths kept in the log domain, bootstrap intervals, and goodness-of-fit tests.
 
 import type { Rng } from '../tensor/rng';
+import { logGamma } from './special';
 
 export function mean(xs: ArrayLike<number>): number {
   let s = 0;
@@ -194,4 +195,33 @@ export function weightedSlope(xs: ArrayLike<number>, ys: ArrayLike<number>, sds:
 /** Least-squares slope of y against x. */
 export function slope(xs: ArrayLike<number>, ys: ArrayLike<number>): number {
   return weightedSlope(xs, ys, new Float64Array(xs.length).fill(1)).slope;
+}
+
+/**
+ * P(X ≤ k) and P(X ≥ k) for X ~ Binomial(n, p), exactly: the terms summed in the log domain. For
+ * counts whose expectation is far below 1 (a dead net where 2^{−20} are expected) the normal z is
+ * meaningless and this is the test to use.
+ */
+export function binomialTails(k: number, n: number, p: number): { below: number; above: number } {
+  if (!(Number.isInteger(n) && n >= 0 && Number.isInteger(k) && k >= 0 && k <= n)) throw new RangeError(`need integers 0 ≤ k ≤ n, got k = ${k}, n = ${n}`);
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`p must lie in [0, 1], got ${p}`);
+  if (p === 0 || p === 1) {
+    const x = p === 0 ? 0 : n;
+    return { below: x <= k ? 1 : 0, above: x >= k ? 1 : 0 };
+  }
+  const lnFact = logGamma(n + 1), lp = Math.log(p), lq = Math.log1p(-p);
+  const pmf = (i: number) => Math.exp(lnFact - logGamma(i + 1) - logGamma(n - i + 1) + i * lp + (n - i) * lq);
+  let below = 0, above = 0;
+  for (let i = 0; i <= n; i++) {
+    const v = pmf(i);
+    if (i <= k) below += v;
+    if (i >= k) above += v;
+  }
+  return { below: Math.min(1, below), above: Math.min(1, above) };
+}
+
+/** The two-sided exact binomial p-value of a count k of n: 2·min of the tails, at most 1. */
+export function binomialTwoSidedP(k: number, n: number, p: number): number {
+  const t = binomialTails(k, n, p);
+  return Math.min(1, 2 * Math.min(t.below, t.above));
 }

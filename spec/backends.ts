@@ -76,27 +76,28 @@ after(() => {
   created.clear();
 });
 
-export function backendCase(spec: string): BackendCase {
+/** The case of one backend string; `dtype` overrides the default choice (float64 where the backend has it). */
+export function backendCase(spec: string, dtype?: DType): BackendCase {
   const backend = backendFor(spec);
-  const dtype: DType = backend.dtypes.includes('float64') ? 'float64' : 'float32';
+  const d: DType = dtype ?? (backend.dtypes.includes('float64') ? 'float64' : 'float32');
   const full = backend.name === 'reference';
   return {
-    spec, backend, dtype, full,
+    spec, backend, dtype: d, full,
     size: (f, r) => (full ? f : r),
-    tol: (tol64) => tol64 * (UNIT_ROUNDOFF[dtype] / UNIT_ROUNDOFF.float64),
+    tol: (tol64) => tol64 * (UNIT_ROUNDOFF[d] / UNIT_ROUNDOFF.float64),
   };
 }
 
 /**
- * describe(title) once per backend of netTargets(), each named with its backend and dtype. Every test
- * body runs inside inArena, so an arena backend (wasm) gets back what a test allocated. A backend that
- * cannot be created is one failed test, not an aborted run.
+ * describe(title) once per backend of netTargets(), each named with its backend and dtype (opts.dtype,
+ * else the backend's default above). An arena backend (wasm) gets back what each test allocated. A
+ * backend that cannot be created is one failed test, not an aborted run.
  */
-export function describeOnBackends(title: string, body: (b: BackendCase) => void): void {
+export function describeOnBackends(title: string, body: (b: BackendCase) => void, opts: { dtype?: DType } = {}): void {
   for (const spec of netTargets()) {
     let b: BackendCase;
     try {
-      b = backendCase(spec);
+      b = backendCase(spec, opts.dtype);
     } catch (e) {
       describe(`${title} [${spec}]`, () => it('can be created on this machine', () => { throw e; }));
       continue;

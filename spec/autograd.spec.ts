@@ -79,7 +79,7 @@ describeOnBackends('autograd', (b) => {
         let a = x;
         for (let j = 0; j < p.length - 2; j += 2) a = biasRelu(matmul(a, p[j], { transB: true }), p[j + 1]);
         return softmaxCrossEntropy(addBias(matmul(a, p[p.length - 2], { transB: true }), p[p.length - 1]), labels);
-      }, [X, ...params], widths.length - 1);
+      }, [X, ...params], { layers: widths.length - 1 });
     }), { seed: 1, numRuns: runs });
   });
 
@@ -92,7 +92,7 @@ describeOnBackends('autograd', (b) => {
         let s = x;
         for (let j = 0; j < p.length; j += 2) s = add(s, scale(biasRelu(matmul(s, p[j], { transB: true }), p[j + 1]), eta / (j / 2 + 1)));
         return mean(s);
-      }, [X, ...params], hidden.length);
+      }, [X, ...params], { layers: hidden.length });
     }), { seed: 2, numRuns: runs });
   });
 
@@ -105,7 +105,7 @@ describeOnBackends('autograd', (b) => {
         const h = biasRelu(matmul(x, w, { transB: true }), bb);
         const g = add(matmul(h, w), scale(h, 0.5));
         return sum(add(add(g, h), add(x, x)));
-      }, [X, W, bias], 2);
+      }, [X, W, bias], { layers: 2 });
     }), { seed: 3, numRuns: runs });
   });
 

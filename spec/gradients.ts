@@ -23,9 +23,10 @@
 // round-off beyond what the sizes say (a saturated softmax: the gradients are e^{−Δz}, so their
 // relative error is the logits' absolute error), that run shows it; a backend that rounds each partial
 // sum commits up to k+2 roundings where the reference commits one, hence the factor.
-// Checked when written at 300 random nets per test on gpu.js in cpu and webasm modes: the largest
-// error was 0.2 of the tolerance (the first term alone failed saturated residual nets, 12× over), and a
-// matmul that drops `accumulate` exceeds it 10⁵-fold (spec/autograd.spec.ts).
+// Checked when written at 300 random graphs per test (dense, residual, shared Vars, conv layers and
+// conv classifiers) on gpu.js in cpu and webasm modes: the largest error was 0.2 of the tolerance
+// (the first term alone failed saturated residual nets, 12× over), and a matmul that drops
+// `accumulate` exceeds it 10⁵-fold (spec/autograd.spec.ts).
 import { expect } from 'chai';
 import { Context, gradcheck, matmul, reshape, type Var } from '../lib/autograd';
 import { Rng } from '../lib/tensor/rng';
@@ -43,13 +44,21 @@ function projectedGradients(ctx: Context, fn: (...inputs: Var[]) => Var, inputs:
   return [value, ...grads];
 }
 
+/** The size of a graph, for the float32 tolerance (see the header). */
+export interface GraphSize {
+  /** L, the layers on the longest path (default 1). */
+  readonly layers?: number;
+  /** k, the most terms of one sum: fan-in or batch (default the largest size of any input). */
+  readonly terms?: number;
+}
+
 /**
- * Asserts that backward() of fn is right on b, where fn is a graph of `layers` layers (see the
- * header): gradcheck on float64 backends; on float32 ones, agreement of the output and of the
- * gradients of ⟨w, output⟩ with the reference's float64 values. w is 1 for a scalar output, else fixed
- * random weights, so one pass checks a random vector–Jacobian product, as gradcheck does.
+ * Asserts that backward() of fn is right on b: gradcheck on float64 backends; on float32 ones, agreement
+ * of the output and of the gradients of ⟨w, output⟩ with the reference's float64 values, within the
+ * tolerance of the header for a graph of the given size. w is 1 for a scalar output, else fixed random
+ * weights, so one pass checks a random vector–Jacobian product, as gradcheck does.
  */
-export function expectGradients(b: BackendCase, fn: (...inputs: Var[]) => Var, inputs: readonly Tensor[], layers = 1): void {
+export function expectGradients(b: BackendCase, fn: (...inputs: Var[]) => Var, inputs: readonly Tensor[], size: GraphSize = {}): void {
   if (b.dtype === 'float64') {
     const r = gradcheck(fn, inputs, { backend: b.backend });
     expect(r.ok, JSON.stringify(r.failures.slice(0, 3))).to.equal(true);
@@ -66,7 +75,7 @@ export function expectGradients(b: BackendCase, fn: (...inputs: Var[]) => Var, i
 
   const ref32 = projectedGradients(new Context(REFERENCE), fn, exact.map((t) => onBackend(REFERENCE, t, 'float32')), w);
 
-  const k = Math.max(...inputs.flatMap((t) => t.shape));
+  const layers = size.layers ?? 1, k = size.terms ?? Math.max(...inputs.flatMap((t) => t.shape));
   const tau = 2 * layers * (k + 2) * UNIT_ROUNDOFF[b.dtype] * Math.pow(2 * k / Math.PI, layers / 2);
   const maxAbs = (a: ArrayLike<number>, f: (i: number) => number = (i) => a[i]) => {
     let m = 0;

@@ -47,7 +47,7 @@ describeOnBackends('residual nets through the autograd', (b) => {
       const labels = Array.from({ length: batch }, () => rng.int(classes));
       // Layers on the longest path: the projection, k per module, the output.
       expectGradients(b, (x, ...p) => softmaxCrossEntropy(residualForward(x, p, mw.length - 1, etas.slice(0, modules), convention).logits, labels),
-        [normalTensor(rng, [batch, nIn]), ...params], 2 + modules * (mw.length - 1));
+        [normalTensor(rng, [batch, nIn]), ...params], { layers: 2 + modules * (mw.length - 1) });
     }), { seed: 41, numRuns: runs });
   });
 

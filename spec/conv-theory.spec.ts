@@ -28,7 +28,7 @@ import { FIGURE1_INITS, initializerById, symmetric, type Initializer } from '../
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
 import { randomUnitInput } from '../lib/nn/input';
-import { describeOnBackends, UNIT_ROUNDOFF } from './backends';
+import { describeOnBackends } from './backends';
 
 const INITS: Initializer[] = [...FIGURE1_INITS.map(initializerById), symmetric('rademacher', 1)];
 
@@ -112,19 +112,15 @@ describeOnBackends('conv theory: the log-domain conv trace', (b) => {
       const x = randomUnitInput(rng, a.input[0] * a.input[1] * a.input[2]);
       const t = convTraceForward(net, x);
       // The plain forward runs in float64 on the weights the net stores. Tolerance in ln M_j: 1e−9, or
-      // in float32 the first-order bound 2·Σ_{i≤j} (k_i+2)·u·√(2k_i/π) for sums of k_i = C·kh·kw terms
-      // (twice a_j's relative error, each layer adding the round-off of its sums relative to their
-      // magnitudes, as in spec/gradients.ts), whichever is larger.
-      let bound = 0;
+      // where larger the dense and residual traces' round-off allowance, 1e−11 per layer in float64,
+      // carried to the backend's dtype (b.tol; 1e−9 itself would carry over as a useless 0.5).
       let h = Tensor.fromData(Float64Array.from(x), [1, ...a.input]);
       for (let j = 0; j < net.depth; j++) {
         const l = a.layers[j];
         if (t.layers[j].logM === -Infinity) return;
         // The conditional mean for Gaussian weights, from the exact moments with σ² = 2/fan-in.
         const g = net.geometries[j];
-        const k = g.kh * g.kw * g.channels;
-        bound += 2 * (k + 2) * UNIT_ROUNDOFF[b.dtype] * Math.sqrt(2 * k / Math.PI);
-        const tol = Math.max(1e-9, bound);
+        const tol = Math.max(1e-9, b.tol(1e-11 * (j + 1)));
         const exact = gaussianConditionalMoments(h.data, g, l.outChannels, 2 / (g.kh * g.kw * g.channels));
         expect(t.layers[j].logPredicted).to.be.closeTo(Math.log(exact.mean), tol);
         h = convLayer(h, net.weights[j].astype('float64'), null, { stride: l.stride, padding: l.padding });

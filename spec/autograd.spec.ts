@@ -24,11 +24,18 @@ function normalTensor(rng: Rng, shape: number[]): Tensor {
 
 /** b with a matmul that ignores `accumulate`: the kind of kernel bug the gradient checks must catch. */
 function droppingAccumulate(b: BackendCase): BackendCase {
-  const backend: Backend = Object.create(b.backend) as Backend;
-  const matmul: Backend['matmul'] = (a, x, c, m, n, k, opts) => b.backend.matmul(a, x, c, m, n, k, { ...opts, accumulate: false });
-  Object.defineProperty(backend, 'matmul', { value: matmul });
+  const be = b.backend;
+  const matmul: Backend['matmul'] = (a, x, c, m, n, k, opts) => be.matmul(a, x, c, m, n, k, { ...opts, accumulate: false });
+  const backend = new Proxy(be, {
+    get: (target, key) => {
+      if (key === 'matmul') return matmul;
+      const v: unknown = Reflect.get(target, key);
+      return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(target) : v;
+    },
+  });
   return { ...b, backend };
 }
+
 describeOnBackends('autograd', (b) => {
   describe(`single ops against ${b.dtype === 'float64' ? 'finite differences' : 'the float64 reference'} (${b.dtype})`, () => {
     const rng = new Rng(11);

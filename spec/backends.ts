@@ -33,7 +33,7 @@ export function kernelTargets(): string[] {
 }
 
 /** The targets of the suites above the kernels: one per backend, gpu.js in cpu mode. */
-export function netTargets(): string[] {
+function netTargets(): string[] {
   return fromEnv() ?? availableBackends().map((name) => (name === 'gpujs' ? 'gpujs:cpu' : name));
 }
 
@@ -77,9 +77,10 @@ after(() => {
 });
 
 /** The case of one backend string; `dtype` overrides the default choice (float64 where the backend has it). */
-export function backendCase(spec: string, dtype?: DType): BackendCase {
+function backendCase(spec: string, dtype?: DType): BackendCase {
   const backend = backendFor(spec);
   const d: DType = dtype ?? (backend.dtypes.includes('float64') ? 'float64' : 'float32');
+  if (!backend.dtypes.includes(d)) throw new RangeError(`backend '${spec}' does not compute in ${d}`);
   const full = backend.name === 'reference';
   return {
     spec, backend, dtype: d, full,

@@ -50,3 +50,33 @@ export function reluBackward<T>(gradOut: usize, out: usize, gradIn: usize, lengt
     store<T>(gradIn + off, load<T>(out + off) > 0 ? load<T>(gradOut + off) : <T>0);
   }
 }
+
+/**
+ * reluBackward over rows×cols, and the bias gradient in the same pass: gb[j] (+)= Σ_r gradIn[r, j],
+ * added row by row (each lane of gb takes its rows in order, so the rounding is the reference's).
+ */
+export function reluBackwardBias<T>(gradOut: usize, out: usize, gradIn: usize, rows: i32, cols: i32, gb: usize, accumulate: bool): void {
+  const sz = sizeof<T>();
+  const L = lanes<T>();
+  const vecEnd = cols - cols % L;
+  const zero = vzero();
+  if (!accumulate) memory.fill(gb, 0, <usize>cols * sz);
+  for (let r = 0; r < rows; r++) {
+    const rowOff = <usize>r * <usize>cols * sz;
+    let j = 0;
+    for (; j < vecEnd; j += L) {
+      const off = rowOff + <usize>j * sz;
+      const g = v128.and(v128.load(gradOut + off), v128.gt<T>(v128.load(out + off), zero));
+      v128.store(gradIn + off, g);
+      const b = gb + <usize>j * sz;
+      v128.store(b, v128.add<T>(v128.load(b), g));
+    }
+    for (; j < cols; j++) {
+      const off = rowOff + <usize>j * sz;
+      const g = load<T>(out + off) > 0 ? load<T>(gradOut + off) : <T>0;
+      store<T>(gradIn + off, g);
+      const b = gb + <usize>j * sz;
+      store<T>(b, load<T>(b) + g);
+    }
+  }
+}

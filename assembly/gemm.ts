@@ -75,6 +75,30 @@ function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, acc
 }
 
 /**
+ * The MR×(NR/2) tile: microKernel for an edge strip of at most NR/2 live columns (reading the first
+ * v128 of each packed row), so a width like 50 = 6·8 + 2 wastes 2 columns of work instead of 6.
+ */
+function microKernelHalf<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, accumulate: bool): void {
+  const sz = sizeof<T>();
+  let c0 = vzero(), c1 = vzero(), c2 = vzero(), c3 = vzero();
+  for (let p = 0; p < kc; p++) {
+    const b = v128.load(bp);
+    c0 = madd<T>(v128.load_splat<T>(ap), b, c0);
+    c1 = madd<T>(v128.load_splat<T>(ap, sz), b, c1);
+    c2 = madd<T>(v128.load_splat<T>(ap, 2 * sz), b, c2);
+    c3 = madd<T>(v128.load_splat<T>(ap, 3 * sz), b, c3);
+    ap += <usize>MR * sz;
+    bp += 32;
+  }
+  const r1 = c + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+  if (accumulate) {
+    c0 = v128.add<T>(c0, v128.load(c)); c1 = v128.add<T>(c1, v128.load(r1));
+    c2 = v128.add<T>(c2, v128.load(r2)); c3 = v128.add<T>(c3, v128.load(r3));
+  }
+  v128.store(c, c0); v128.store(r1, c1); v128.store(r2, c2); v128.store(r3, c3);
+}
+
+/**
  * Transposes a 4×count block: for p in [0, count), the 4 values src_r[p] (r = 0..3, row r at
  * src + r·srcStride bytes) go to dst + p·dstStride as 4 contiguous T. Both packers reduce to this
  * when they read rows of the stored matrix; doing it with v128 loads and shuffles instead of
@@ -235,6 +259,9 @@ export function gemm<T>(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, tr
             const cp = c + <usize>(ic + ir) * ldc + <usize>(jc + jr) * sz;
             if (rows == MR && cols == w) {
               microKernel<T>(kc, ap, bp, cp, ldc, add);
+            } else if (cols <= (w >> 1)) {
+              microKernelHalf<T>(kc, ap, bp, EDGE_TILE, <usize>w * sz, false);
+              flushEdge<T>(cp, ldc, rows, cols, add);
             } else {
               microKernel<T>(kc, ap, bp, EDGE_TILE, <usize>w * sz, false);
               flushEdge<T>(cp, ldc, rows, cols, add);

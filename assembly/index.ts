@@ -4,10 +4,10 @@
 
 import { GEMM_WORK_BYTES, gemm } from './gemm';
 import { gemvCols, gemvRows } from './gemv';
-import { biasRelu, reluBackward } from './elementwise';
+import { biasRelu, reluBackward, reluBackwardBias } from './elementwise';
 import { fillNormal, fillUniform } from './sampler';
 
-export { statePtr, zigguratTablesPtr } from './sampler';
+export { generatorsPtr, zigguratLayers, zigguratTablesPtr } from './sampler';
 
 /** Bytes of scratch gemmF32/gemmF64 need as their work argument. */
 export function gemmWorkBytes(): usize { return GEMM_WORK_BYTES; }
@@ -44,6 +44,12 @@ export function reluBackwardF32(gradOut: usize, out: usize, gradIn: usize, lengt
 }
 export function reluBackwardF64(gradOut: usize, out: usize, gradIn: usize, length: i32): void {
   reluBackward<f64>(gradOut, out, gradIn, length);
+}
+export function reluBackwardBiasF32(gradOut: usize, out: usize, gradIn: usize, rows: i32, cols: i32, gb: usize, accumulate: bool): void {
+  reluBackwardBias<f32>(gradOut, out, gradIn, rows, cols, gb, accumulate);
+}
+export function reluBackwardBiasF64(gradOut: usize, out: usize, gradIn: usize, rows: i32, cols: i32, gb: usize, accumulate: bool): void {
+  reluBackwardBias<f64>(gradOut, out, gradIn, rows, cols, gb, accumulate);
 }
 export function fillNormalF32(out: usize, n: i32, offset: f64, scale: f64, bound: f64, withOffset: bool): void {
   fillNormal<f32>(out, n, offset, scale, bound, withOffset);

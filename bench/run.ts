@@ -1,6 +1,7 @@
-// npm run bench: every benchmark of issue 4 in one run, one table and one bench.json (written
+// npm run bench: every benchmark of issues 4 and 16 in one run, one table and one bench.json (written
 // atomically). Ours run in this process; the PyTorch peers (Debian's python3-torch, /usr/bin/python3)
-// run afterwards as child processes, one at a time, and are skipped with a note when torch is absent.
+// and the numpy + OpenBLAS peers (bench/numpy.ts: pip's numpy in bench/.venv-numpy) run afterwards
+// as child processes, one at a time, and are skipped with a note when absent.
 //
 //   node bench/run.js [--quick] [--paper]
 //
@@ -16,6 +17,7 @@ import { BENCH_JSON, loadAverage, machine, runPython, torchMissing, writeJsonAto
 import { measureFig1a, PAPER_NET_EQUIVALENTS, runPaperFig1a, type Fig1aRate, type PaperRun } from './fig1a';
 import { kernelBenchSizes, kernelTable, measureKernels, ratioToTfjs, type KernelResults, type MatmulRow } from './matmul';
 import { timeEpochs, type EpochTiming } from './train_epoch';
+import { describeBlas, measureNumpy, numpyMatmulLines, numpyPython, numpyTrainLines, type NumpyPeer } from './numpy';
 
 interface TorchMatmulRow { shape: string; threads: number; dtype: string; gflops: number }
 interface TorchNormalRow { dtype: string; perSecond: number; nsPerDraw: number }
@@ -24,8 +26,8 @@ interface TorchFig1a { dtype: string; threads: number; nets: number; seconds: nu
 interface TorchTrain { threads: number; results: EpochTiming[] }
 interface TrainRow { backend: string; dtype: string; results: EpochTiming[] }
 
-/** Targets of issue 4. */
-const MATMUL_TARGET = 1.2, FIG1A_TARGET_SECONDS = 30, TRAIN_TARGET = 0.4;
+/** Targets of issue 4, and issue 16's epoch per core against numpy + OpenBLAS. */
+const MATMUL_TARGET = 1.2, FIG1A_TARGET_SECONDS = 30, TRAIN_TARGET = 0.4, NUMPY_TRAIN_TARGET = 1.1;
 
 function fmt(x: number, digits = 2): string {
   return Number.isFinite(x) ? x.toFixed(digits) : '—';
@@ -78,6 +80,15 @@ async function main(): Promise<void> {
     load.after_torch_train = loadAverage();
   }
 
+  let numpy: NumpyPeer | null = null;
+  const py = numpyPython();
+  if ('missing' in py) {
+    notes.push(`numpy peer skipped: ${py.missing}`);
+  } else {
+    numpy = measureNumpy(py.python, { reps: kernels.repetitions, sampleMs: quick ? 4 : 25, depths, steps, steps2: quick ? 1 : 2 });
+    load.after_numpy = loadAverage();
+  }
+
   let paper: PaperRun | null = null;
   if (values.paper) {
     paper = runPaperFig1a(2);
@@ -88,9 +99,11 @@ async function main(): Promise<void> {
     `load average (1/5/15 min) at start: ${load.start.join(' ')}; at end: ${loadAverage().join(' ')} on ${machine().cores} cores`, '',
     ...kernelTable(kernels), '',
     ...torchKernelLines(kernels, torchMatmul), '',
+    ...(numpy === null ? ['numpy matmul: skipped'] : numpyMatmulLines(numpy, kernels.matmul, `wasm-${kernels.wasmVariant}`)), '',
     ...fig1aLines(fig1a, torchFig1a, paper), '',
     ...trainLines(training, torchTrain), '',
-    ...targetLines(kernels, fig1a, torchFig1a, paper, training, torchTrain),
+    ...(numpy === null ? ['numpy training: skipped'] : numpyTrainLines(numpy, training[0].results)), '',
+    ...targetLines(kernels, fig1a, torchFig1a, paper, training, torchTrain, numpy),
     ...notes.map((n) => `note: ${n}`),
   ];
   console.log(lines.join('\n'));
@@ -101,6 +114,7 @@ async function main(): Promise<void> {
     matmul: kernels.matmul.map((r) => ({ ...r, ratioToTfjs: ratioToTfjs(kernels.matmul, r), ratioToTorch1: ratioToTorch(torchMatmul, r, 1), ratioToTorch2: ratioToTorch(torchMatmul, r, 2) })),
     normals: kernels.normals,
     torch: torchMatmul === null ? null : { version: torchMatmul.torch, blas: torchMatmul.blas, matmul: torchMatmul.rows, normals: torchMatmul.normals, fig1a: torchFig1a, train: torchTrain },
+    numpy: numpy === null ? null : { python: numpy.python, numpy: numpy.matmul.numpy, blas: numpy.matmul.blas, matmul: numpy.matmul.rows, train: numpy.train },
     fig1a: { paperNetEquivalents: PAPER_NET_EQUIVALENTS, rates: fig1a, paperRun: paper },
     training,
     table: lines,
@@ -163,7 +177,7 @@ function trainLines(training: readonly TrainRow[], torch: TorchTrain | null): st
 }
 
 function targetLines(k: KernelResults, fig1a: readonly Fig1aRate[], torchFig1a: readonly TorchFig1a[], paper: PaperRun | null,
-  training: readonly TrainRow[], torchTrain: TorchTrain | null): string[] {
+  training: readonly TrainRow[], torchTrain: TorchTrain | null, numpy: NumpyPeer | null): string[] {
   const lines = ['targets (benchmarks, not tests):'];
   const ours = `wasm-${k.wasmVariant}`;
   const big = k.matmul.filter((r) => r.backend === ours && r.dtype === 'float32' && (r.k === 784 || r.k === 256));
@@ -184,6 +198,14 @@ function targetLines(k: KernelResults, fig1a: readonly Fig1aRate[], torchFig1a: 
     if (!p) continue;
     const ratio = r.seconds_per_epoch / p.seconds_per_epoch;
     lines.push(`  epoch at d = ${r.d} ≤ ${TRAIN_TARGET}× PyTorch: ${fmt(ratio)}× wall (${fmt(r.cpu_seconds_per_epoch / p.cpu_seconds_per_epoch)}× CPU-s; PyTorch uses ${torchTrain?.threads} threads, we use 1) — ${ratio <= TRAIN_TARGET ? 'met' : 'not met'}`);
+  }
+  // Per core: against numpy on 1 BLAS thread (its 2-thread CPU seconds include spinning; see bench/numpy.ts).
+  const numpy1 = numpy?.train.find((t) => t.threads === 1);
+  for (const r of wasm32?.results ?? []) {
+    const p = numpy1?.results.find((q) => q.d === r.d);
+    if (!numpy1 || !p) continue;
+    const ratio = r.cpu_seconds_per_epoch / p.cpu_seconds_per_epoch;
+    lines.push(`  epoch at d = ${r.d} ≤ ${NUMPY_TRAIN_TARGET}× numpy + ${describeBlas(numpy1.blas)} per core: ${fmt(ratio)}× — ${ratio <= NUMPY_TRAIN_TARGET ? 'met' : 'not met'} (SIMD ceiling: docs/bench.md)`);
   }
   return lines;
 }

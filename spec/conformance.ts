@@ -281,6 +281,26 @@ export function kernelConformance(spec: string): void {
           );
         });
 
+        it('reluBackward with a bias gradient also writes or adds its column sums, in the reference\'s order', function () {
+          const dim = fc.integer({ min: 0, max: 40 });
+          fc.assert(
+            fc.property(dim, dim, fc.boolean(), fc.boolean(), fc.nat(), (rows, cols, accumulate, alias, seed) => {
+              const length = rows * cols;
+              const gradOut = testData(dtype, seed, length, 0), out = testData(dtype, seed + 1, length, 0);
+              const gb = testData(dtype, seed + 2, cols, 0), expectedGb = makeArray(dtype, Array.from(gb));
+              const expected = makeArray(dtype, new Float64Array(length));
+              new ReferenceBackend().reluBackward(gradOut, out, expected, length, { data: expectedGb, accumulate });
+              const gradIn = alias ? gradOut : makeArray(dtype, new Float64Array(length).fill(Number.NaN));
+              backend.reluBackward(gradOut, out, gradIn, length, { data: gb, accumulate });
+              expectClose(gradIn, expected, exact, `reluBackward+bias ${rows}×${cols} alias=${alias}`);
+              expectClose(gb, expectedGb, exact, `bias gradient ${rows}×${cols} accumulate=${accumulate}`);
+            }),
+            { seed: SEED + 4, numRuns: 25, examples: [[1, 1, false, false, 0], [0, 3, false, false, 1], [5, 9, true, true, 2]] },
+          );
+          expect(() => backend.reluBackward(makeArray(dtype, [1, 2, 3]), makeArray(dtype, [1, 2, 3]), makeArray(dtype, [0, 0, 0]), 3,
+            { data: makeArray(dtype, [0, 0]), accumulate: false })).to.throw(RangeError, /whole rows/);
+        });
+
         for (const sampler of ['fillNormal', 'fillUniform', 'fillTruncatedNormal'] as const) {
           it(`${sampler} gives the reference's draws and leaves the same generator state`, function () {
             const param = fc.double({ min: -3, max: 3, noNaN: true });
@@ -294,7 +314,8 @@ export function kernelConformance(spec: string): void {
                 expectClose(out, expected, exact, `${sampler} length=${length} seed=${seed}`);
                 expect(Array.from(state)).to.deep.equal(Array.from(refState));
               }),
-              { seed: SEED + 3, numRuns: 15 },
+              // Lengths 0..9 hit every partial group of the 4 lanes (lib/kernels/rng.ts).
+              { seed: SEED + 3, numRuns: 15, examples: [0, 1, 2, 3, 4, 5, 6, 7, 9].map((n): [number, number, number, number] => [n, n, 0.5, 1]) },
             );
           });
         }

@@ -53,17 +53,19 @@ describeOnBackends('forward trace', (b) => {
       }), { seed: 2024, numRuns: runs });
   });
 
-  it('keeps 10^±300 and beyond representable (2×He and Glorot at depth 1,200)', () => {
+  it('keeps 10^±300 and beyond representable (2×He and Glorot at depth 1,500)', () => {
+    // Depth 1,500 puts the expected |log10 M_d/M_0| (about 394 and 505) more than 12 sd beyond 300,
+    // so the representability check does not hang on one net's luck (at 1,200 it was 2–3 sd).
     const rng = new Rng(1);
     for (const [id, c] of [['he_normal_x2', 2], ['glorot_uniform', 0.5]] as const) {
-      const widths = new Array(1201).fill(30);
+      const widths = new Array(1501).fill(30);
       const net = new DenseReluNet(widths, initializerById(id), { dtype: b.dtype, backend: b.backend });
       net.initialize(rng);
       const t = traceForward(net, randomUnitInput(rng, 30));
       expect(t.dead).to.equal(false);
       expect(Number.isFinite(t.logRatio)).to.equal(true);
-      // log10 M_d/M_0 is near 1200·log10 c; its sd over nets is √(1200·5/30)/ln 10 ≈ 6 (§3); allow 10 sd.
-      expect(Math.abs(t.logRatio * Math.LOG10E - 1200 * Math.log10(c) + 1200 * 2.5 / 30 * Math.LOG10E)).to.be.below(60);
+      // log10 M_d/M_0 is near 1500·log10 c − 1500·2.5/30·log10 e; its sd over nets is √(1500·5/30)/ln 10 ≈ 7 (§3); allow 8 sd.
+      expect(Math.abs(t.logRatio * Math.LOG10E - 1500 * Math.log10(c) + 1500 * 2.5 / 30 * Math.LOG10E)).to.be.below(60);
       expect(Math.abs(t.logRatio * Math.LOG10E)).to.be.above(300);
     }
   });

@@ -113,17 +113,15 @@ export function biasRelu(x: Var, bias: Var | null): Var {
     const g = out.grad!.data, n = rows * cols;
     // dz = g where the output is positive: written straight into x's gradient when x has no other
     // consumer yet, else into a scratch buffer that is then added.
-    const tx = gradTarget(x);
-    let dz: FloatArray;
+    // The bias gradient (dz's column sums) comes out of the same kernel pass.
+    const tx = gradTarget(x), tb = bias === null ? null : gradTarget(bias);
     if (tx !== null && !tx.accumulate) {
-      dz = tx.data;
-      be.reluBackward(g, y.data, dz, n);
+      be.reluBackward(g, y.data, tx.data, n, tb);
     } else {
-      dz = ctx.pool.take(x.dtype, n);
-      be.reluBackward(g, y.data, dz, n);
+      const dz = ctx.pool.take(x.dtype, n);
+      be.reluBackward(g, y.data, dz, n, tb);
       if (tx !== null) for (let i = 0; i < n; i++) tx.data[i] += dz[i];
     }
-    if (bias !== null) biasGrad(bias, dz, rows, cols);
   });
   return out;
 }

@@ -13,6 +13,12 @@ export interface MatmulOptions {
   accumulate?: boolean;
 }
 
+/** Where a fused backward puts a bias gradient: the array, and whether to add to it or overwrite it. */
+export interface BiasGradTarget {
+  readonly data: FloatArray;
+  readonly accumulate: boolean;
+}
+
 export interface Backend {
   readonly name: string;
   /** Dtypes this backend computes in natively (gpu.js is float32 only). */
@@ -27,8 +33,13 @@ export interface Backend {
   /** out[r, j] = max(x[r, j] + bias[j], 0); bias may be null. out may alias x. */
   biasRelu(x: FloatArray, bias: FloatArray | null, out: FloatArray, rows: number, cols: number): void;
 
-  /** gradIn[i] = out[i] > 0 ? gradOut[i] : 0, where out is the ReLU's output. gradIn may alias gradOut. */
-  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number): void;
+  /**
+   * gradIn[i] = out[i] > 0 ? gradOut[i] : 0, where out is the ReLU's output. gradIn may alias gradOut.
+   * With bias, the bias gradient in the same pass (the fused backward of biasRelu): bias.data[j] gets
+   * Σ_r gradIn[r·cols + j] over the rows, cols = bias.data.length, added in row order so that every
+   * backend rounds alike; added to what bias.data holds when bias.accumulate, else written.
+   */
+  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number, bias?: BiasGradTarget | null): void;
 
   /** Fill with N(mean, std²) draws from the generator state (lib/kernels/rng.ts), advancing it. */
   fillNormal(state: Uint32Array, out: FloatArray, mean: number, std: number): void;
@@ -68,6 +79,13 @@ export function checkMatmulSizes(a: FloatArray, b: FloatArray, c: FloatArray, m:
   if (a.length < m * k) throw new RangeError(`matmul: A has ${a.length} entries, needs ${m * k}`);
   if (b.length < k * n) throw new RangeError(`matmul: B has ${b.length} entries, needs ${k * n}`);
   if (c.length < m * n) throw new RangeError(`matmul: C has ${c.length} entries, needs ${m * n}`);
+}
+
+/** Rows of a fused bias gradient over `length` entries, checking that whole rows of bias.data.length fit. */
+export function biasGradRows(op: string, length: number, bias: BiasGradTarget): number {
+  const cols = bias.data.length;
+  if (cols === 0 ? length !== 0 : length % cols !== 0) throw new RangeError(`${op}: ${length} entries are not whole rows of ${cols} bias columns`);
+  return cols === 0 ? 0 : length / cols;
 }
 
 export function allocArray(dtype: DType, length: number): FloatArray {

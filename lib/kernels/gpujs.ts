@@ -15,8 +15,8 @@
 // the contract (lib/kernels/rng.ts).
 
 import { GPU, type IGPUKernelSettings, type IKernelFunctionThis, type IKernelRunShortcut, type KernelOutput } from 'gpu.js';
-import { checkMatmulSizes, type Backend, type DType, type FloatArray, type MatmulOptions } from './backend';
-import { ReferenceBackend } from './reference';
+import { biasGradRows, checkMatmulSizes, type Backend, type BiasGradTarget, type DType, type FloatArray, type MatmulOptions } from './backend';
+import { columnSums, ReferenceBackend } from './reference';
 import type { RngState } from './rng';
 
 /** gpu.js modes this backend accepts; 'gpu' lets gpu.js pick (headlessgl when a GL context exists, else webasm). */
@@ -168,7 +168,15 @@ export class GpuJsBackend implements Backend {
     }
   }
 
-  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number): void {
+  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number, bias: BiasGradTarget | null = null): void {
+    const rows = bias === null ? 0 : biasGradRows('reluBackward', length, bias);
+    const gb = bias === null ? null : this.f32('reluBackward', bias.data);
+    this.maskGradient(gradOut, out, gradIn, length);
+    // The bias gradient's column sums stay on the CPU, in the reference's order.
+    if (bias !== null && gb !== null) columnSums(this.f32('reluBackward', gradIn), rows, { data: gb, accumulate: bias.accumulate });
+  }
+
+  private maskGradient(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number): void {
     const g32 = this.f32('reluBackward', gradOut), o32 = this.f32('reluBackward', out), gi32 = this.f32('reluBackward', gradIn);
     if (length === 0) return;
     this.checkIndexRange('reluBackward', length);

@@ -1,8 +1,8 @@
 // The reference backend: plain TypeScript loops in float64 arithmetic, written for clarity.
 // Every other backend is tested against this one.
 
-import { allocArray, checkMatmulSizes, type Backend, type DType, type FloatArray, type MatmulOptions } from './backend';
-import { normal, uniform53, type RngState } from './rng';
+import { allocArray, biasGradRows, checkMatmulSizes, type Backend, type BiasGradTarget, type DType, type FloatArray, type MatmulOptions } from './backend';
+import { fillSlotNormal, fillStreams, LANES, uniform52, type RngState } from './rng';
 
 export class ReferenceBackend implements Backend {
   readonly name = 'reference';
@@ -43,25 +43,36 @@ export class ReferenceBackend implements Backend {
     }
   }
 
-  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number): void {
+  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number, bias: BiasGradTarget | null = null): void {
+    const rows = bias === null ? 0 : biasGradRows('reluBackward', length, bias);
     for (let i = 0; i < length; i++) gradIn[i] = out[i] > 0 ? gradOut[i] : 0;
+    if (bias !== null) columnSums(gradIn, rows, bias);
   }
 
+  // The fills follow the stream contract of lib/kernels/rng.ts: slot i starts from lane i mod LANES.
   fillNormal(state: RngState, out: FloatArray, mean: number, std: number): void {
-    for (let i = 0; i < out.length; i++) out[i] = mean + std * normal(state);
+    const { lanes, slow } = fillStreams(state);
+    for (let i = 0; i < out.length; i++) out[i] = mean + std * fillSlotNormal(lanes[i % LANES], slow, Infinity);
   }
 
   fillUniform(state: RngState, out: FloatArray, lo: number, hi: number): void {
-    const w = hi - lo;
-    for (let i = 0; i < out.length; i++) out[i] = lo + w * uniform53(state);
+    const { lanes } = fillStreams(state), w = hi - lo;
+    for (let i = 0; i < out.length; i++) out[i] = lo + w * uniform52(lanes[i % LANES]);
   }
 
   fillTruncatedNormal(state: RngState, out: FloatArray, std: number, bound: number): void {
     if (!(bound > 0)) throw new RangeError(`truncation bound must be > 0 standard deviations, got ${bound}`);
-    for (let i = 0; i < out.length; i++) {
-      let z = normal(state);
-      while (Math.abs(z) > bound) z = normal(state);
-      out[i] = std * z;
-    }
+    const { lanes, slow } = fillStreams(state);
+    for (let i = 0; i < out.length; i++) out[i] = std * fillSlotNormal(lanes[i % LANES], slow, bound);
+  }
+}
+
+/** bias.data[j] (+)= Σ_r x[r·cols + j], row by row: the order every backend's fused bias gradient follows. */
+export function columnSums(x: FloatArray, rows: number, bias: BiasGradTarget): void {
+  const gb = bias.data, cols = gb.length;
+  if (!bias.accumulate) gb.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let j = 0; j < cols; j++) gb[j] += x[base + j];
   }
 }

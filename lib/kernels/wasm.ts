@@ -13,13 +13,13 @@
 // accepts it; Node 20 needs the V8 flag --experimental-wasm-relaxed-simd, which the loader sets
 // for the whole process. FMA rounds once per step, so matmul results differ from the 'simd' build
 // in the last bits (both stay within the tested error bound); samplers and ReLU kernels are
-// bit-identical to the reference in both builds.
+// bit-identical to the reference in both builds (the samplers never fuse).
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { checkMatmulSizes, type Backend, type DType, type FloatArray, type MatmulOptions } from './backend';
-import { ZIGGURAT, type RngState } from './rng';
+import { biasGradRows, checkMatmulSizes, type Backend, type BiasGradTarget, type DType, type FloatArray, type MatmulOptions } from './backend';
+import { fillGenerators, ZIGGURAT, ZIGGURAT_LAYERS, type RngState } from './rng';
 
 /** Which compiled module runs the kernels: 'relaxed' adds fused multiply-add (relaxed SIMD). */
 export type WasmVariant = 'simd' | 'relaxed';
@@ -29,14 +29,20 @@ export interface WasmBackendOptions {
   memoryBytes?: number;
   /** 'auto' (default) takes 'relaxed' when the engine accepts it, else 'simd'. */
   variant?: WasmVariant | 'auto';
+  /**
+   * A kernel module the caller compiled from build/wasm/kernels-<variant>.wasm itself (a browser has
+   * no file system: it fetches the bytes); `variant` is ignored and build/wasm is not read.
+   */
+  compiled?: { readonly variant: WasmVariant; readonly module: object };
 }
 
 /** The module's exports; pointers are byte offsets into the memory, booleans are 0/1. */
 interface KernelExports {
   heapBase(): number;
   gemmWorkBytes(): number;
-  statePtr(): number;
+  generatorsPtr(): number;
   zigguratTablesPtr(): number;
+  zigguratLayers(): number;
   gemmF32: GemmKernel;
   gemmF64: GemmKernel;
   gemvRowsF32: GemvKernel;
@@ -47,6 +53,8 @@ interface KernelExports {
   biasReluF64: BiasReluKernel;
   reluBackwardF32: ReluBackwardKernel;
   reluBackwardF64: ReluBackwardKernel;
+  reluBackwardBiasF32: ReluBackwardBiasKernel;
+  reluBackwardBiasF64: ReluBackwardBiasKernel;
   fillNormalF32: FillNormalKernel;
   fillNormalF64: FillNormalKernel;
   fillUniformF32: FillUniformKernel;
@@ -57,6 +65,7 @@ type GemmKernel = (m: number, n: number, k: number, a: number, b: number, c: num
 type GemvKernel = (rows: number, cols: number, matrix: number, x: number, y: number, accumulate: number) => void;
 type BiasReluKernel = (x: number, bias: number, out: number, rows: number, cols: number) => void;
 type ReluBackwardKernel = (gradOut: number, out: number, gradIn: number, length: number) => void;
+type ReluBackwardBiasKernel = (gradOut: number, out: number, gradIn: number, rows: number, cols: number, gradBias: number, accumulate: number) => void;
 type FillNormalKernel = (out: number, n: number, offset: number, scale: number, bound: number, withOffset: number) => void;
 type FillUniformKernel = (out: number, n: number, lo: number, hi: number) => void;
 
@@ -68,6 +77,7 @@ interface DTypeKernels {
   readonly gemvCols: GemvKernel;
   readonly biasRelu: BiasReluKernel;
   readonly reluBackward: ReluBackwardKernel;
+  readonly reluBackwardBias: ReluBackwardBiasKernel;
   readonly fillNormal: FillNormalKernel;
   readonly fillUniform: FillUniformKernel;
 }
@@ -89,11 +99,10 @@ const MAX_MEMORY_BYTES = 65536 * PAGE_BYTES;
 const DEFAULT_MEMORY_BYTES = 1 << 30;
 /** Allocations start on cache-line boundaries, so no two arrays share a line. */
 const ALIGN = 64;
-/** Elements per pass when a sampler fills an array outside wasm memory: small enough to stay in L2. */
+/** Elements per pass when a sampler fills an array outside wasm memory: small enough to stay in L2, and a multiple of LANES. */
 const SAMPLER_CHUNK = 1 << 16;
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 
-const WASM_DIR = join(__dirname, '..', '..', 'build', 'wasm');
 const modules = new Map<WasmVariant, WasmModule>();
 /** Modules whose code has been run hot; V8 shares tiered-up code between instances of one module. */
 const warmedUp = new Set<WasmVariant>();
@@ -103,7 +112,8 @@ function alignUp(x: number, to: number): number {
 }
 
 function readModuleBytes(variant: WasmVariant): Buffer {
-  const file = join(WASM_DIR, `kernels-${variant}.wasm`);
+  // Resolved here, not at load, so a browser bundle (no __dirname) can load this file.
+  const file = join(__dirname, '..', '..', 'build', 'wasm', `kernels-${variant}.wasm`);
   try {
     return readFileSync(file);
   } catch (err) {
@@ -146,7 +156,7 @@ export class WasmBackend implements Backend {
   private readonly heapF32: Float32Array;
   private readonly heapF64: Float64Array;
   private readonly heapU32: Uint32Array;
-  private readonly statePtr: number;
+  private readonly generatorsPtr: number;
   private readonly gemmWork: number;
   /** Where the arena starts and ends, and its first free byte. */
   private readonly arenaStart: number;
@@ -160,31 +170,39 @@ export class WasmBackend implements Backend {
     if (!(Number.isInteger(memoryBytes) && memoryBytes > 0 && memoryBytes <= MAX_MEMORY_BYTES)) {
       throw new RangeError(`wasm backend: memoryBytes must be an integer in (0, 4 GiB], got ${memoryBytes}`);
     }
-    const { variant, module } = loadModule(options.variant ?? 'auto');
+    const { variant, module } = options.compiled !== undefined
+      ? { variant: options.compiled.variant, module: options.compiled.module as WasmModule }
+      : loadModule(options.variant ?? 'auto');
     this.variant = variant;
     const pages = Math.ceil(memoryBytes / PAGE_BYTES);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, exp: Math.exp, log: Math.log } });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.kernels = instance.exports as unknown as KernelExports;
     const k = this.kernels;
     this.f32 = {
       bytes: 4, gemm: k.gemmF32, gemvRows: k.gemvRowsF32, gemvCols: k.gemvColsF32, biasRelu: k.biasReluF32,
-      reluBackward: k.reluBackwardF32, fillNormal: k.fillNormalF32, fillUniform: k.fillUniformF32,
+      reluBackward: k.reluBackwardF32, reluBackwardBias: k.reluBackwardBiasF32, fillNormal: k.fillNormalF32, fillUniform: k.fillUniformF32,
     };
     this.f64 = {
       bytes: 8, gemm: k.gemmF64, gemvRows: k.gemvRowsF64, gemvCols: k.gemvColsF64, biasRelu: k.biasReluF64,
-      reluBackward: k.reluBackwardF64, fillNormal: k.fillNormalF64, fillUniform: k.fillUniformF64,
+      reluBackward: k.reluBackwardF64, reluBackwardBias: k.reluBackwardBiasF64, fillNormal: k.fillNormalF64, fillUniform: k.fillUniformF64,
     };
     const buffer = this.memory.buffer;
     this.heapF32 = new Float32Array(buffer);
     this.heapF64 = new Float64Array(buffer);
     this.heapU32 = new Uint32Array(buffer);
-    this.statePtr = k.statePtr();
-    // The module's sampler reads JS's tables, so both draw from the very same float64 numbers.
-    const tables = k.zigguratTablesPtr() / 8;
+    this.generatorsPtr = k.generatorsPtr();
+    // The module's sampler reads JS's tables, so both draw from the very same float64 numbers:
+    // X, F, then (ratio[i], X[i]) pairs for the fast path's one-load gather.
+    const layers = k.zigguratLayers();
+    if (layers !== ZIGGURAT_LAYERS) throw new Error(`wasm backend: module has ${layers} ziggurat layers, lib/kernels/rng.ts ${ZIGGURAT_LAYERS} (run \`npm run build\`)`);
+    const tables = k.zigguratTablesPtr() / 8, pairs = tables + 2 * (layers + 1);
     this.heapF64.set(ZIGGURAT.x, tables);
-    this.heapF64.set(ZIGGURAT.f, tables + 257);
-    this.heapF64.set(ZIGGURAT.ratio, tables + 514);
+    this.heapF64.set(ZIGGURAT.f, tables + layers + 1);
+    for (let i = 0; i < layers; i++) {
+      this.heapF64[pairs + 2 * i] = ZIGGURAT.ratio[i];
+      this.heapF64[pairs + 2 * i + 1] = ZIGGURAT.x[i];
+    }
     this.gemmWork = alignUp(k.heapBase(), ALIGN);
     this.arenaStart = alignUp(this.gemmWork + k.gemmWorkBytes(), ALIGN);
     this.arenaEnd = buffer.byteLength;
@@ -298,18 +316,29 @@ export class WasmBackend implements Backend {
     scratch.writeBack(out, pout, size);
   }
 
-  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number): void {
+  reluBackward(gradOut: FloatArray, out: FloatArray, gradIn: FloatArray, length: number, bias: BiasGradTarget | null = null): void {
     checkCount(length, 'length');
     checkLength(gradOut, length, 'reluBackward: gradOut');
     checkLength(out, length, 'reluBackward: out');
     checkLength(gradIn, length, 'reluBackward: gradIn');
     const kern = this.kernelsFor(gradIn, 'reluBackward');
     this.requireSameDType(gradIn, 'reluBackward', gradOut, out);
-    if (length === 0) return;
+    const rows = bias === null ? 0 : biasGradRows('reluBackward', length, bias);
+    if (bias !== null) this.requireSameDType(gradIn, 'reluBackward', bias.data, null);
+    if (length === 0) {
+      if (bias !== null && !bias.accumulate) bias.data.fill(0);
+      return;
+    }
     const scratch = new Staging(this, kern.bytes);
     const pgo = scratch.input(gradOut, length), pout = scratch.input(out, length);
     const pgi = gradIn === gradOut ? pgo : scratch.output(gradIn, length, false);
-    kern.reluBackward(pgo, pout, pgi, length);
+    if (bias === null) {
+      kern.reluBackward(pgo, pout, pgi, length);
+    } else {
+      const cols = bias.data.length, pgb = scratch.output(bias.data, cols, bias.accumulate);
+      kern.reluBackwardBias(pgo, pout, pgi, rows, cols, pgb, bias.accumulate ? 1 : 0);
+      scratch.writeBack(bias.data, pgb, cols);
+    }
     scratch.writeBack(gradIn, pgi, length);
   }
 
@@ -349,11 +378,14 @@ export class WasmBackend implements Backend {
     return this.arenaEnd;
   }
 
-  /** Copies the state in, runs fill over out (in place, or in chunks through scratch), copies it back. */
+  /**
+   * Derives the fill's generators from the state (advancing it, lib/kernels/rng.ts), copies them in,
+   * and runs fill over out: in place, or in chunks through scratch. Chunks are a multiple of LANES
+   * long, so each chunk's slot s still starts from lane s mod LANES; all generators carry over.
+   */
   private runSampler(state: RngState, out: FloatArray, fill: (ptr: number, n: number) => void): void {
     if (!(state instanceof Uint32Array) || state.length !== 4) throw new TypeError('generator state must be a Uint32Array of 4 words');
-    const s = this.statePtr / 4;
-    this.heapU32.set(state, s);
+    fillGenerators(state, this.heapU32, this.generatorsPtr / 4);
     if (this.owns(out)) {
       if (out.length > 0) fill(out.byteOffset, out.length);
     } else {
@@ -367,8 +399,7 @@ export class WasmBackend implements Backend {
         fill(ptr, n);
         out.set(heap.subarray(ptr / bytes, ptr / bytes + n), done);
       }
-      }
-    state.set(this.heapU32.subarray(s, s + 4));
+    }
   }
 
   private kernelsFor(array: FloatArray, op: string): DTypeKernels {
@@ -465,6 +496,7 @@ function warmUp(backend: WasmBackend): void {
       backend.matmul(v, a, c, 1, size, size, { transB: rep % 2 === 1 });
       backend.biasRelu(c, v, c, size, size);
       backend.reluBackward(a, c, b, size * size);
+      backend.reluBackward(a, c, b, size * size, { data: v, accumulate: rep % 2 === 1 });
     }
   }
   backend.reset(mark);

@@ -1,0 +1,291 @@
+// Jacobian and gradient statistics against β (the core of a later `grad` experiment, THEORY.md §10):
+// part (a) samples independent nets and summarizes the mean squared Jacobian entry with its measured-
+// coverage interval and the exact theory beside it; part (b) gives per-layer gradient norms at
+// initialization on one batch, the batch gradient SGD uses next to the per-example theory.
+
+import { backward } from '../../autograd';
+import type { Backend } from '../../kernels/backend';
+import { Rng } from '../../tensor/rng';
+import type { Tensor } from '../../tensor/tensor';
+import type { DenseClassifier } from './classifier';
+import { DenseReluNet } from './net';
+import type { Initializer } from '../init';
+import { logMeanExp } from '../stats';
+import { beta } from './theory';
+import { randomUnitInput } from '../input';
+import { jacobianEntryMoments, traceBackward } from './backward';
+import { gradientMoments, jacobianLaw, type FourthMomentMethod } from './jacobian-theory';
+
+// ---- Student's t quantile (exact for integer degrees of freedom)
+
+/** P(|T| ≤ t) for Student's t with ν degrees of freedom (Abramowitz & Stegun 26.7.3–4, exact finite sums). */
+export function studentTAbsCdf(t: number, nu: number): number {
+  if (!Number.isInteger(nu) || nu < 1) throw new RangeError(`degrees of freedom must be a positive integer, got ${nu}`);
+  if (!(t >= 0)) return 0;
+  const theta = Math.atan(t / Math.sqrt(nu)), c2 = Math.cos(theta) ** 2, s = Math.sin(theta);
+  if (nu % 2 === 1) {
+    let term = Math.cos(theta), sum = nu > 1 ? term : 0;
+    for (let k = 3; k <= nu - 2; k += 2) { term *= (c2 * (k - 1)) / k; sum += term; }
+    return (2 / Math.PI) * (theta + s * sum);
+  }
+  let term = 1, sum = 1;
+  for (let k = 2; k <= nu - 2; k += 2) { term *= (c2 * (k - 1)) / k; sum += term; }
+  return s * sum;
+}
+
+/** The two-sided quantile t with P(|T| ≤ t) = level, by bisection on the exact CDF. */
+export function studentTQuantile(level: number, nu: number): number {
+  if (!(level > 0 && level < 1)) throw new RangeError(`level must lie in (0, 1), got ${level}`);
+  let lo = 0, hi = 1;
+  while (studentTAbsCdf(hi, nu) < level) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (studentTAbsCdf(mid, nu) < level) lo = mid; else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/**
+ * The t interval for a mean from values given as logs (−Infinity = 0): x̄ ± t_{N−1}·s/√N, computed at the
+ * scale of the largest value and returned as natural logs (−Infinity when the lower end is ≤ 0).
+ */
+export function logTInterval(logs: ArrayLike<number>, level = 0.95): { logMean: number; logLo: number; logHi: number } {
+  const n = logs.length;
+  if (n < 2) throw new RangeError(`an interval needs at least 2 values, got ${n}`);
+  const { x, top } = scaled(logs);
+  if (top === -Infinity) return { logMean: -Infinity, logLo: -Infinity, logHi: -Infinity };
+  const { m, sd } = meanSd(x), half = (studentTQuantile(level, n - 1) * sd) / Math.sqrt(n);
+  return { logMean: top + Math.log(m), logLo: m - half > 0 ? top + Math.log(m - half) : -Infinity, logHi: top + Math.log(m + half) };
+}
+
+/** Values e^{logs − top} at the scale of the largest, and that scale (−Infinity when all are 0). */
+function scaled(logs: ArrayLike<number>): { x: Float64Array; top: number } {
+  let top = -Infinity;
+  for (let i = 0; i < logs.length; i++) if (logs[i] > top) top = logs[i];
+  return { x: Float64Array.from(logs, (l) => (top === -Infinity ? 0 : Math.exp(l - top))), top };
+}
+
+function meanSd(x: ArrayLike<number>, n = x.length): { m: number; sd: number } {
+  let s = 0, s2 = 0;
+  for (let i = 0; i < n; i++) { s += x[i]; s2 += x[i] * x[i]; }
+  const m = s / n;
+  return { m, sd: Math.sqrt(Math.max(0, (s2 - n * m * m) / (n - 1))) };
+}
+
+/**
+ * The bootstrap-t (studentized bootstrap) interval for a mean, from values given as logs: resample the
+ * N values B times from the seeded stream, t* = (x̄* − x̄)/(s* / √N), and return
+ * [x̄ − t*_{(1−α/2)}·s/√N, x̄ − t*_{(α/2)}·s/√N] as natural logs. For right-skewed values t* has a long
+ * left tail, which stretches the upper end where the symmetric t interval falls short (§10.9).
+ */
+export function logBootstrapTInterval(logs: ArrayLike<number>, rng: Rng, level = 0.95, resamples = 999): { logMean: number; logLo: number; logHi: number } {
+  const n = logs.length;
+  if (n < 2) throw new RangeError(`an interval needs at least 2 values, got ${n}`);
+  if (!Number.isInteger(resamples) || resamples < 19) throw new RangeError(`resamples must be an integer ≥ 19, got ${resamples}`);
+  const { x, top } = scaled(logs);
+  if (top === -Infinity) return { logMean: -Infinity, logLo: -Infinity, logHi: -Infinity };
+  const { m, sd } = meanSd(x), se = sd / Math.sqrt(n);
+  const ts = new Float64Array(resamples), y = new Float64Array(n);
+  for (let b = 0; b < resamples; b++) {
+    for (let i = 0; i < n; i++) y[i] = x[rng.int(n)];
+    const r = meanSd(y);
+    // A resample of identical values has s* = 0: its t* is 0 when its mean is x̄, else ±∞ (kept, sorted to the ends).
+    ts[b] = r.sd > 0 ? (r.m - m) / (r.sd / Math.sqrt(n)) : r.m === m ? 0 : Math.sign(r.m - m) * Infinity;
+  }
+  ts.sort();
+  const alpha = (1 - level) / 2;
+  const qLo = ts[Math.max(0, Math.floor(alpha * (resamples + 1)) - 1)], qHi = ts[Math.min(resamples - 1, Math.ceil((1 - alpha) * (resamples + 1)) - 1)];
+  const lo = m - qHi * se, hi = m - qLo * se;
+  return { logMean: top + Math.log(m), logLo: lo > 0 ? top + Math.log(lo) : -Infinity, logHi: hi > 0 ? top + Math.log(hi) : -Infinity };
+}
+
+// ---- Part (a): the Jacobian over independent nets
+
+export interface JacobianSamples {
+  /** Per net: ln of the mean over all n_0·n_d entries of Z², and of Z⁴ (−Infinity for a dead net). */
+  readonly logMeanSq: Float64Array;
+  readonly logMeanFourth: Float64Array;
+}
+
+export interface JacobianSampleOptions {
+  readonly backend?: Backend;
+  /** Extra stream keys (e.g. the cell's): net k draws from Rng(seed, [...keys, first + k]). */
+  readonly keys?: readonly number[];
+  /** Index of the first net (for shards); default 0. */
+  readonly first?: number;
+}
+
+/**
+ * Draw `nets` independent nets (weights, then a unit input uniform on the sphere, from one stream per
+ * net, so results do not depend on sharding) and the Jacobian's entry moments of each. Float64.
+ */
+export function sampleJacobianNets(widths: readonly number[], init: Initializer, nets: number, seed: number,
+  opts: JacobianSampleOptions = {}): JacobianSamples {
+  if (!Number.isInteger(nets) || nets < 1) throw new RangeError(`nets must be a positive integer, got ${nets}`);
+  const net = new DenseReluNet(widths, init, { backend: opts.backend });
+  const keys = opts.keys ?? [], first = opts.first ?? 0;
+  const logMeanSq = new Float64Array(nets), logMeanFourth = new Float64Array(nets);
+  for (let k = 0; k < nets; k++) {
+    const rng = new Rng(seed, [...keys, first + k], opts.backend);
+    net.initialize(rng);
+    const m = jacobianEntryMoments(net, randomUnitInput(rng, widths[0]));
+    logMeanSq[k] = m.logMeanSq;
+    logMeanFourth[k] = m.logMeanFourth;
+  }
+  return { logMeanSq, logMeanFourth };
+}
+
+/** The fields of one grad_a.csv row (after arch, init, depth), theory beside each measurement. */
+export interface GradARow {
+  readonly beta: number;
+  readonly nets: number;
+  /** Nets whose Jacobian is exactly 0 (a dead layer); they count as zeros in every mean. */
+  readonly dead: number;
+  readonly mean_sq_jacobian: number;
+  /** The 95% bootstrap-t interval over nets (§10.9 gives its measured coverage). */
+  readonly mean_sq_jacobian_lo: number;
+  readonly mean_sq_jacobian_hi: number;
+  /** ∏c_j/n_0, exact (§10.2). */
+  readonly mean_sq_jacobian_theory: number;
+  readonly fourth_moment_jacobian: number;
+  /** Exact for i.i.d. symmetric laws (§10.3); null where no recursion is known (orthogonal). */
+  readonly fourth_moment_jacobian_theory: number | null;
+  readonly fourth_moment_method: FourthMomentMethod;
+  /** mean Z⁴ / (mean Z²)² and its theory E[Z⁴]/E[Z²]² (6∏_{j<d}(1 + 5/n_j) for Gaussian weights). */
+  readonly normalized_fourth_moment: number;
+  readonly normalized_fourth_moment_theory: number | null;
+  /**
+   * r = E[T²]/E[T]² from theory, T the mean of Z² in one net (§10.5): sd(T)/E[T] = √(r − 1), and the
+   * coverage table of §10.9 is indexed by r and the number of nets.
+   */
+  readonly mean_sq_r_theory: number | null;
+}
+
+/** A stream key for the bootstrap's resampling ('boot'), apart from every net's stream. */
+const BOOTSTRAP_KEY = 0x626f6f74;
+
+/**
+ * One grad_a.csv row from the per-net samples. The interval is the bootstrap-t (999 resamples from
+ * Rng(seed, [...keys, 'boot'])), whose coverage §10.9 measures; it stays below 95% where r is large.
+ */
+export function summarizeJacobian(samples: JacobianSamples, widths: readonly number[], init: Initializer,
+  seed: number, keys: readonly number[] = []): GradARow {
+  const n = samples.logMeanSq.length;
+  const law = jacobianLaw(widths, init);
+  const t = logBootstrapTInterval(samples.logMeanSq, new Rng(seed, [...keys, BOOTSTRAP_KEY]));
+  const lnFourth = logMeanExp(samples.logMeanFourth);
+  let dead = 0;
+  for (let i = 0; i < n; i++) if (samples.logMeanSq[i] === -Infinity) dead++;
+  const exact = law.method === 'exact';
+  return {
+    beta: beta(widths), nets: n, dead,
+    mean_sq_jacobian: Math.exp(t.logMean),
+    mean_sq_jacobian_lo: Math.exp(t.logLo),
+    mean_sq_jacobian_hi: Math.exp(t.logHi),
+    mean_sq_jacobian_theory: 10 ** law.log10MeanSq,
+    fourth_moment_jacobian: Math.exp(lnFourth),
+    fourth_moment_jacobian_theory: exact ? 10 ** law.log10FourthMoment : null,
+    fourth_moment_method: law.method,
+    normalized_fourth_moment: Math.exp(lnFourth - 2 * t.logMean),
+    normalized_fourth_moment_theory: exact ? 10 ** law.log10NormalizedFourth : null,
+    mean_sq_r_theory: exact ? law.relSdMeanSq ** 2 + 1 : null,
+  };
+}
+
+/** Part (a) for one architecture and initializer: sample, then summarize. */
+export function gradStatistics(widths: readonly number[], init: Initializer, nets: number, seed: number,
+  opts: JacobianSampleOptions = {}): GradARow {
+  return summarizeJacobian(sampleJacobianNets(widths, init, nets, seed, opts), widths, init, seed, opts.keys);
+}
+
+// ---- Part (b): per-layer gradient norms at initialization on a batch
+
+export interface LayerGradientNorms {
+  /** j = 1..d+1 (d+1 is the linear output layer). */
+  readonly layer: number;
+  readonly fanIn: number;
+  readonly width: number;
+  /** ‖∂L/∂W_j‖_F and ‖∂L/∂b_j‖ of the batch's mean loss L: what SGD steps along. */
+  readonly gradW: number;
+  readonly gradB: number;
+  /** ‖W_j‖_F, and lr·‖∂L/∂W_j‖_F/‖W_j‖_F: the relative size of the first update at that learning rate. */
+  readonly weightNorm: number;
+  readonly relativeUpdate: number;
+  /** Mean over the batch of the per-example ‖∂ℓ_b/∂W_j‖_F² and ‖∂ℓ_b/∂b_j‖², measured by the backward trace. */
+  readonly meanSqGradWExample: number;
+  readonly meanSqGradBExample: number;
+  /**
+   * Their theory (§10.7): mean over b of ‖g_b‖²·∏_{l>j}c_l·n_{j−1}M_0(x_b)∏_{l<j}c_l with g_b = ∂ℓ_b/∂logits
+   * as measured; approximate, since g_b depends on the weights.
+   */
+  readonly meanSqGradWExampleTheory: number;
+  readonly meanSqGradBExampleTheory: number;
+}
+
+function frobenius(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  return Math.sqrt(s);
+}
+
+/**
+ * Part (b) for one initialized classifier and one batch (x: B×n_0, labels): the batch gradient by the
+ * autograd, and per example the backward trace of the hidden layers seeded with W_{d+1}ᵀ g_b.
+ */
+export function initGradientNorms(model: DenseClassifier, x: Tensor, labels: ArrayLike<number>, lr: number): LayerGradientNorms[] {
+  if (!(lr > 0)) throw new RangeError(`learning rate must be > 0, got ${lr}`);
+  // The trace runs the hidden layers without biases: at initialization they are zero.
+  if (model.hidden.biases.some((b) => b.data.some((v) => v !== 0))) throw new RangeError('initGradientNorms needs the zero biases of initialization');
+  const d = model.depth, widths = model.widths, C = model.classes, n0 = widths[0], rows = x.shape[0];
+  const loss = model.loss(x, labels);
+  backward(loss);
+  const batch = [];
+  for (let j = 0; j <= d; j++) {
+    const W = model.params[2 * j], b = model.params[2 * j + 1];
+    batch.push({ gradW: frobenius(W.grad!.data), gradB: frobenius(b.grad!.data), weightNorm: frobenius(W.data) });
+  }
+  model.endStep();
+
+  // Per example: g_b = softmax(logits) − e_y, ∂ℓ_b/∂a_d = W_{d+1}ᵀ g_b through the hidden layers' trace.
+  const Wout = model.outputWeight.data, bout = model.outputBias.data, nd = widths[d];
+  const inits = [...model.hidden.inits, model.outputInit];
+  const sumW = new Float64Array(d + 1), sumB = new Float64Array(d + 1), thW = new Float64Array(d + 1), thB = new Float64Array(d + 1);
+  const xb = new Float64Array(n0);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < n0; i++) xb[i] = x.data[r * n0 + i];
+    let gSq = 0, aSq = 0, g: Float64Array = new Float64Array(C);
+    const t = traceBackward(model.hidden, xb, {
+      kind: 'loss',
+      gradient: (a) => {
+        const logits = new Float64Array(C);
+        let max = -Infinity;
+        for (let c = 0; c < C; c++) {
+          let z = bout[c];
+          for (let i = 0; i < nd; i++) z += Wout[c * nd + i] * a[i];
+          logits[c] = z;
+          if (z > max) max = z;
+        }
+        let s = 0;
+        for (let c = 0; c < C; c++) { logits[c] = Math.exp(logits[c] - max); s += logits[c]; }
+        g = new Float64Array(C);
+        for (let c = 0; c < C; c++) { g[c] = logits[c] / s - (c === labels[r] ? 1 : 0); gSq += g[c] * g[c]; }
+        for (let i = 0; i < nd; i++) aSq += a[i] * a[i];
+        const out = new Float64Array(nd);
+        for (let c = 0; c < C; c++) for (let i = 0; i < nd; i++) out[i] += Wout[c * nd + i] * g[c];
+        return out;
+      },
+    });
+    t.layers.forEach((l, j) => { sumW[j] += 10 ** (2 * l.log10GradW); sumB[j] += 10 ** (2 * l.log10GradB); });
+    sumW[d] += gSq * aSq;
+    sumB[d] += gSq;
+    const m0 = frobenius(xb) ** 2 / n0;
+    if (m0 > 0 && gSq > 0) {
+      gradientMoments(widths, inits, m0, { kind: 'linear', g }).forEach((p, j) => { thW[j] += 10 ** p.log10MeanSqGradW; thB[j] += 10 ** p.log10MeanSqGradB; });
+    }
+  }
+  return batch.map((b, j) => ({
+    layer: j + 1, fanIn: widths[j], width: widths[j + 1], ...b, relativeUpdate: (lr * b.gradW) / b.weightNorm,
+    meanSqGradWExample: sumW[j] / rows, meanSqGradBExample: sumB[j] / rows,
+    meanSqGradWExampleTheory: thW[j] / rows, meanSqGradBExampleTheory: thB[j] / rows,
+  }));
+}

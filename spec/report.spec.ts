@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fig1aClaims, slopeClaims } from '../lib/experiments/report/claims';
+import { equalBetaClaims, fig1aClaims, fisherOneSided, slopeClaims, studentQuantile } from '../lib/experiments/report/claims';
+import { EQUAL_BETA_COLUMNS } from '../lib/experiments/report/equal-beta';
 import { weightedSlope } from '../lib/nn/stats';
 import { parseCsv } from '../lib/experiments/out/csv';
 import { formatCsv } from '../lib/experiments/out/files';
@@ -48,6 +49,38 @@ describe('report: CSV read-back and claims', () => {
       fs.writeFileSync(path.join(tmp, 'fig1a.csv'), fig1aRows((i) => (i === 'he_normal' ? -0.111 : Math.log10(0.5))));
       expect(fig1aClaims(tmp).map((c) => c.verdict)).to.deep.equal(['fails', 'holds']);
       expect(slopeClaims('x', [], 'init', () => '')).to.deep.equal([]);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('the tests behind the verdicts: Fisher exact, Student t quantiles', () => {
+    // 10/10 against 2/10 reached: P = C(10,10)·C(10,2)/C(20,12) = 45/125970.
+    expect(fisherOneSided(10, 10, 2, 10)).to.be.closeTo(45 / 125970, 1e-12);
+    expect(fisherOneSided(5, 10, 5, 10)).to.be.above(0.5);
+    expect(studentQuantile(0.975, 4)).to.be.closeTo(2.7764, 1e-4);
+    expect(studentQuantile(0.975, 1)).to.be.closeTo(12.7062, 1e-4);
+    expect(studentQuantile(0.995, 7)).to.be.closeTo(3.4995, 1e-4);
+  });
+
+  it('equal-β claims: the paper\'s claim only where every width is ≥ 10; the exact-law claim fails on a misfit', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'report-spec-'));
+    try {
+      const row = (depth: number, b: number, minWidth: number, dLive: number, misfit: number) => ({
+        depth, beta_target: b, method: 'exact_sampler', init: 'he_normal', families: 5, min_width: minWidth, dead_min: 0, dead_max: 0.01,
+        p_dead_min: 0, p_dead_max: 0.01, dead_z: 1, D_all: dLive, D_all_exact: dLive, pair_all: 'a/b', D_live: dLive, D_live_exact: dLive,
+        pair_live: 'a/b', D_live_second_order: dLive, delta_S2: 0.01, exact_misfit: misfit, crit_1e6: 0.027, next_beta: null, min_D_live_next_beta: null,
+      });
+      const write = (rows: object[]) => fs.writeFileSync(path.join(tmp, 'fig2a_equal_beta.csv'), formatCsv(EQUAL_BETA_COLUMNS, rows as never));
+      write([row(40, 1, 19, 0.01, 0.5), row(10, 2, 2, 0.2, 0.5)]);
+      let claims = equalBetaClaims(tmp);
+      // One paper claim (the wide group) and one exact-law claim over both groups.
+      expect(claims.map((c) => c.verdict)).to.deep.equal(['holds', 'holds']);
+      expect(claims[0].claim).to.match(/depth 40, β = 1, every width ≥ 10/);
+      write([row(40, 1, 19, 0.05, 0.5), row(10, 2, 2, 0.2, 1.5)]);
+      claims = equalBetaClaims(tmp);
+      expect(claims.map((c) => c.verdict)).to.deep.equal(['fails', 'fails']);
+      for (const c of claims) for (const k of ['statistic', 'test', 'sample'] as const) expect(c[k]).to.not.equal('');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

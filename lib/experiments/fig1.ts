@@ -1,16 +1,17 @@
 // Figure 1 of Hanin & Rolnick (2018): FM1 is decided by the initialization.
-// (a) The mean of M_d/M_0 against depth for width = depth nets (β ≈ 1, so FM2 is ruled out), one
-//     curve per initializer, with the theory's ∏c_j drawn beside each measurement.
+// (a) E[M_d/M_0] against depth for width = depth nets (β ≈ 1, so FM2 is ruled out), one curve per
+//     initializer: the per-layer product estimate with its interval beside the theory's ∏c_j, and the
+//     paper's statistic (the plain sample mean of the nets) beside the theory's band for it.
 // (b) Epochs of plain SGD until 20% MNIST test accuracy, for the same initializers and depths.
 //
-//   node lib/experiments/fig1.js [--part a] [--preset quick|paper] [--inits ...] [--depths 10:100:10] ...
+//   node lib/experiments/fig1.js [--part a] [--preset quick|paper] [--inits ...] [--depths 10:100:10] [--input mnist:0] ...
 //
 // Data path: this script → runner (cells on worker threads) → lengths.ts (one cell) → nn/dense + nn/trace
-// (the net and its forward pass) → kernels.
+// (the net and its forward pass) → kernels; band.ts (one band cell) → nn/estimators (the exact law).
 
 import * as path from 'node:path';
 import { FIGURE1_INITS, gain, initializerById } from '../nn/init';
-import { slope } from '../nn/stats';
+import { slope, weightedSlope } from '../nn/stats';
 import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli } from './cli/cli';
 import { runTrainingPanel } from './report/panel';
 import { ensureOutDir, writeCsv } from './out/files';
@@ -21,12 +22,16 @@ import { printTable } from './out/table';
 import { writeRunRecord } from './out/record';
 import { recordInvocation } from './cli/invocation';
 import { backendFlag, countOrDepthFlag, initListFlag, trainingFlags } from './cli/flags';
+import { bandTask, planBands } from './cells/band';
+import { fixedImage, inputShape, type ImageInput } from './cells/conv-lengths';
+import { describeImage, inputFlag, inputText, resolveImageInput } from './cli/image-input';
 
 const FIG1A_COLUMNS = [
   'init', 'depth', 'width', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
   'mean_log10_ratio', 'sd_log10_ratio', 'dead',
-  // Extra columns after the fixed ones.
-  'log10_mean_ratio_boot_lo', 'log10_mean_ratio_boot_hi', 'dead_expected', 'input',
+  // Extra columns after the fixed ones: the paper's statistic (the plain sample mean of the nets) and
+  // the theory's 95% band for where a sample mean of that many nets lands (THEORY.md §4.10).
+  'log10_sample_mean_ratio', 'log10_sample_band_lo', 'log10_sample_band_hi', 'band_method', 'dead_expected', 'input',
   // No timings here: a CSV must not depend on the machine or the split into shards (they are in fig1a.json).
 ] as const;
 
@@ -39,7 +44,8 @@ export const FIG1_CLI = defineCli({
     depths: intListFlag('depths d (number of ReLU layers)', { default: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] }),
     width: countOrDepthFlag("hidden width n_j, or 'depth' for width = depth (β = 1)"),
     nets: intFlag('independently initialized nets per init × depth (part a)', { min: 1 }),
-    input: enumFlag(['unit'] as const, 'input: random unit-norm vectors, a fresh one per net', { default: 'unit' }),
+    input: inputFlag(),
+    'band-replicates': intFlag('simulated experiments behind each theory band of the sample mean (part a)', { default: 1000, min: 100, max: 1000000 }),
     backend: backendFlag(),
     'train-depths': intListFlag('depths trained in part (b) (width = depth unless --width)', {}),
     ...trainingFlags(),
@@ -55,56 +61,95 @@ export const FIG1_CLI = defineCli({
 interface Fig1aMeta { readonly init: string; readonly depth: number; readonly width: number }
 type Fig1Args = NonNullable<ReturnType<typeof parseCli<typeof FIG1_CLI.flags>>>;
 
-async function runPartA(args: Fig1Args): Promise<void> {
+/** q(x) = ‖x‖₄⁴/‖x‖⁴ of a fixed input: how a non-Gaussian law's first layer sees it (THEORY.md §3.2). */
+function fourthMomentRatio(x: ArrayLike<number>): number {
+  let s2 = 0, s4 = 0;
+  for (let i = 0; i < x.length; i++) { const v = x[i] * x[i]; s2 += v; s4 += v * v; }
+  return s4 / (s2 * s2);
+}
+
+async function runPartA(args: Fig1Args, image: ImageInput | null): Promise<void> {
   const started = Date.now();
   const cells: Cell<Parameters<typeof lengthsTask.run>[0], Fig1aMeta>[] = [];
+  const n0 = image === null ? null : inputShape(image).reduce((a, b) => a * b, 1);
   for (const init of args.inits) {
     for (const depth of args.depths) {
       const width = args.width === 'depth' ? depth : args.width;
-      const widths = new Array<number>(depth + 1).fill(width);
-      cells.push({ key: `init=${init}/depth=${depth}`, params: { init, widths, nets: args.nets, seed: args.seed, input: null, backend: args.backend }, meta: { init, depth, width } });
+      const widths = [n0 ?? width, ...new Array<number>(depth).fill(width)];
+      cells.push({ key: `init=${init}/depth=${depth}`, params: { init, widths, nets: args.nets, seed: args.seed, input: image, backend: args.backend }, meta: { init, depth, width } });
     }
   }
-  const exp = { name: 'fig1a', task: lengthsTask, cells };
-  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
-  if (!outcome.complete) {
+  const run = { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard };
+  const outcome = await runExperiment({ name: 'fig1a', task: lengthsTask, cells }, run);
+  // The theory's band for the sample mean: one cell per width profile and law serves every initializer.
+  const x = image === null ? null : fixedImage(image)!;
+  const plan = planBands(cells.map((c) => ({ widths: c.params.widths, init: c.params.init, ...(x === null ? {} : { inputQ: fourthMomentRatio(x) }) })),
+    args.nets, args['band-replicates'], args.seed);
+  const bandOutcome = await runExperiment({ name: 'fig1a_band', task: bandTask, cells: plan.cells }, run);
+  if (!outcome.complete || !bandOutcome.complete) {
     process.stderr.write(`fig1a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
     return;
   }
-  const rows = outcome.results.map(({ meta, result }) => ({ ...meta, input: args.input, ...result }));
+  const band = new Map(bandOutcome.results.map((r) => [r.key, r.result]));
+  const input = inputText(args.input);
+  const rows = outcome.results.map(({ meta, result }, i) => {
+    const b = band.get(plan.plans[i].key)!;
+    return {
+      ...meta, input, ...result,
+      // The band is He-normalized: R/∏c_j does not involve the gains.
+      log10_sample_band_lo: b.lo + result.log10_theory_ratio, log10_sample_band_hi: b.hi + result.log10_theory_ratio,
+      band_method: plan.plans[i].method,
+    };
+  });
   writeCsv(path.join(args.out, 'fig1a.csv'), FIG1A_COLUMNS, rows);
 
-  // Per-layer slope of log10 of the mean against depth, measured and predicted (log10 c).
+  // Per-layer slope of log10 E[M_d/M_0] against depth, measured (the primary estimate, weighted by its
+  // standard errors) and predicted (log10 c); the paper's statistic and a typical net beside it.
   const slopes = args.inits.map((id) => {
     const mine = rows.filter((r) => r.init === id);
     const width = mine[0].width;
     const c = gain(initializerById(id), width, width);
+    const fit = mine.length >= 2
+      ? weightedSlope(mine.map((r) => r.depth), mine.map((r) => r.log10_mean_ratio), mine.map((r) => (r.log10_mean_ratio_hi - r.log10_mean_ratio_lo) / (2 * 1.959963984540054)))
+      : { slope: NaN, se: NaN };
     return {
       init: id, gain_c: c,
       theory_slope: Math.log10(c),
-      measured_slope: mine.length >= 2 ? slope(mine.map((r) => r.depth), mine.map((r) => r.log10_mean_ratio)) : NaN,
+      measured_slope: fit.slope, measured_slope_se: fit.se,
+      sample_mean_slope: mine.length >= 2 ? slope(mine.map((r) => r.depth), mine.map((r) => r.log10_sample_mean_ratio)) : NaN,
       typical_slope: mine.length >= 2 ? slope(mine.map((r) => r.depth), mine.map((r) => r.mean_log10_ratio)) : NaN,
     };
   });
-  const spec = meanRatioChartSpec(rows, `Figure 1(a): mean of M_d/M_0 against depth (${args.nets} nets per point; dashed: theory ∏c_j)`,
+  const spec = meanRatioChartSpec(rows, `Figure 1(a): E[M_d/M_0] against depth (${args.nets} nets per point, ${input} input)`,
     'depth d (width = ' + (args.width === 'depth' ? 'depth' : String(args.width)) + ')');
   const plot = await writePlot(path.join(args.out, 'fig1a'), spec);
-  const { seconds } = writeRunRecord(args.out, 'fig1a', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { slopes } });
+  const cellSeconds = rows.reduce((s, r) => s + r.seconds, 0) + bandOutcome.results.reduce((s, r) => s + r.result.seconds, 0);
+  const { seconds } = writeRunRecord(args.out, 'fig1a', args, {
+    started, cellSeconds, plots: [plot], extra: { slopes, input, ...(image === null ? {} : { image: describeImage(image) }) },
+  });
 
-  process.stdout.write(`\nFigure 1(a): log10 of the mean of M_d/M_0 (${args.nets} nets per cell; lo/hi: 95% log-normal interval)\n`);
-  printTable(['init', 'depth', 'width', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });
-  process.stdout.write('\nPer-layer log10 gain of the mean, fitted over the depths (paper: +0.301, 0, 0, −0.111, −0.301, −0.412)\n');
-  printTable(['init', 'gain_c', 'theory_slope', 'measured_slope', 'typical_slope'], slopes, { digits: 4 });
-  process.stdout.write(`(typical_slope fits the mean of log10(M_d/M_0): a single net's length, below the mean by about 2.5β/ln10 per unit β)\n`);
+  process.stdout.write(`\nFigure 1(a): log10 E[M_d/M_0] (${args.nets} nets per cell, ${input} input). log10_mean_ratio: the per-layer product `
+    + 'estimate with its 95% interval lo/hi (THEORY.md §4.10); sample_mean: the paper\'s statistic, with the theory\'s 95% band for it\n');
+  printTable(['init', 'depth', 'width', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
+    'log10_sample_mean_ratio', 'log10_sample_band_lo', 'log10_sample_band_hi', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });
+  const covered = rows.filter((r) => r.log10_mean_ratio_lo <= r.log10_theory_ratio && r.log10_theory_ratio <= r.log10_mean_ratio_hi).length;
+  const inBand = rows.filter((r) => r.log10_sample_band_lo <= r.log10_sample_mean_ratio && r.log10_sample_mean_ratio <= r.log10_sample_band_hi).length;
+  process.stdout.write(`theory inside the interval in ${covered}/${rows.length} rows; sample mean inside the theory's band in ${inBand}/${rows.length} rows (about 95% expected)\n`);
+  process.stdout.write('\nPer-layer log10 gain of E[M_d/M_0], fitted over the depths (paper: +0.301, 0, 0, −0.111, −0.301, −0.412)\n');
+  printTable(['init', 'gain_c', 'theory_slope', 'measured_slope', 'measured_slope_se', 'sample_mean_slope', 'typical_slope'], slopes, { digits: 4 });
+  process.stdout.write(`(measured: the per-layer product, weighted least squares; sample_mean: the paper's statistic, which falls behind E at large β;\n`
+    + ` typical: the mean of log10(M_d/M_0), a single net, below the mean by about 2.5β/ln10 per unit β)\n`);
   process.stdout.write(`\nwrote ${args.out}/fig1a.csv, fig1a.json, fig1a.svg${plot.png ? ', fig1a.png' : ''} in ${seconds.toFixed(1)} s\n`);
 }
 
 async function fig1(argv: readonly string[]): Promise<void> {
   const args = parseCli(FIG1_CLI, argv);
   if (args === null) return;
+  // The image is opened before the output folder is touched: a missing data set fails with exit 2.
+  const image = args.part === 'b' ? null : resolveImageInput(args.input);
   ensureOutDir(args.out);
   recordInvocation(args.out, 'fig1', argv);
-  if (args.part === 'a' || args.part === 'all') await runPartA(args);
+  if (args.part === 'a' || args.part === 'all') await runPartA(args, image);
   if (args.part === 'b' || args.part === 'all') await runPartB(args);
 }
 

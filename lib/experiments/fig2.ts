@@ -14,17 +14,17 @@
 
 import * as path from 'node:path';
 import { initializerById } from '../nn/init';
-import { ksCritical, ksTwoSample } from '../nn/stats';
 import { archName, compactWidths, isWidthFamily, parseArchitectures, profileForBeta, WIDTH_FAMILIES, type WidthFamily, type WidthProfile } from '../nn/profiles';
 import {
-  expectedVHatRatio, gains, log10RatioQuantile, log10SecondMoments, logRatioLaw, netsForSecondMoment, secondMomentSpread,
+  deadProbability, expectedVHatRatio, gains, log10RatioQuantile, log10SecondMoments, logRatioLaw, netsForSecondMoment, secondMomentSpread,
 } from '../nn/dense/theory';
-import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, parseIntList, UsageError, type Flag, type ParsedCli } from './cli/cli';
 import { ensureOutDir, writeCsv } from './out/files';
 import { recordInvocation } from './cli/invocation';
 import { backendFlag, initFlag, initListFlag, trainingFlags } from './cli/flags';
 import { runTrainingPanel } from './report/panel';
 import { fm2Task, type Fm2CellResult, type Fm2Method } from './cells/fm2';
+import { equalBetaAnalysis, equalBetaChartSpec, EQUAL_BETA_COLUMNS, type EqualBetaRow } from './report/equal-beta';
 import { lineChartSpec, writePlot, type Row } from './out/plot';
 import { writeRunRecord } from './out/record';
 import { runExperiment, type Cell } from './run/runner';
@@ -96,6 +96,11 @@ export const FIG2_CLI = defineCli({
     betas: betaListFlag('target β values, run with real nets and with the exact sampler', { allowNone: true }),
     'sampler-betas': betaListFlag('more target β values run with the exact Gaussian sampler only (large β)', { allowNone: true }),
     depths: intListFlag('depths d (number of hidden ReLU layers); every family is built at each depth'),
+    'sampler-depths': {
+      help: "more depths run with the exact Gaussian sampler only, at every --betas and --sampler-betas: equal β where every width stays ≥ 10 ('none' for none)",
+      metavar: 'LIST', default: [],
+      parse: (t, n) => (t.trim() === 'none' ? [] : parseIntList(t, n)),
+    } satisfies Flag<number[]>,
     ratio: floatFlag('widest/narrowest width ρ of the non-constant families', { default: 4, min: 1, max: 1000 }),
     widths: widthsFlag,
     'input-dim': intFlag('input width n_0 (784, as for vectorized MNIST in part b)', { default: 784, min: 1, max: 100000 }),
@@ -112,12 +117,12 @@ export const FIG2_CLI = defineCli({
   },
   presets: {
     quick: {
-      nets: 1000, 'sampler-nets': 20000, depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], 'sampler-betas': [5],
+      nets: 1000, 'sampler-nets': 20000, depths: [10], 'sampler-depths': [20, 40], betas: [0.1, 0.25, 0.5, 1, 2], 'sampler-betas': [5],
       // Evaluating every 15 of the 59 steps of an epoch resolves epochs to target in quarters.
       'train-depths': [10], 'train-betas': [0.5, 1, 2], runs: 2, 'max-epochs': 5, 'eval-every': 15,
     },
     paper: {
-      nets: 5000, 'sampler-nets': 1000000, depths: [20], betas: [0.1, 0.25, 0.5, 1, 2, 4], 'sampler-betas': [5, 10],
+      nets: 5000, 'sampler-nets': 1000000, depths: [20], 'sampler-depths': [10, 40, 80], betas: [0.1, 0.25, 0.5, 1, 2, 4], 'sampler-betas': [5, 10],
       'train-depths': [20], 'train-betas': [0.1, 0.25, 0.5, 1, 2, 4], runs: 5, 'max-epochs': 100,
     },
   },
@@ -137,7 +142,7 @@ interface Arch {
  * Every architecture of the run, built and checked before anything is written: an unreachable β or a
  * bad width is a UsageError (exit 2) with no output folder touched.
  */
-export function buildArchitectures(args: Pick<Args, 'families' | 'betas' | 'sampler-betas' | 'depths' | 'ratio' | 'widths' | 'max-width' | 'beta-tol' | 'sampler-nets'>): Arch[] {
+export function buildArchitectures(args: Pick<Args, 'families' | 'betas' | 'sampler-betas' | 'depths' | 'sampler-depths' | 'ratio' | 'widths' | 'max-width' | 'beta-tol' | 'sampler-nets'>): Arch[] {
   if (args.families.length > 0 && args.betas.length + args['sampler-betas'].length === 0) {
     throw new UsageError('--families needs target β values (--betas or --sampler-betas)');
   }
@@ -146,6 +151,8 @@ export function buildArchitectures(args: Pick<Args, 'families' | 'betas' | 'samp
   for (const p of familyProfiles(args, args.depths, args.betas, '--betas, --depths')) wanted.push({ profile: p, methods: samplerToo });
   if (args['sampler-nets'] > 0) {
     for (const p of familyProfiles(args, args.depths, args['sampler-betas'], '--sampler-betas, --depths')) wanted.push({ profile: p, methods: ['exact_sampler'] });
+    const allBetas = [...args.betas, ...args['sampler-betas']];
+    for (const p of familyProfiles(args, args['sampler-depths'], allBetas, '--betas, --sampler-betas, --sampler-depths')) wanted.push({ profile: p, methods: ['exact_sampler'] });
   }
   for (const p of checkedExplicit(args)) wanted.push({ profile: p, methods: samplerToo });
   if (wanted.length === 0) throw new UsageError('no architectures: give --families with --betas, or --widths');
@@ -261,11 +268,15 @@ async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
   }
   const rows = outcome.results.map(({ meta, params, result }) => theoryRow(meta, params.init, params.widths, result, params.method, n0));
   const cellSeconds = outcome.results.reduce((s, r) => s + r.result.seconds, 0);
-  const equalBeta = equalBetaDistances(rows, outcome.results.map((r) => r.result.log10_ratio_sketch));
+  const equalBeta = equalBetaAnalysis(outcome.results.flatMap(({ params, result }, i) => rows[i].beta_target === null || rows[i].family === 'explicit' ? [] : [{
+    family: rows[i].family, method: params.method, init: params.init, depth: rows[i].depth, betaTarget: rows[i].beta_target as number,
+    widths: params.widths, nets: result.nets, dead: result.dead, sketch: result.log10_ratio_sketch, liveSketch: result.log10_live_sketch,
+  }]));
   writeCsv(path.join(args.out, 'fig2a.csv'), FIG2A_COLUMNS, rows);
+  writeCsv(path.join(args.out, 'fig2a_equal_beta.csv'), EQUAL_BETA_COLUMNS, equalBeta);
 
-  const plots = await writePlots(args, rows);
-  const { seconds, files } = writeRunRecord(args.out, 'fig2a', args, { started, cellSeconds, plots, extra: { equal_beta_ks: equalBeta } });
+  const plots = [...await writePlots(args, rows), await writePlot(path.join(args.out, 'fig2a_equal_beta'), equalBetaChartSpec(equalBeta))];
+  const { seconds, files } = writeRunRecord(args.out, 'fig2a', args, { started, cellSeconds, csvs: ['fig2a.csv', 'fig2a_equal_beta.csv'], plots });
   printSummary(args, rows, equalBeta);
   process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
 }
@@ -305,57 +316,7 @@ function finiteOrNull(v: string | number | boolean | null): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-interface EqualBetaKs extends Record<string, string | number | boolean | null> {
-  beta_target: number; method: string; init: string; families: number;
-  /** Largest KS distance of log10 R between two families at this target β (sketch-based, ±~1/200). */
-  max_D_equal_beta: number; pair: string;
-  /** Smallest KS distance between a family here and any family at the next target β. */
-  min_D_next_beta: number | null; next_beta: number | null;
-  /** KS critical values for the two samples' sizes at α = 10⁻⁶ and 0.01 (§6.5). */
-  crit_1e6: number; crit_001: number;
-}
-
-/**
- * Equal β behaves alike (Figure 2's claim): per target β, method and init, the largest KS distance
- * between the families' distributions of log10 R, against the smallest distance to the next β. The
- * distances come from each cell's quantile sketch, so they resolve differences down to ~1/200.
- */
-function equalBetaDistances(rows: readonly Fig2aRow[], sketches: readonly number[][]): EqualBetaKs[] {
-  const groups = new Map<string, { row: Fig2aRow; sketch: number[] }[]>();
-  rows.forEach((row, i) => {
-    if (row.beta_target === null || row.family === 'explicit') return;
-    const key = `${row.method}|${row.init}|${row.depth}|${row.beta_target}`;
-    groups.set(key, [...(groups.get(key) ?? []), { row, sketch: sketches[i] }]);
-  });
-  const out: EqualBetaKs[] = [];
-  for (const members of groups.values()) {
-    const { method, init, depth } = members[0].row;
-    const b = members[0].row.beta_target as number;
-    if (members.length < 2) continue;
-    let maxD = 0, pair = '';
-    for (let i = 0; i < members.length; i++) {
-      for (let j = i + 1; j < members.length; j++) {
-        const d = ksTwoSample(members[i].sketch, members[j].sketch);
-        if (d >= maxD) { maxD = d; pair = `${members[i].row.family}/${members[j].row.family}`; }
-      }
-    }
-    const higher = [...groups.values()].filter((g) => g[0].row.method === method && g[0].row.init === init && g[0].row.depth === depth
-      && (g[0].row.beta_target as number) > b).sort((x, y) => (x[0].row.beta_target as number) - (y[0].row.beta_target as number));
-    let minNext: number | null = null;
-    if (higher.length > 0) {
-      for (const m of members) for (const o of higher[0]) minNext = Math.min(minNext ?? Infinity, ksTwoSample(m.sketch, o.sketch));
-    }
-    const n = members[0].row.nets;
-    out.push({
-      beta_target: b, method, init, families: members.length, max_D_equal_beta: maxD, pair,
-      min_D_next_beta: minNext, next_beta: higher.length > 0 ? (higher[0][0].row.beta_target as number) : null,
-      crit_1e6: ksCritical(1e-6, n, n), crit_001: ksCritical(0.01, n, n),
-    });
-  }
-  return out.sort((x, y) => x.method.localeCompare(y.method) || x.init.localeCompare(y.init) || x.beta_target - y.beta_target);
-}
-
-function printSummary(args: Args, rows: readonly Fig2aRow[], equalBeta: readonly EqualBetaKs[]): void {
+function printSummary(args: Args, rows: readonly Fig2aRow[], equalBeta: readonly EqualBetaRow[]): void {
   const view = rows.map((r) => ({
     ...r,
     'measured/theory': (r.second_moment as number) / (r.second_moment_theory as number),
@@ -386,9 +347,11 @@ function printSummary(args: Args, rows: readonly Fig2aRow[], equalBeta: readonly
   printTable(['beta', 'measured_with', 'precision_rule', 'skewness_rule', 'log-normal_surrogate'], need, { digits: 3 });
   process.stdout.write('(exact: r = E[R⁴]/E[R²]² of each architecture, §4.4; beyond β ≈ 0.3 no feasible sample measures E[R²]: compare the quantiles instead)\n');
   if (equalBeta.length > 0) {
-    process.stdout.write('\nEqual β, different width profiles: KS distance of log10(M_d/M_0) between families (largest pair), against the\n'
-      + 'smallest distance to any family at the next β; critical values for these sample sizes (from 200-point quantile sketches):\n');
-    printTable(['method', 'init', 'beta_target', 'families', 'max_D_equal_beta', 'pair', 'next_beta', 'min_D_next_beta', 'crit_001', 'crit_1e6'], equalBeta, { digits: 3 });
+    process.stdout.write('\nEqual β, different width profiles (THEORY.md §6.8): the largest KS distance of log10(M_d/M_0) between two families, over all nets\n'
+      + '(D_all: the dead atom included) and over live nets (D_live), each beside the exact distance of the Gaussian law; D_live_second_order:\n'
+      + 'the Σ1/n_j² prediction; dead: measured fraction range, p_dead: exact 1 − ∏(1 − 2^(−n_j)); exact_misfit ≤ 1: measured agrees with exact:\n');
+    printTable(['method', 'init', 'depth', 'beta_target', 'min_width', 'dead_min', 'dead_max', 'p_dead_min', 'p_dead_max', 'D_all', 'D_all_exact',
+      'D_live', 'D_live_exact', 'D_live_second_order', 'exact_misfit', 'crit_1e6', 'min_D_live_next_beta'], equalBeta, { digits: 3 });
   }
 }
 
@@ -412,10 +375,11 @@ async function runPartB(args: Args, profiles: readonly WidthProfile[]): Promise<
     name: 'fig2b', figure: 'Figure 2(b)', args,
     archs: profiles.map((p) => ({
       key: `init=${init}/arch=${archName(p)}`, init, hidden: p.hidden,
-      group: { arch: archName(p), depth: p.hidden.length, beta: p.beta, family: p.family, beta_target: p.targetBeta ?? p.beta, init },
+      // The exact share of inputs a fresh net maps to zero (THEORY.md §4.3): at equal β it differs between families.
+      group: { arch: archName(p), depth: p.hidden.length, beta: p.beta, family: p.family, beta_target: p.targetBeta ?? p.beta, init, p_dead: deadProbability([1, ...p.hidden]) },
     })),
     groupColumns: ['arch', 'depth', 'beta'],
-    trailingColumns: ['family', 'beta_target', 'init'],
+    trailingColumns: ['family', 'beta_target', 'init', 'p_dead'],
     x: { field: 'beta', title: 'β = Σ 1/n_j (equal depth)' },
     color: 'family',
     paperNote: 'paper protocol: all He-initialized, 5 runs, at most 100 epochs (--preset paper); widths and β of the paper unknown',

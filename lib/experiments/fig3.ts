@@ -35,7 +35,7 @@ const FIG3A_COLUMNS = [
   'log10_theory_ratio', 'log10_second_moment_ratio', 'mean_log10_ratio', 'sd_log10_ratio',
   // Extra columns after the fixed ones.
   'theory_kind', 'log10_theory_lo', 'log10_theory_hi', 'log10_theory_second_moment_ratio', 'log10_fm2_ratio',
-  'sum_eta', 'sum_eta2', 'kappa', 'module_widths', 'init', 'dead',
+  'sum_eta', 'sum_eta2', 'kappa', 'module_widths', 'init', 'dead', 'estimator', 'log10_sample_mean_ratio',
 ] as const;
 
 /** log10 of the largest mean the zoomed chart (fig3a_zoom) keeps. */
@@ -169,7 +169,9 @@ async function runPartA(args: Args): Promise<void> {
   const curves = conventions(args).flatMap((c) => schedules.map((s) => theoryCurve(c, s, Lmax, mw, args.init)));
   const facet = { field: 'convention', title: 'module convention', columns: 2 };
   const meanRows = rows.map((r) => ({ convention: r.convention, schedule: r.schedule, modules: r.modules, value: r.log10_mean_ratio, lo: r.log10_mean_ratio_lo, hi: r.log10_mean_ratio_hi }));
+  const sampleRows = rows.map((r) => ({ convention: r.convention, schedule: r.schedule, modules: r.modules, value: r.log10_sample_mean_ratio }));
   const theoryMean = curves.flatMap((c) => c.mean);
+  const legend = 'filled: estimate of log10 E[M_L/M_0] with its 95% interval (linear: per-module product; relu: Cox); hollow: sample mean; dashed: theory';
   const meanChart = {
     x: { field: 'modules', title: 'residual modules L', log: true },
     y: { field: 'value', title: 'log10 mean of M_L/M_0' },
@@ -177,8 +179,8 @@ async function runPartA(args: Args): Promise<void> {
   };
   const meanSpec = lineChartSpec({
     ...meanChart,
-    title: `Figure 3(a): mean of M_L/M_0 against L (${args.nets} nets per point, n = ${args.width}; dashed: theory)`,
-    measured: meanRows, theory: theoryMean,
+    title: { text: `Figure 3(a): E[M_L/M_0] against L (${args.nets} nets per point, n = ${args.width})`, subtitle: legend },
+    measured: meanRows, hollow: sampleRows, theory: theoryMean,
   });
   const fm2Spec = lineChartSpec({
     title: `E[M_L²]/E[M_L]² against L (FM2; dashed: exact theory, linear modules, Gaussian weights; ${args.nets} nets cannot show more than 10^${Math.log10(args.nets).toFixed(1)})`,
@@ -194,8 +196,8 @@ async function runPartA(args: Args): Promise<void> {
   const kept = (r: { convention: string; schedule: string }) => !exploding.has(`${r.convention}/${r.schedule}`);
   const zoomSpec = lineChartSpec({
     ...meanChart,
-    title: `Figure 3(a), curves that stay below 10^${ZOOM_LIMIT} (${args.nets} nets per point, n = ${args.width}; dashed: theory)`,
-    measured: meanRows.filter(kept),
+    title: { text: `Figure 3(a), curves that stay below 10^${ZOOM_LIMIT} (${args.nets} nets per point, n = ${args.width})`, subtitle: legend },
+    measured: meanRows.filter(kept), hollow: sampleRows.filter(kept),
     theory: theoryMean.filter((r) => kept(r as { convention: string; schedule: string })),
   });
   const plot = await writePlot(path.join(args.out, 'fig3a'), meanSpec);
@@ -217,9 +219,10 @@ async function runPartA(args: Args): Promise<void> {
     started, cellSeconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), plots: [plot, plotZoom, plotFm2], extra: { summary },
   });
 
-  process.stdout.write(`\nFigure 3(a): log10 of the mean of M_L/M_0 (${args.nets} nets per point, n = ${args.width}, modules ${mw.join('→')}, ${args.init}; lo/hi: 95% log-normal interval)\n`);
+  process.stdout.write(`\nFigure 3(a): log10 of the mean of M_L/M_0 (${args.nets} nets per point, n = ${args.width}, modules ${mw.join('→')}, ${args.init}; `
+    + 'log10_mean_ratio with lo/hi: the per-module product and its 95% interval for linear modules, Cox\'s log-normal estimate and interval for relu modules, THEORY.md §4.10; sample_mean: the plain mean)\n');
   printTable(['convention', 'schedule', 'modules', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
-    'log10_theory_lo', 'log10_theory_hi', 'log10_fm2_ratio', 'mean_log10_ratio'], rows, { digits: 4 });
+    'log10_theory_lo', 'log10_theory_hi', 'log10_sample_mean_ratio', 'log10_fm2_ratio', 'mean_log10_ratio'], rows, { digits: 4 });
   process.stdout.write(`\nAt L = ${Lmax}: theory 'exact' is ∏(1 + κη²) (linear); 'mean-field' is approximate (relu, THEORY.md §7.4), exact bounds in fig3a.csv.\n`
     + 'FM1 is avoided as L grows iff Σ η_ℓ² < ∞ (linear) or Σ η_ℓ < ∞ (relu).\n');
   printTable(['convention', 'schedule', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'theory_kind',

@@ -67,9 +67,13 @@ export function writeReport(out: string, preset: string, runs: readonly FigureRu
   }
   lines.push('# Reproducing Hanin & Rolnick (2018), *How to Start Training*', '');
   lines.push(`Preset **${preset}**, written ${new Date().toISOString()} (started ${started.toISOString()}).`, '');
-  lines.push('## Claims', '', '| figure | claim | prediction | measured | verdict |', '| --- | --- | --- | --- | --- |');
+  lines.push('## Claims', '', 'Each claim names its statistic, the test that decides it and the sample it rests on.', '',
+    '| figure | claim | statistic · test · sample | prediction | measured | verdict |', '| --- | --- | --- | --- | --- | --- |');
   const cell = (t: string) => t.replace(/\|/g, '\\|'); // |z| inside a cell must not end it
-  for (const c of claims) lines.push(`| ${cell(c.figure)} | ${cell(c.claim)} | ${cell(c.prediction)} | ${cell(c.measured)} | ${VERDICT_MARK[c.verdict]} |`);
+  const how = (c: Claim) => c.statistic === '' ? '' : `**statistic:** ${c.statistic}<br>**test:** ${c.test}<br>**sample:** ${c.sample}`;
+  for (const c of claims) lines.push(`| ${cell(c.figure)} | ${cell(c.claim)} | ${cell(how(c))} | ${cell(c.prediction)} | ${cell(c.measured)} | ${VERDICT_MARK[c.verdict]} |`);
+  const tally = (['holds', 'fails', 'inconclusive', 'not run'] as const).map((v) => `${claims.filter((c) => c.verdict === v).length} ${v}`).join(', ');
+  lines.push('', `Tally: ${tally}.`);
   const rules = [...new Set(claims.map((c) => c.rule).filter((r) => r !== ''))];
   lines.push('', 'Verdict rules:', ...rules.map((r) => `- ${r}`), '');
   for (const f of FIGURES) {

@@ -27,7 +27,7 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fig2-spec-'));
 
 /** A run small enough for a spec: two families at one β and depth 4, plus one explicit architecture. */
 const SMALL = ['--part', 'a', '--families', 'constant,alternating', '--betas', '0.5', '--depths', '4', '--widths', '6,10,6', '--input-dim', '16',
-  '--nets', '40', '--sampler-nets', '300', '--sampler-betas', '2'];
+  '--nets', '40', '--sampler-nets', '300', '--sampler-betas', '2', '--sampler-depths', 'none'];
 
 function readCsv(file: string): { header: string[]; rows: Record<string, string>[] } {
   const [head, ...lines] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
@@ -87,7 +87,7 @@ describe('fig2.js', () => {
     const explicit = rows.find((r) => r.arch === 'explicit:6-10-6')!;
     expect(Number(explicit.beta)).to.be.closeTo(1 / 6 + 1 / 10 + 1 / 6, 1e-12);
     expect(Number(explicit.depth)).to.equal(3);
-    for (const f of ['fig2a.json', 'fig2a.svg', 'fig2a_quantiles.svg', 'fig2.invocation.json']) expect(fs.existsSync(path.join(a, f)), f).to.equal(true);
+    for (const f of ['fig2a.json', 'fig2a.svg', 'fig2a_quantiles.svg', 'fig2a_equal_beta.csv', 'fig2a_equal_beta.svg', 'fig2.invocation.json']) expect(fs.existsSync(path.join(a, f)), f).to.equal(true);
     expect(one.stdout).to.match(/Nets needed for a trustworthy sample second moment/);
 
     // Whichever shard finished last may already have written the CSV; --resume computes nothing and writes it.

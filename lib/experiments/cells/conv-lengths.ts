@@ -22,6 +22,8 @@ export type ConvInput =
   | { readonly kind: 'unit'; readonly shape: ImageShape }
   | { readonly kind: 'mnist'; readonly dataset: DatasetName; readonly index: number }
   | { readonly kind: 'cifar'; readonly path: string; readonly index: number };
+/** One fixed data-set image (fig1 --input uses it flattened to a vector). */
+export type ImageInput = Exclude<ConvInput, { readonly kind: 'unit' }>;
 
 export interface ConvCellParams {
   readonly init: string;
@@ -33,16 +35,24 @@ export interface ConvCellParams {
 
 export interface ConvCellResult {
   readonly nets: number;
-  /** log10 of the sample mean of R = M_d/M_0, with Cox's 95% log-normal interval (as lengths.ts). */
+  /**
+   * Cox's log-normal estimate of log10 E[R], R = M_d/M_0, and its 95% interval (stats.ts). The per-layer
+   * product of lengths.ts does not apply: with borders the conditional mean of M_j/M_{j−1} depends on the
+   * energy profile (THEORY.md §8.1). Coverage measured in §4.10.
+   */
   readonly log10_mean_ratio: number;
   readonly log10_mean_ratio_lo: number;
   readonly log10_mean_ratio_hi: number;
+  /** log10 of the plain sample mean of R. */
+  readonly log10_sample_mean_ratio: number;
   /** log10 E[R] by the exact profile recursion for this input law (§8.1). */
   readonly log10_theory_ratio: number;
-  /** log10 of the sample mean of R², with its Cox interval. */
+  /** Cox's log-normal estimate of log10 E[R²] and its 95% interval (coverage in THEORY.md §4.10). */
   readonly log10_second_moment: number;
   readonly log10_second_moment_lo: number;
   readonly log10_second_moment_hi: number;
+  /** log10 of the plain sample mean of R². */
+  readonly log10_sample_second_moment: number;
   /** Mean and sd of log10 R over the nets that are not dead. */
   readonly mean_log10_ratio: number;
   readonly sd_log10_ratio: number;
@@ -108,9 +118,10 @@ function convCell(p: ConvCellParams, started: number, backend: Backend | undefin
     nets: p.nets,
     ...logLengthSummary(logs),
     log10_theory_ratio: log10ConvMeanRatio(net.geometries, net.gains(), e0),
-    log10_second_moment: logMeanExp(twice) * Math.LOG10E,
+    log10_second_moment: ((lo2 + hi2) / 2) * Math.LOG10E,
     log10_second_moment_lo: lo2 * Math.LOG10E,
     log10_second_moment_hi: hi2 * Math.LOG10E,
+    log10_sample_second_moment: logMeanExp(twice) * Math.LOG10E,
     dead,
     seconds: (Date.now() - started) / 1000,
   };

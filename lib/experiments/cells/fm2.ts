@@ -1,6 +1,6 @@
 // The cell task behind Figure 2(a): draw `nets` independent He-initialized nets of one architecture
 // (or, with method 'exact_sampler', as many paths of the exact Gaussian law of THEORY.md §4.2, which
-// costs O(Σn_j) instead of O(Σn_j n_{j−1}) per net), push a fresh random unit input through each, and
+// costs O(d) instead of O(Σn_j n_{j−1}) per net), push a fresh random unit input through each, and
 // summarize R = M_d/M_0 and the per-layer spread V̂ over the nets. Plain-object params in, plain-object
 // result out, so it runs in a worker.
 
@@ -8,12 +8,13 @@ import type { Backend } from '../../kernels/backend';
 import { DenseReluNet } from '../../nn/dense/net';
 import { initializerById } from '../../nn/init';
 import { logMeanExp, mean, quantile, sortedCopy, variance } from '../../nn/stats';
-import { sampleGaussianLogLengths } from '../../nn/dense/theory';
 import { traceForward } from '../../nn/dense/trace';
 import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
 import { cellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
+import { lengthPath } from '../../nn/estimators';
+import { gains } from '../../nn/dense/theory';
 
 export type Fm2Method = 'net' | 'exact_sampler';
 
@@ -51,10 +52,12 @@ export interface Fm2CellResult {
    * run without keeping every net's value.
    */
   readonly log10_ratio_sketch: number[];
+  /** The same sketch over the live nets only (empty when every net is dead): equal β without the dead atom. */
+  readonly log10_live_sketch: number[];
   readonly seconds: number;
 }
 
-export const QUANTILE_SKETCH = 200;
+export const QUANTILE_SKETCH = 500;
 
 /**
  * log10 of the unbiased sample variance of e^{l_i} from logs l_i, scaled by the largest term so that
@@ -87,7 +90,7 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
     throw new RangeError(`the exact sampler draws the Gaussian law (THEORY.md §4.2); '${p.init}' draws from a ${init.law} law`);
   }
   const net = p.method === 'net' ? new DenseReluNet(p.widths, init, { backend }) : null;
-  const variances = p.widths.slice(1).map((n, j) => init.variance(p.widths[j], n));
+  const logGains = gains(p.widths, init).map(Math.log);
   const logs = new Float64Array(p.nets), vhat = new Float64Array(p.nets), perLayer = new Float64Array(d);
   let dead = 0;
   const cellKeys = [stringKey(p.init), stringKey(p.method), stringKey(p.widths.join(','))];
@@ -100,7 +103,7 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
       for (let j = 0; j < d; j++) perLayer[j] = t.layers[j].logM - t.logM0;
       logs[k] = t.logRatio;
     } else {
-      perLayer.set(sampleGaussianLogLengths(rng, p.widths, variances));
+      lengthPath(rng, p.widths, logGains, perLayer);
       logs[k] = perLayer[d - 1];
     }
     if (logs[k] === -Infinity) dead++;
@@ -109,6 +112,7 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
   const log10s = logs.map((l) => l * Math.LOG10E);
   const sorted = sortedCopy(log10s);
   const alive = log10s.filter((l) => l > -Infinity);
+  const sketch = (sorted: Float64Array) => sorted.length === 0 ? [] : Array.from({ length: QUANTILE_SKETCH }, (_, i) => quantile(sorted, (i + 0.5) / QUANTILE_SKETCH));
   return {
     nets: p.nets,
     dead,
@@ -121,7 +125,8 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
     q95_log10_ratio: quantile(sorted, 0.95),
     mean_log10_ratio: alive.length > 0 ? mean(alive) : NaN,
     sd_log10_ratio: alive.length > 1 ? Math.sqrt(variance(alive)) : NaN,
-    log10_ratio_sketch: Array.from({ length: QUANTILE_SKETCH }, (_, i) => quantile(sorted, (i + 0.5) / QUANTILE_SKETCH)),
+    log10_ratio_sketch: sketch(sorted),
+    log10_live_sketch: sketch(sortedCopy(alive)),
     seconds: (Date.now() - started) / 1000,
   };
 }

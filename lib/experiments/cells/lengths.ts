@@ -5,13 +5,15 @@
 import { inArena, type Backend } from '../../kernels/backend';
 import { DenseReluNet } from '../../nn/dense/net';
 import { initializerById } from '../../nn/init';
-import { bootstrapLogMeanInterval, logLengthSummary } from '../../nn/stats';
+import { logLengthSummary } from '../../nn/stats';
 import { log10MeanRatio, deadProbability } from '../../nn/dense/theory';
 import { traceForward } from '../../nn/dense/trace';
 import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
 import { cellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
+import { PerLayerProduct } from '../../nn/estimators';
+import { fixedImage, type ImageInput } from './conv-lengths';
 
 export interface LengthCellParams {
   readonly init: string;
@@ -19,18 +21,17 @@ export interface LengthCellParams {
   readonly widths: readonly number[];
   readonly nets: number;
   readonly seed: number;
-  /** null: a fresh random unit-norm input per net; otherwise this fixed input (length n_0). */
-  readonly input: readonly number[] | null;
+  /** null: a fresh random unit-norm input per net; otherwise this data-set image (n_0 pixels) for every net. */
+  readonly input: ImageInput | null;
 }
 
 export interface LengthCellResult {
   readonly nets: number;
-  /** log10 of the sample mean of M_d/M_0. */
-  readonly log10_mean_ratio: number;
   /**
-   * 95% interval for log10 E[M_d/M_0] by Cox's log-normal method (lib/nn/stats.ts): the lengths are
-   * log-normal-like, and with heavy tails the sample mean itself usually sits below the true mean.
+   * The primary estimate of log10 E[M_d/M_0]: the per-layer product Σ_j log10 ĉ_j, and its 95%
+   * delta-method interval (lib/nn/estimators.ts, THEORY.md §4.10, with its measured coverage).
    */
+  readonly log10_mean_ratio: number;
   readonly log10_mean_ratio_lo: number;
   readonly log10_mean_ratio_hi: number;
   /** log10 ∏c_j: the theory's E[M_d/M_0]. */
@@ -38,9 +39,8 @@ export interface LengthCellResult {
   /** Mean and sd of log10(M_d/M_0) over the nets that are not dead. */
   readonly mean_log10_ratio: number;
   readonly sd_log10_ratio: number;
-  /** The percentile bootstrap (1,000 resamples) of the same, for comparison: it undercovers here. */
-  readonly log10_mean_ratio_boot_lo: number;
-  readonly log10_mean_ratio_boot_hi: number;
+  /** log10 of the plain sample mean of M_d/M_0: the paper's statistic (compare with the theory's band for it). */
+  readonly log10_sample_mean_ratio: number;
   /** Nets whose output is exactly zero, and the expected count. */
   readonly dead: number;
   readonly dead_expected: number;
@@ -57,25 +57,31 @@ function lengthCell(p: LengthCellParams, started: number, backend: Backend | und
   const init = initializerById(p.init);
   const net = new DenseReluNet(p.widths, init, { backend });
   const d = p.widths.length - 1;
-  const logs = new Float64Array(p.nets);
+  const image = p.input === null ? null : fixedImage(p.input);
+  if (image !== null && image.length !== p.widths[0]) throw new RangeError(`the image has ${image.length} pixels, the net expects n_0 = ${p.widths[0]}`);
+  const logs = new Float64Array(p.nets), path = new Float64Array(d);
+  const product = new PerLayerProduct(d);
   let dead = 0;
   const cellKeys = [stringKey(p.init), d, ...p.widths.slice(0, 2)];
   for (let k = 0; k < p.nets; k++) {
     // One stream per (cell, net): results do not depend on worker count, order or sharding.
     const rng = new Rng(p.seed, [...cellKeys, k], backend);
     net.initialize(rng);
-    const x = p.input ?? randomUnitInput(rng, p.widths[0]);
-    const t = traceForward(net, x, false);
+    const x = image ?? randomUnitInput(rng, p.widths[0]);
+    // The per-layer record gives every ln M_j: the per-layer product needs each layer's ratio.
+    const t = traceForward(net, x, true);
+    for (let j = 0; j < d; j++) path[j] = t.layers[j].logM - t.logM0;
+    product.add(path);
     logs[k] = t.logRatio;
     if (t.dead) dead++;
   }
-  const [bootLo, bootHi] = bootstrapLogMeanInterval(logs, new Rng(p.seed, [...cellKeys, 0x7fffffff]));
+  const primary = product.estimate();
+  const { mean_log10_ratio, sd_log10_ratio, log10_sample_mean_ratio } = logLengthSummary(logs);
   return {
     nets: p.nets,
-    ...logLengthSummary(logs),
+    log10_mean_ratio: primary.log10, log10_mean_ratio_lo: primary.lo, log10_mean_ratio_hi: primary.hi,
     log10_theory_ratio: log10MeanRatio(p.widths, init),
-    log10_mean_ratio_boot_lo: bootLo * Math.LOG10E,
-    log10_mean_ratio_boot_hi: bootHi * Math.LOG10E,
+    mean_log10_ratio, sd_log10_ratio, log10_sample_mean_ratio,
     dead,
     dead_expected: p.nets * deadProbability(p.widths),
     seconds: (Date.now() - started) / 1000,

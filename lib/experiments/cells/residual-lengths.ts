@@ -23,6 +23,7 @@ import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
 import { cellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
+import { PerLayerProduct } from '../../nn/estimators';
 
 export interface ResidualCellParams {
   readonly convention: ModuleConvention;
@@ -43,10 +44,19 @@ export interface ResidualCellParams {
 export interface ResidualPoint {
   readonly modules: number;
   readonly nets: number;
-  /** log10 of the sample mean of M_L/M_0, and Cox's 95% log-normal interval for the true mean. */
+  /**
+   * The estimate of log10 E[M_L/M_0] and its 95% interval. Linear modules: the per-module product
+   * (E[M_ℓ/M_{ℓ−1} | x_{ℓ−1}] = 1 + κη_ℓ² on every past, THEORY.md §7.1, §4.10). ReLU-ended modules:
+   * that conditional mean depends on the stream (§7.2), so Cox's log-normal estimate and interval
+   * (coverage measured in §4.10).
+   */
   readonly log10_mean_ratio: number;
   readonly log10_mean_ratio_lo: number;
   readonly log10_mean_ratio_hi: number;
+  /** 'per_module_product' or 'cox': which estimator gave log10_mean_ratio. */
+  readonly estimator: string;
+  /** log10 of the plain sample mean of M_L/M_0 (the paper's statistic). */
+  readonly log10_sample_mean_ratio: number;
   /**
    * The theory's log10 E[M_L/M_0]: ∏(1 + κη²) exactly (linear); the mean-field curve (relu, approximate,
    * THEORY.md §7.4; NaN for non-Gaussian weights).
@@ -102,19 +112,24 @@ function theoryAt(p: ResidualCellParams, etas: Float64Array): Pick<ResidualPoint
   };
 }
 
-function summarize(p: ResidualCellParams, L: number, logs: Float64Array, dead: number): ResidualPoint {
+function summarize(p: ResidualCellParams, L: number, logs: Float64Array, dead: number, product: PerLayerProduct): ResidualPoint {
   const etas = scales(parseSchedule(p.schedule), L);
   const alive = logs.filter((l) => !Number.isNaN(l));
   const summary = logLengthSummary(alive);
+  const linear = p.convention === 'linear';
+  const perModule = linear ? product.estimate(L) : null;
   const log10Second = logMeanExp(alive.map((l) => 2 * l)) * Math.LOG10E;
   let sumEta = 0, sumEta2 = 0;
   for (const e of etas) { sumEta += e; sumEta2 += e * e; }
   return {
     modules: L, nets: alive.length,
     ...summary,
+    ...(perModule === null ? {} : { log10_mean_ratio: perModule.log10, log10_mean_ratio_lo: perModule.lo, log10_mean_ratio_hi: perModule.hi }),
+    estimator: linear ? 'per_module_product' : 'cox',
     ...theoryAt(p, etas),
     log10_second_moment_ratio: log10Second,
-    log10_fm2_ratio: log10Second - 2 * summary.log10_mean_ratio,
+    // The FM2 statistic compares sample moments with each other: (mean of R²)/(mean of R)².
+    log10_fm2_ratio: log10Second - 2 * summary.log10_sample_mean_ratio,
     sum_eta: sumEta, sum_eta2: sumEta2, dead,
   };
 }
@@ -137,6 +152,8 @@ function residualCell(p: ResidualCellParams, backend: Backend | undefined): Resi
   for (const [netL, Ls] of groups) {
     const net = new ResidualNet(arch, scales(schedule, netL), init, { backend });
     const logs = Ls.map(() => new Float64Array(p.nets));
+    // Nets of L modules are prefixes of this one, so one per-module product serves every L.
+    const product = new PerLayerProduct(netL), path = new Float64Array(netL);
     let dead = 0;
     for (let k = 0; k < p.nets; k++) {
       // One stream per (cell, net L, net): results do not depend on workers, order or sharding. Shared
@@ -146,8 +163,12 @@ function residualCell(p: ResidualCellParams, backend: Backend | undefined): Resi
       const t = traceResidualForward(net, randomUnitInput(rng, p.width), false);
       if (t.dead) dead++;
       Ls.forEach((L, i) => { logs[i][k] = t.dead ? NaN : t.logM[L] - t.logM0; });
+      if (!t.dead) {
+        for (let l = 1; l <= netL; l++) path[l - 1] = t.logM[l] - t.logM0;
+        product.add(path);
+      }
     }
-    Ls.forEach((L, i) => points.push(summarize(p, L, logs[i], dead)));
+    Ls.forEach((L, i) => points.push(summarize(p, L, logs[i], dead, product)));
   }
   points.sort((a, b) => a.modules - b.modules);
   return { kappa: moduleKappa(moduleWidths(p.width, p.hidden), init), points, seconds: (Date.now() - started) / 1000 };

@@ -7,7 +7,7 @@ import { defineTask, type ReportProgress, type Task } from '../run/task';
 /** The compiled worker entry that serves every cell task (cells/worker.ts). */
 export const CELL_WORKER = path.join(__dirname, 'worker.js');
 
-export const CELL_TASK_IDS = ['lengths', 'fm2', 'residual-lengths', 'conv-lengths', 'training'] as const;
+export const CELL_TASK_IDS = ['lengths', 'fm2', 'residual-lengths', 'conv-lengths', 'training', 'band', 'replicates'] as const;
 export type CellTaskId = (typeof CELL_TASK_IDS)[number];
 
 /** A cell task of the fixed table: params P in, result R out, on the main thread or a worker. */

@@ -17,16 +17,28 @@ export interface Axis {
   readonly log?: boolean;
   /** Zero in the linear domain; default false (vega-lite's true squashes data far from 0). */
   readonly zero?: boolean;
+  /** A fixed domain [min, max] instead of the data's. */
+  readonly domain?: readonly [number, number];
 }
 
 export interface LineChart {
-  readonly title?: string;
+  /** A title, or a title with a subtitle line (a legend for the marks, say). */
+  readonly title?: string | { readonly text: string; readonly subtitle?: string | readonly string[] };
   readonly x: Axis;
   readonly y: Axis;
   /** Measured values, drawn as points; rows hold x, y and, if given, color/lo/hi/facet fields. */
   readonly measured?: readonly Row[];
   /** Theory curves, drawn as dashed lines; rows hold x, y and the color/facet fields. */
   readonly theory?: readonly Row[];
+  /** Fields of theory rows with the ends of a theory band, shaded around the dashed lines. */
+  readonly theoryLo?: string;
+  readonly theoryHi?: string;
+  /** A second measured statistic, drawn as hollow markers (rows hold x, y and the color/facet fields). */
+  readonly hollow?: readonly Row[];
+  /** Field of measured rows whose value picks the point's shape, with the shapes in order of `values`. */
+  readonly shape?: { readonly field: string; readonly title?: string; readonly values: readonly string[]; readonly shapes: readonly string[] };
+  /** Field of measured rows written as a small label beside each point (a count, say). */
+  readonly label?: string;
   /** Field whose values pick the colour (one per series); measured and theory share the legend. */
   readonly color?: string;
   readonly colorTitle?: string;
@@ -53,11 +65,16 @@ const LAYER = '__layer';
 
 /** A vega-lite spec: measured points (with error bars or band), theory as dashed lines, optional colour and facets. */
 export function lineChartSpec(c: LineChart): TopLevelSpec {
-  const measured = c.measured ?? [], theory = c.theory ?? [];
-  if (measured.length + theory.length === 0) throw new Error('lineChartSpec: no data');
+  const measured = c.measured ?? [], theory = c.theory ?? [], hollow = c.hollow ?? [];
+  if (measured.length + theory.length + hollow.length === 0) throw new Error('lineChartSpec: no data');
+  if ((c.theoryLo === undefined) !== (c.theoryHi === undefined)) throw new Error('lineChartSpec: give both theoryLo and theoryHi, or neither');
   if ((c.lo === undefined) !== (c.hi === undefined)) throw new Error('lineChartSpec: give both lo and hi, or neither');
-  const scale = (a: Axis) => (a.log ? { type: 'log' as const } : { zero: a.zero ?? false });
-  const x = { field: ref(c.x.field), type: 'quantitative' as const, title: c.x.title ?? c.x.field, scale: scale(c.x) };
+  const scale = (a: Axis) => ({
+    ...(a.log ? { type: 'log' as const } : { zero: a.zero ?? false }),
+    ...(a.domain !== undefined ? { domain: [...a.domain] } : {}),
+  });
+  // A little padding keeps the points (and labels) at the ends of the x range inside the plot.
+  const x = { field: ref(c.x.field), type: 'quantitative' as const, title: c.x.title ?? c.x.field, scale: { ...scale(c.x), padding: 12 } };
   const y = { field: ref(c.y.field), type: 'quantitative' as const, title: c.y.title ?? c.y.field, scale: scale(c.y) };
   const color = c.color !== undefined ? { color: { field: ref(c.color), type: 'nominal' as const, title: c.colorTitle ?? c.color } } : {};
   const only = (layer: string) => [{ filter: `datum['${LAYER}'] === '${layer}'` }];
@@ -72,6 +89,13 @@ export function lineChartSpec(c: LineChart): TopLevelSpec {
       encoding: { x, y: { ...y, field: ref(c.lo) }, y2: { field: ref(c.hi) }, ...color },
     });
   }
+  if (c.theoryLo !== undefined && c.theoryHi !== undefined && theory.length > 0) {
+    layers.push({
+      transform: only('theory'),
+      mark: { type: 'errorband', opacity: 0.15 },
+      encoding: { x, y: { ...y, field: ref(c.theoryLo) }, y2: { field: ref(c.theoryHi) }, ...color },
+    });
+  }
   if (theory.length > 0) {
     layers.push({
       transform: only('theory'),
@@ -81,15 +105,29 @@ export function lineChartSpec(c: LineChart): TopLevelSpec {
   }
   if (measured.length > 0) {
     if (c.connect) layers.push({ transform: only('measured'), mark: { type: 'line', strokeWidth: 1, opacity: 0.6, clip: true }, encoding: { x, y, ...color } });
-    layers.push({ transform: only('measured'), mark: { type: 'point', filled: true, size: 36, clip: true }, encoding: { x, y, ...color } });
+    const shape = c.shape === undefined ? {} : {
+      shape: { field: ref(c.shape.field), type: 'nominal' as const, title: c.shape.title ?? c.shape.field, scale: { domain: [...c.shape.values], range: [...c.shape.shapes] } },
+    };
+    layers.push({ transform: only('measured'), mark: { type: 'point', filled: true, size: 36, clip: true }, encoding: { x, y, ...color, ...shape } });
+    if (c.label !== undefined) {
+      layers.push({
+        transform: only('measured'), mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 9, clip: true },
+        encoding: { x, y, text: { field: ref(c.label), type: 'nominal' as const }, ...color },
+      });
+    }
+  }
+  if (hollow.length > 0) {
+    layers.push({ transform: only('hollow'), mark: { type: 'point', filled: false, size: 36, strokeWidth: 1.2, clip: true }, encoding: { x, y, ...color } });
   }
 
-  const values = [...measured.map((r) => ({ ...r, [LAYER]: 'measured' })), ...theory.map((r) => ({ ...r, [LAYER]: 'theory' }))];
+  const values = [...measured.map((r) => ({ ...r, [LAYER]: 'measured' })), ...theory.map((r) => ({ ...r, [LAYER]: 'theory' })),
+    ...hollow.map((r) => ({ ...r, [LAYER]: 'hollow' }))];
   const top = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(c.title !== undefined ? { title: c.title } : {}),
     data: { values },
-    config: { background: 'white' },
+    // Long legend labels (initializer ids, outcomes) are shown whole.
+    config: { background: 'white', legend: { labelLimit: 0 } },
   };
   const size = { width: c.width ?? 360, height: c.height ?? 240 };
   if (c.facet) {
@@ -107,20 +145,35 @@ export function lineChartSpec(c: LineChart): TopLevelSpec {
 export interface MeanRatioRow {
   readonly init: string;
   readonly depth: number;
+  /** The primary estimate of log10 E[M_d/M_0] and its 95% interval. */
   readonly log10_mean_ratio: number;
   readonly log10_mean_ratio_lo: number;
   readonly log10_mean_ratio_hi: number;
   readonly log10_theory_ratio: number;
+  /** The plain sample mean (the paper's statistic), drawn hollow, and the theory's band for it, shaded. */
+  readonly log10_sample_mean_ratio?: number;
+  readonly log10_sample_band_lo?: number;
+  readonly log10_sample_band_hi?: number;
 }
 
-/** The Figure 1(a)-style chart: log10 of the mean of M_d/M_0 against depth per init, theory dashed. */
+/**
+ * The Figure 1(a)-style chart against depth per init: the primary estimate of log10 E[M_d/M_0] with its
+ * 95% error bars (filled), the sample mean of the nets (hollow), the theory log10 ∏c_j (dashed) and the
+ * theory's 95% band for the sample mean (shaded), when the rows have them.
+ */
 export function meanRatioChartSpec(rows: readonly MeanRatioRow[], title: string, depthTitle: string): TopLevelSpec {
+  const banded = rows.every((r) => r.log10_sample_band_lo !== undefined && r.log10_sample_band_hi !== undefined);
+  const sampled = rows.filter((r) => r.log10_sample_mean_ratio !== undefined && Number.isFinite(r.log10_sample_mean_ratio));
   return lineChartSpec({
-    title,
+    title: { text: title, subtitle: ['filled: estimate of log10 E[M_d/M_0] with its 95% interval; hollow: the sample mean of the nets',
+      'dashed: theory ∏c_j' + (banded ? '; shaded: the theory\'s 95% band for the sample mean' : '')] },
     x: { field: 'depth', title: depthTitle },
-    y: { field: 'log10_mean_ratio', title: 'log10 mean of M_d/M_0' },
+    y: { field: 'log10_mean_ratio', title: 'log10 E[M_d/M_0]' },
     measured: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_mean_ratio, lo: r.log10_mean_ratio_lo, hi: r.log10_mean_ratio_hi })),
-    theory: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_theory_ratio })),
+    hollow: sampled.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_sample_mean_ratio as number })),
+    theory: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_theory_ratio,
+      ...(banded ? { band_lo: r.log10_sample_band_lo as number, band_hi: r.log10_sample_band_hi as number } : {}) })),
+    ...(banded ? { theoryLo: 'band_lo', theoryHi: 'band_hi' } : {}),
     color: 'init', lo: 'lo', hi: 'hi', width: 520, height: 340,
   });
 }

@@ -2,7 +2,7 @@
 // tables go into REPORT.md, and which claims are checked against which outputs.
 
 import * as path from 'node:path';
-import { convAClaims, fig1aClaims, fig1bClaims, fig2aClaims, fig3aClaims, fig3aSummabilityClaims, fig3bClaims, trendClaim, type Claim } from './claims';
+import { convAClaims, fig1aClaims, fig1bClaims, fig2aClaims, fig2bDeadClaim, fig3aClaims, fig3aSummabilityClaims, fig3bClaims, trendClaim, type Claim } from './claims';
 
 export interface FigureSpec {
   readonly id: string;
@@ -31,13 +31,24 @@ export const FIGURES: readonly FigureSpec[] = [
     id: 'fig2', script: 'fig2.js', title: 'Figure 2: the architecture decides FM2',
     about: 'He-initialized fully connected nets with width profiles (constant, increasing, decreasing, alternating, bottleneck) '
       + 'chosen to hit target values of β = Σ1/n_j. (a) The second moment and the quantiles of M_d/M_0 against β, theory dashed; '
-      + 'rows marked exact_sampler use the exact Gaussian law (THEORY.md §4.2) where real nets would be too slow. (b) Epochs to 20% MNIST test accuracy against β.',
-    plots: ['fig2a', 'fig2a_quantiles', 'fig2b'],
+      + 'rows marked exact_sampler use the exact Gaussian law (THEORY.md §4.2) where real nets would be too slow. Equal β: at depth 10 a β ≥ 1 forces '
+      + 'widths below 10, where the families differ through their dead fractions and a second-order term in Σ1/n_j²; deeper nets (sampler only) '
+      + 'keep every width ≥ 10 and test the claim as stated (THEORY.md §6.8). (b) Epochs to 20% MNIST test accuracy against β, with each '
+      + 'architecture\'s exact dead fraction.',
+    plots: ['fig2a', 'fig2a_quantiles', 'fig2a_equal_beta', 'fig2b'],
     tables: [
-      { title: 'Epochs to 20% test accuracy', file: 'fig2b.csv', columns: ['arch', 'depth', 'beta', 'runs', 'reached', 'mean_epochs_to_target', 'diverged', 'stuck'] },
+      {
+        title: 'Equal β: dead fractions (measured, exact) and the largest KS distances between families, all nets and live nets, beside the exact Gaussian law',
+        file: 'fig2a_equal_beta.csv',
+        columns: ['method', 'depth', 'beta_target', 'min_width', 'dead_min', 'dead_max', 'p_dead_min', 'p_dead_max', 'D_all', 'D_all_exact', 'D_live', 'D_live_exact', 'D_live_second_order', 'crit_1e6'],
+      },
+      { title: 'Epochs to 20% test accuracy', file: 'fig2b.csv', columns: ['arch', 'depth', 'beta', 'p_dead', 'runs', 'reached', 'mean_epochs_to_target', 'diverged', 'stuck', 'mean_final_test_acc'] },
     ],
     records: ['fig2a.json', 'fig2b.json'],
-    claims: (dir) => [...fig2aClaims(dir), trendClaim('Figure 2(b)', path.join(dir, 'fig2b.csv'), 'beta_target', 'training starts later, or not at all, as β grows')],
+    claims: (dir) => [
+      ...fig2aClaims(dir), trendClaim('Figure 2(b)', path.join(dir, 'fig2b.csv'), 'beta_target', 'training starts later, or not at all, as β grows'),
+      fig2bDeadClaim(dir),
+    ],
   },
   {
     id: 'fig3', script: 'fig3.js', title: 'Figure 3: residual nets and the scale of their branches',

@@ -112,16 +112,34 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
   writeCsv(path.join(a.out, `${o.name}_runs.csv`), [...o.groupColumns, ...RUN_COLUMNS, ...trailing], runRows);
   writeCsv(path.join(a.out, `${o.name}.csv`), [...o.groupColumns, ...SUMMARY_COLUMNS, ...trailing], summary);
 
-  // Architectures where no run got there are drawn on a line above the epoch limit.
-  const never = a['max-epochs'] + 1;
+  // Architectures where no run got there are drawn above the epoch limit, in their own colour, with a
+  // mark that says how their runs failed, stacked where several share an x; every point carries reached/runs.
+  const never = a['max-epochs'] + 1, step = Math.max(0.25, 0.06 * never);
+  const stacked = new Map<string, number>();
+  const failedY = (r: Record<string, GroupValue | number | null>) => {
+    // Points whose x agree to 2 digits (β of equal-target families differ by < 5%) share a stack.
+    const at = `${o.facet ? String(r[o.facet.field]) : ''}|${Number(r[o.x.field]).toPrecision(2)}`;
+    const i = stacked.get(at) ?? 0;
+    stacked.set(at, i + 1);
+    return never + i * step;
+  };
+  const ys = summary.map((r) => (r.mean_epochs_to_target as number | null) ?? failedY(r));
+  const top = Math.max(never, ...ys) + step;
   const spec = lineChartSpec({
-    title: `${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% test accuracy (mean over runs that reached it; at ${never}: none did)`,
+    title: {
+      text: `${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% test accuracy (mean over the runs that reached it)`,
+      subtitle: [`labels: runs that reached / runs; from ${never} up (above the limit of ${a['max-epochs']} epochs): no run reached, marked by how the runs ended`,
+        'diverged: NaN or ±Inf; too slow: the epoch limit came first; stuck: a dead layer, no gradient reaches the input'],
+    },
     x: o.x,
-    y: { field: 'epochs', title: `epochs to ${(100 * a.target).toFixed(0)}% (${a.runs} runs each)`, zero: true },
-    measured: summary.map((r) => ({
-      [o.x.field]: r[o.x.field] as number, [o.color]: String(r[o.color]), epochs: (r.mean_epochs_to_target as number | null) ?? never,
+    y: { field: 'epochs', title: `epochs to ${(100 * a.target).toFixed(0)}% (${a.runs} runs each)`, zero: true, domain: [0, top] },
+    measured: summary.map((r, i) => ({
+      [o.x.field]: r[o.x.field] as number, [o.color]: String(r[o.color]), epochs: ys[i],
+      outcome: outcomeOf(r), count: `${String(r.reached)}/${String(r.runs)}`,
       ...(o.facet ? { [o.facet.field]: String(r[o.facet.field]) } : {}),
     })),
+    shape: { field: 'outcome', title: 'outcome', values: [...OUTCOMES], shapes: ['circle', 'cross', 'triangle-up', 'square', 'diamond'] },
+    label: 'count',
     color: o.color, connect: true, width: o.facet ? 380 : 520, height: o.facet ? 300 : 320, ...(o.facet ? { facet: o.facet } : {}),
   });
   const plot = await writePlot(path.join(a.out, o.name), spec);
@@ -134,6 +152,19 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
     + `at most ${a['max-epochs']} epochs, batch ${a.batch}, lr ${a.lr}, ${a.dtype}\n`);
   printTable([...o.groupColumns, 'runs', 'reached', 'mean_epochs_to_target', 'not_reached', 'diverged', 'stuck', 'mean_final_test_acc', ...trailing], summary, { digits: 3 });
   process.stdout.write(`(${o.paperNote})\nwrote ${a.out}/${o.name}_runs.csv, ${o.name}.csv, ${o.name}.json, ${o.name}.svg in ${seconds.toFixed(1)} s\n`);
+}
+
+/** Some run reached the target; or none did, because every run diverged, ran out of epochs, was stuck, or a mix. */
+const OUTCOMES = ['reached', 'none: diverged', 'none: too slow', 'none: stuck', 'none: mixed'] as const;
+
+/** How an architecture's runs ended, for its mark: reached (some run did), or why none did. */
+function outcomeOf(r: Record<string, GroupValue | number | null>): (typeof OUTCOMES)[number] {
+  if ((r.reached as number) > 0) return 'reached';
+  const runs = r.runs as number;
+  if (r.diverged === runs) return 'none: diverged';
+  if (r.not_reached === runs) return 'none: too slow';
+  if (r.stuck === runs) return 'none: stuck';
+  return 'none: mixed';
 }
 
 function pick(r: TrainCellResult): Record<string, number | string | null> {

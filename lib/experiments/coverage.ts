@@ -1,0 +1,149 @@
+// Coverage of every interval and band the length figures publish, measured by replicate experiments
+// (THEORY.md §4.10 holds the table of a --preset paper run). Each replicate reruns a figure's own cell
+// with a fresh seed; a 95% interval should cover the truth in 95% of replicates, within the binomial
+// standard error √(0.95·0.05/R) (0.0069 at R = 1000, so 0.90 sits 7 standard errors below).
+//
+//   node lib/experiments/coverage.js [--preset quick|paper] [--families dense,sampler,residual,conv] [--replicates R]
+//
+// Data path: this script → runner → replicates.ts (a chunk of replicates) → lengths.ts, residual-lengths.ts,
+// conv-lengths.ts (the figures' cells) or the exact Gaussian sampler (nn/estimators.ts).
+
+import * as path from 'node:path';
+import { defineCli, intFlag, intListFlag, main, parseCli, UsageError, type Flag } from './cli/cli';
+import { ensureOutDir, writeCsv } from './out/files';
+import { backendFlag } from './cli/flags';
+import { recordInvocation } from './cli/invocation';
+import { writeRunRecord } from './out/record';
+import { bandTask, planBands } from './cells/band';
+import { coverageOf, replicatesTask, type ReplicateConfig, type ReplicateParams } from './cells/replicates';
+import { runExperiment, type Cell } from './run/runner';
+import { printTable } from './out/table';
+
+const FAMILIES = ['dense', 'sampler', 'residual', 'conv'] as const;
+type Family = (typeof FAMILIES)[number];
+
+const familiesFlag: Flag<Family[]> = {
+  help: `what to replicate, comma separated: ${FAMILIES.join(', ')} (sampler: the exact Gaussian law at sizes real nets cannot reach)`,
+  metavar: 'LIST',
+  default: [...FAMILIES],
+  parse: (t, n) => {
+    const names = t.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    for (const f of names) if (!(FAMILIES as readonly string[]).includes(f)) throw new UsageError(`${n}: unknown family '${f}' (known: ${FAMILIES.join(', ')})`);
+    if (names.length === 0) throw new UsageError(`${n} needs at least one family`);
+    return names as Family[];
+  },
+};
+
+const COVERAGE_CLI = defineCli({
+  name: 'coverage',
+  summary: 'Measured coverage of the 95% intervals and bands that fig1 (a), fig3 (a) and conv (a, b) publish, by replicate experiments.',
+  flags: {
+    families: familiesFlag,
+    replicates: intFlag('replicate experiments per configuration (dense real nets and the sampler)', { min: 20 }),
+    'small-replicates': intFlag('replicate experiments per configuration for residual and conv nets (slower nets)', { min: 20 }),
+    chunk: intFlag('replicates per cell (progress and resume granularity)', { default: 50, min: 1 }),
+    widths: intListFlag('widths (= depths) of the dense configurations, real nets', { default: [10, 20, 50] }),
+    'sampler-widths': intListFlag('widths (= depths) run with the exact Gaussian law', { default: [10, 20, 50, 100] }),
+    'sampler-nets': intListFlag('nets per experiment with the exact Gaussian law (fig1 quick: 100, paper: 1000)', { default: [100, 1000] }),
+    nets: intFlag('nets per experiment, dense real nets (fig1 quick: 100)', { default: 100, min: 2 }),
+    'band-replicates': intFlag('simulated experiments behind each sample-mean band (as fig1 --band-replicates)', { default: 1000, min: 100 }),
+    backend: backendFlag(),
+  },
+  presets: {
+    quick: { replicates: 200, 'small-replicates': 100 },
+    paper: { replicates: 1000, 'small-replicates': 400 },
+  },
+  defaultPreset: 'quick',
+});
+
+type Args = NonNullable<ReturnType<typeof parseCli<typeof COVERAGE_CLI.flags>>>;
+
+/** The configurations, each with its label and replicate count. */
+function configurations(a: Args): { label: string; config: ReplicateConfig; replicates: number }[] {
+  const out: { label: string; config: ReplicateConfig; replicates: number }[] = [];
+  if (a.families.includes('dense')) {
+    for (const init of ['he_normal', 'he_uniform', 'he_normal_truncated']) {
+      for (const w of a.widths) {
+        out.push({ label: `fig1a real nets, ${init}, width = depth = ${w}, N = ${a.nets}`, config: { kind: 'dense', init, width: w, depth: w, nets: a.nets }, replicates: a.replicates });
+      }
+    }
+  }
+  if (a.families.includes('sampler')) {
+    for (const nets of a['sampler-nets']) {
+      for (const w of a['sampler-widths']) {
+        out.push({ label: `fig1a exact Gaussian law, width = depth = ${w}, N = ${nets}`, config: { kind: 'dense_sampler', width: w, depth: w, nets }, replicates: a.replicates });
+      }
+    }
+  }
+  if (a.families.includes('residual')) {
+    // fig3 quick runs n = 32 with one hidden layer of 32 per module, 200 nets, L up to 200; the
+    // replicates stop at L = 50 (cost), with the schedules of largest and of moderate spread.
+    for (const convention of ['linear', 'relu'] as const) {
+      for (const schedule of ['const:1', 'inv']) {
+        out.push({
+          label: `fig3a ${convention} ${schedule}, n = 32, module 32, N = 200`,
+          config: { kind: 'residual', convention, schedule, width: 32, hidden: [32], modules: [1, 5, 20, 50], init: 'he_normal', nets: 200 },
+          replicates: a['small-replicates'],
+        });
+      }
+    }
+  }
+  if (a.families.includes('conv')) {
+    // conv quick runs 3×8×8 unit inputs, 3×3 'same', channels = depth 5..30, 200 nets: the smallest two.
+    for (const d of [5, 10]) {
+      out.push({
+        label: `conv a/b, he_normal, 3×8×8 input, 3×3 same, channels = depth = ${d}, N = 200`,
+        config: { kind: 'conv', init: 'he_normal', depth: d, channels: d, size: 8, inChannels: 3, kernel: 3, padding: 'same', nets: 200 },
+        replicates: a['small-replicates'],
+      });
+    }
+  }
+  return out;
+}
+
+const COLUMNS = ['configuration', 'series', 'replicates', 'covered', 'coverage', 'se_nominal', 'z', 'point_inside', 'truth', 'truth_value'] as const;
+
+async function coverage(argv: readonly string[]): Promise<void> {
+  const args = parseCli(COVERAGE_CLI, argv);
+  if (args === null) return;
+  const configs = configurations(args);
+  ensureOutDir(args.out);
+  recordInvocation(args.out, 'coverage', argv);
+  const started = Date.now();
+  const run = { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard };
+  // The bands fig1 publishes for the sample mean, one per (width profile, N, law), computed as fig1 does.
+  const dense = configs.map((c) => c.config).filter((c): c is Extract<ReplicateConfig, { kind: 'dense' | 'dense_sampler' }> => c.kind === 'dense' || c.kind === 'dense_sampler');
+  const plans = [...new Set(dense.map((c) => c.nets))].map((nets) => {
+    const mine = dense.filter((c) => c.nets === nets);
+    return { mine, ...planBands(mine.map((c) => ({ widths: new Array<number>(c.depth + 1).fill(c.width), init: c.kind === 'dense' ? c.init : 'he_normal' })), nets, args['band-replicates'], args.seed) };
+  });
+  const bandOutcome = await runExperiment({ name: 'coverage_band', task: bandTask, cells: plans.flatMap((p) => p.cells) }, run);
+  const bands = new Map(bandOutcome.results.map((r) => [r.key, { lo: r.result.lo, hi: r.result.hi }]));
+  const bandOf = (c: ReplicateConfig) => {
+    for (const p of plans) { const i = p.mine.indexOf(c as (typeof p.mine)[number]); if (i >= 0) return bands.get(p.plans[i].key) ?? null; }
+    return null;
+  };
+  const cells: Cell<ReplicateParams & { backend: string }>[] = [];
+  if (bandOutcome.complete) {
+    configs.forEach((c, i) => {
+      for (let first = 0; first < c.replicates; first += args.chunk) {
+        cells.push({ key: `config=${i}/first=${first}`, params: { config: c.config, first, count: Math.min(args.chunk, c.replicates - first), seed: args.seed, band: bandOf(c.config), backend: args.backend } });
+      }
+    });
+  }
+  const outcome = await runExperiment({ name: 'coverage', task: replicatesTask, cells }, run);
+  if (!bandOutcome.complete || !outcome.complete) {
+    process.stderr.write(`coverage: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
+    return;
+  }
+  const rows = configs.flatMap((c, i) => coverageOf(outcome.results.filter((r) => r.key.startsWith(`config=${i}/`)).map((r) => r.result))
+    .map((cov) => ({ configuration: c.label, ...cov })));
+  writeCsv(path.join(args.out, 'coverage.csv'), COLUMNS, rows);
+  const { seconds } = writeRunRecord(args.out, 'coverage', args, { started, cellSeconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), plots: [] });
+  process.stdout.write('\nCoverage of the published 95% intervals and bands (THEORY.md §4.10): covered/replicates, z = (coverage − 0.95)/√(0.95·0.05/R);\n'
+    + 'point_inside: replicates whose point lies in its own interval; truth: exact theory, or pooled = the grand mean of every replicate\'s nets\n');
+  printTable(['configuration', 'series', 'replicates', 'covered', 'coverage', 'z', 'point_inside', 'truth'], rows, { digits: 3 });
+  process.stdout.write(`\nwrote ${args.out}/coverage.csv, coverage.json in ${seconds.toFixed(1)} s\n`);
+}
+
+if (require.main === module) main(() => coverage(process.argv.slice(2)));

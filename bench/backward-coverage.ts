@@ -4,8 +4,9 @@
 //
 //   node bench/backward-coverage.js [--filter <text in the case name>] [--backend wasm|reference] [--seed 1]
 
-import { createBackend, measureMeanSqCoverage, profileForBeta, type CoverageCase, type CoverageRow, type WidthFamily } from '../lib';
+import { createBackend } from '../lib';
 import { backendFlag, defineCli, main, parseCli, seedFlag, UsageError } from '../lib/experiments';
+import { coverageTable, measureCoverage, studyCases, type CoverageRow } from './backward-coverage-study';
 
 const CLI = defineCli({
   name: 'bench/backward-coverage',
@@ -18,46 +19,6 @@ const CLI = defineCli({
   },
 });
 
-/** Figure 2's family at depth 10 and target β, from the 784 inputs of vectorized MNIST. */
-function fig2(family: WidthFamily, b: number, init: string, nets: number, replicates: number): CoverageCase {
-  const p = profileForBeta(family, 10, b);
-  return { name: `${family} β=${b} [784, ${p.hidden.join(', ')}]`, widths: [784, ...p.hidden], init, nets, replicates };
-}
-
-/** The study of THEORY.md §10.9: users' sizes, smallest widths included. */
-export function studyCases(): CoverageCase[] {
-  const out: CoverageCase[] = [];
-  const small = (n: number, d: number, nets: number, R: number): CoverageCase =>
-    ({ name: `width ${n} depth ${d} (n_0 = ${n})`, widths: new Array(d + 1).fill(n), init: 'he_normal', nets, replicates: R });
-  for (const nets of [20, 100, 1000]) out.push(small(10, 10, nets, 400));
-  out.push(small(5, 10, 100, 400), small(5, 10, 1000, 400));
-  for (const b of [0.1, 0.25, 0.5, 1, 2]) out.push(fig2('constant', b, 'he_normal', 100, b === 0.1 ? 200 : 400));
-  for (const b of [0.5, 1, 2]) out.push(fig2('constant', b, 'he_normal', 1000, 200));
-  for (const f of ['increasing', 'decreasing', 'alternating', 'bottleneck'] as const) {
-    out.push(fig2(f, 2, 'he_normal', 100, 400), fig2(f, 2, 'he_normal', 1000, 200));
-  }
-  for (const init of ['he_uniform', 'he_normal_truncated']) {
-    for (const b of [0.5, 2]) out.push(fig2('constant', b, init, 100, 400), fig2('constant', b, init, 1000, 200));
-  }
-  return out;
-}
-
-const pct = (x: number) => (100 * x).toFixed(1);
-
-/** The coverage table as Markdown (THEORY.md §10.9 prints it). */
-export function coverageTable(rows: readonly CoverageRow[]): string {
-  const lines = [
-    '| case | init | β | r = E[T²]/E[T]² | nets | replicates | bootstrap-t coverage % (±2se) | below / above % | t coverage % | below / above % | Cox % |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-  ];
-  for (const r of rows) {
-    const se = 2 * Math.sqrt((r.coverageBootT * (1 - r.coverageBootT) || 0.95 * 0.05) / r.replicates);
-    lines.push(`| ${r.name} | ${r.init} | ${r.beta.toFixed(3)} | ${r.r.toPrecision(3)} | ${r.nets} | ${r.replicates} | ${pct(r.coverageBootT)} ± ${pct(se)} | `
-      + `${pct(r.truthBelowBootT)} / ${pct(r.truthAboveBootT)} | ${pct(r.coverageT)} | ${pct(r.truthBelowT)} / ${pct(r.truthAboveT)} | ${pct(r.coverageCox)} |`);
-  }
-  return lines.join('\n');
-}
-
 function run(argv: readonly string[]): void {
   const args = parseCli(CLI, argv);
   if (args === null) return;
@@ -67,7 +28,7 @@ function run(argv: readonly string[]): void {
   const rows: CoverageRow[] = [];
   for (const c of cases) {
     const started = Date.now();
-    const row = measureMeanSqCoverage(c, args.seed, backend);
+    const row = measureCoverage(c, args.seed, backend);
     rows.push(row);
     process.stderr.write(`${JSON.stringify(row)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   }

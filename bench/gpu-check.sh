@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # For whoever gets a machine with a GPU: build gpu.js's native headless-gl, then run the kernel
-# conformance suite for gpujs in GL mode and the matmul benchmark, each under a timeout.
+# conformance suite for gpujs in GL mode, the suites above the kernels in GL mode, and the matmul
+# benchmark, each under a timeout.
 # See docs/gpu.md for the why of each step. Prepared on a machine without a GPU (where the gl build
 # fails for want of libxi-dev), so the GL steps themselves have not run here.
 #
 #   bench/gpu-check.sh              # uses $DISPLAY if set (an X server on the GPU driver), else xvfb-run
 #   SKIP_APT=1 bench/gpu-check.sh   # system packages already installed
 #
-# Results: results/gpu-check/{renderer.txt,kernels.txt,matmul.txt,matmul-gl.json,matmul-cpu.json}.
+# Results: results/gpu-check/{renderer.txt,kernels.txt,nets.txt,matmul.txt,matmul-gl.json,matmul-cpu.json}.
 # Step 1 needs apt repositories to be reachable (or SKIP_APT=1 with the packages already there).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +68,13 @@ log "renderer"
 log "kernel conformance suite (gpujs:headlessgl, gpujs)"
 KERNEL_BACKENDS=gpujs:headlessgl,gpujs timeout "$STEP_TIMEOUT" "${RUN[@]}" \
   npx mocha --no-config --reporter spec/reporter.js --timeout 600000 spec/kernels.spec.js 2>&1 | tee "$OUT/kernels.txt"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+# 4b. The suites above the kernels (autograd, nets, traces, initialization, training) in GL mode:
+#     every describe of spec/backends.ts's describeOnBackends, named '[gpujs:headlessgl, float32]'.
+log "conformance above the kernels (gpujs:headlessgl)"
+KERNEL_BACKENDS=gpujs:headlessgl timeout "$STEP_TIMEOUT" "${RUN[@]}" \
+  npx mocha --no-config --reporter spec/reporter.js --timeout 600000 --fgrep '[gpujs:headlessgl' 'spec/**/*.spec.js' 2>&1 | tee "$OUT/nets.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 # 5. Matmul speed, GL against the CPU paths, on the same machine in the same run. The large shape

@@ -37,10 +37,7 @@ export { traceForward, type ForwardTrace, type LayerTrace } from './nn/dense/tra
 /** The backward pass, inspectable: per-layer gradient trace, the Jacobian, and its exact law (THEORY.md §10). */
 export { jacobian, traceBackward, type BackwardLayerTrace, type BackwardOptions, type BackwardTrace, type OutputGradient } from './nn/dense/backward';
 export { gradientMoments, jacobianLaw, log10MeanSqJacobian, logGradientSpreadLeadingOrder, type JacobianLaw } from './nn/dense/jacobian-theory';
-export {
-  gradStatistics, initGradientNorms, logBootstrapTInterval, logTInterval, measureMeanSqCoverage, sampleJacobianNets, summarizeJacobian,
-  type CoverageCase, type CoverageRow, type GradARow, type JacobianSamples, type LayerGradientNorms,
-} from './nn/dense/grad-statistics';
+export { gradStatistics, initGradientNorms, logBootstrapTInterval, logTInterval, sampleJacobianNets, summarizeJacobian, type GradARow, type LayerGradientNorms } from './nn/dense/grad-statistics';
 export { ResidualNet, MODULE_CONVENTIONS, moduleWidths, type ModuleConvention, type ResidualArchitecture, type ResidualNetOptions } from './nn/residual/net';
 export { traceResidualForward, type ModuleTrace, type ResidualTrace } from './nn/residual/trace';
 export { parseSchedule, scales, SCHEDULE_SYNTAX, type Schedule } from './nn/residual/schedule';

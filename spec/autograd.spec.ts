@@ -1,12 +1,20 @@
+// The autograd on every backend (spec/backends.ts): gradients of single ops and of random dense and
+// residual nets, through the backend's kernels. float64 backends run gradcheck against central
+// differences; float32-only ones (gpu.js) are compared with the reference's float64 gradients
+// (spec/gradients.ts). Checks of the graph machinery that no kernel touches run once, below.
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
   add, addBias, addToGrad, backward, biasRelu, Context, gradcheck, matmul, mean, relu, reshape, scale, softmaxCrossEntropy, sum, Var,
 } from '../lib/autograd';
+import type { Backend } from '../lib/kernels/backend';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
 import { DenseClassifier } from '../lib/nn/dense/classifier';
 import { heNormal } from '../lib/nn/init';
+import { describeOnBackends, type BackendCase } from './backends';
+import { errorOf } from './errors';
+import { expectGradients } from './gradients';
 
 function normalTensor(rng: Rng, shape: number[]): Tensor {
   const t = Tensor.zeros(shape, 'float64');
@@ -14,44 +22,45 @@ function normalTensor(rng: Rng, shape: number[]): Tensor {
   return t;
 }
 
-function expectGradOk(r: ReturnType<typeof gradcheck>): void {
-  expect(r.ok, JSON.stringify(r.failures.slice(0, 3))).to.equal(true);
+/** b with a matmul that ignores `accumulate`: the kind of kernel bug the gradient checks must catch. */
+function droppingAccumulate(b: BackendCase): BackendCase {
+  const be = b.backend;
+  const matmul: Backend['matmul'] = (a, x, c, m, n, k, opts) => be.matmul(a, x, c, m, n, k, { ...opts, accumulate: false });
+  const backend = new Proxy(be, {
+    get: (target, key) => {
+      if (key === 'matmul') return matmul;
+      const v: unknown = Reflect.get(target, key);
+      return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { ...b, backend };
 }
 
-describe('autograd', () => {
-  describe('single ops against finite differences (float64)', () => {
+describeOnBackends('autograd', (b) => {
+  describe(`single ops against ${b.dtype === 'float64' ? 'finite differences' : 'the float64 reference'} (${b.dtype})`, () => {
     const rng = new Rng(11);
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
         it(`matmul transA=${transA} transB=${transB}`, () => {
           const A = normalTensor(rng, transA ? [4, 3] : [3, 4]), B = normalTensor(rng, transB ? [5, 4] : [4, 5]);
-          expectGradOk(gradcheck((a, b) => matmul(a, b, { transA, transB }), [A, B]));
+          expectGradients(b, (a, bb) => matmul(a, bb, { transA, transB }), [A, B]);
         });
       }
     }
     it('addBias, biasRelu, relu, add, scale, sum, mean, reshape', () => {
-      const X = normalTensor(rng, [3, 4]), b = normalTensor(rng, [4]);
-      expectGradOk(gradcheck((x, bb) => addBias(x, bb), [X, b]));
-      expectGradOk(gradcheck((x, bb) => biasRelu(x, bb), [X, b]));
-      expectGradOk(gradcheck((x) => relu(reshape(x, [2, 2, 3])), [X]));
-      expectGradOk(gradcheck((x, y) => add(x, y), [X, normalTensor(rng, [3, 4])]));
-      expectGradOk(gradcheck((x) => scale(x, -0.37), [X]));
-      expectGradOk(gradcheck((x) => sum(x), [X]));
-      expectGradOk(gradcheck((x) => mean(x), [X]));
+      const X = normalTensor(rng, [3, 4]), bias = normalTensor(rng, [4]);
+      expectGradients(b, (x, bb) => addBias(x, bb), [X, bias]);
+      expectGradients(b, (x, bb) => biasRelu(x, bb), [X, bias]);
+      expectGradients(b, (x) => relu(reshape(x, [2, 2, 3])), [X]);
+      expectGradients(b, (x, y) => add(x, y), [X, normalTensor(rng, [3, 4])]);
+      expectGradients(b, (x) => scale(x, -0.37), [X]);
+      expectGradients(b, (x) => sum(x), [X]);
+      expectGradients(b, (x) => mean(x), [X]);
     });
     it('softmaxCrossEntropy (mean over the batch, integer labels)', () => {
       const Z = normalTensor(rng, [5, 3]);
-      expectGradOk(gradcheck((z) => softmaxCrossEntropy(z, [0, 2, 1, 1, 0]), [Z]));
+      expectGradients(b, (z) => softmaxCrossEntropy(z, [0, 2, 1, 1, 0]), [Z]);
     });
-  });
-
-  it('softmaxCrossEntropy is stable for huge logits and equals the textbook value', () => {
-    const ctx = new Context();
-    const z = ctx.leaf(Tensor.from([[1000, 0, -1000], [1, 2, 3]]));
-    const loss = softmaxCrossEntropy(z, [0, 2]).data[0];
-    const row2 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3;
-    expect(loss).to.be.closeTo((0 + row2) / 2, 1e-12);
-    expect(() => softmaxCrossEntropy(z, [0, 3])).to.throw(/label 3/);
   });
 
   // Random small architectures: dense ReLU layers, residual adds with a scale, and a Var shared by
@@ -64,49 +73,112 @@ describe('autograd', () => {
     hidden: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }),
     classes: fc.integer({ min: 2, max: 4 }),
   });
+  const runs = b.size(40, 15);
 
-  it('dense nets: gradcheck holds on random architectures', () => {
+  it(`dense nets: gradients hold on ${runs} random architectures${b.full ? '' : ' (reduced from 40)'}`, () => {
     fc.assert(fc.property(arch, ({ seed, batch, n0, hidden, classes }) => {
       const rng = new Rng(seed), widths = [n0, ...hidden, classes];
       const params: Tensor[] = [];
       for (let j = 1; j < widths.length; j++) params.push(normalTensor(rng, [widths[j], widths[j - 1]]), normalTensor(rng, [widths[j]]));
       const labels = Array.from({ length: batch }, () => rng.int(classes));
       const X = normalTensor(rng, [batch, n0]);
-      const r = gradcheck((x, ...p) => {
+      expectGradients(b, (x, ...p) => {
         let a = x;
         for (let j = 0; j < p.length - 2; j += 2) a = biasRelu(matmul(a, p[j], { transB: true }), p[j + 1]);
         return softmaxCrossEntropy(addBias(matmul(a, p[p.length - 2], { transB: true }), p[p.length - 1]), labels);
-      }, [X, ...params]);
-      return r.ok;
-    }), { seed: 1, numRuns: 40 });
+      }, [X, ...params], { layers: widths.length - 1 });
+    }), { seed: 1, numRuns: runs });
   });
 
-  it('residual nets x_l = x_{l-1} + eta_l ReLU(x_{l-1} W_l + b_l): gradcheck holds', () => {
+  it(`residual nets x_l = x_{l-1} + eta_l ReLU(x_{l-1} W_l + b_l): gradients hold (${runs} runs${b.full ? '' : ', reduced from 40'})`, () => {
     fc.assert(fc.property(arch, fc.double({ min: 0.05, max: 2, noNaN: true }), ({ seed, batch, n0, hidden }, eta) => {
       const rng = new Rng(seed);
       const params: Tensor[] = hidden.flatMap(() => [normalTensor(rng, [n0, n0]), normalTensor(rng, [n0])]);
       const X = normalTensor(rng, [batch, n0]);
-      const r = gradcheck((x, ...p) => {
+      expectGradients(b, (x, ...p) => {
         let s = x;
         for (let j = 0; j < p.length; j += 2) s = add(s, scale(biasRelu(matmul(s, p[j], { transB: true }), p[j + 1]), eta / (j / 2 + 1)));
         return mean(s);
-      }, [X, ...params]);
-      return r.ok;
-    }), { seed: 2, numRuns: 40 });
+      }, [X, ...params], { layers: hidden.length });
+    }), { seed: 2, numRuns: runs });
   });
 
-  it('a Var feeding several ops accumulates every contribution', () => {
+  it(`a Var feeding several ops accumulates every contribution (${runs} runs${b.full ? '' : ', reduced from 40'})`, () => {
     fc.assert(fc.property(arch, ({ seed, batch, n0 }) => {
       const rng = new Rng(seed);
-      const X = normalTensor(rng, [batch, n0]), W = normalTensor(rng, [n0, n0]), b = normalTensor(rng, [n0]);
+      const X = normalTensor(rng, [batch, n0]), W = normalTensor(rng, [n0, n0]), bias = normalTensor(rng, [n0]);
       // W is used by two matmuls (once transposed), h by a matmul, an add and a scale, x by add(x, x).
-      const r = gradcheck((x, w, bb) => {
+      expectGradients(b, (x, w, bb) => {
         const h = biasRelu(matmul(x, w, { transB: true }), bb);
         const g = add(matmul(h, w), scale(h, 0.5));
         return sum(add(add(g, h), add(x, x)));
-      }, [X, W, b]);
-      return r.ok;
-    }), { seed: 3, numRuns: 40 });
+      }, [X, W, bias], { layers: 2 });
+    }), { seed: 3, numRuns: runs });
+  });
+
+  it('the gradient check catches a backend whose matmul drops `accumulate`', () => {
+    const rng = new Rng(4);
+    const X = normalTensor(rng, [3, 4]), W = normalTensor(rng, [4, 4]);
+    // W feeds two matmuls, so its second gradient contribution is accumulated, and lost.
+    const twice = (x: Var, w: Var) => sum(add(matmul(x, w), matmul(x, w, { transB: true })));
+    expectGradients(b, twice, [X, W]);
+    expect(errorOf(() => expectGradients(droppingAccumulate(b), twice, [X, W])).name).to.equal('AssertionError');
+  });
+
+  it('a 1,000-layer dense chain and a 30,000-op chain run backward without overflowing the stack', () => {
+    const ctx = new Context(b.backend), rng = new Rng(7);
+    const w = 4;
+    let a = ctx.leaf(normalTensor(rng, [2, w]).astype(b.dtype));
+    const params: Var[] = [];
+    for (let j = 0; j < 1000; j++) {
+      // Identity-plus-noise weights keep the signal alive through 1,000 ReLU layers.
+      const W = Tensor.zeros([w, w], b.dtype, (dt, n) => b.backend.alloc(dt, n));
+      for (let i = 0; i < w; i++) W.data[i * w + i] = 1;
+      const p = ctx.leaf(W, true);
+      params.push(p);
+      a = biasRelu(matmul(a, p, { transB: true }), null);
+    }
+    backward(sum(a));
+    for (const p of params) expect(p.grad!.data.every((g) => Number.isFinite(g))).to.equal(true);
+    const x0 = ctx.leaf(Tensor.from([[1, 2, 3]], b.dtype), true);
+    let v = x0;
+    // A recursive traversal overflows near 10,000 frames.
+    for (let i = 0; i < 30000; i++) v = scale(v, 1);
+    backward(sum(v));
+    expect(Array.from(x0.grad!.data)).to.deep.equal([1, 1, 1]);
+  });
+
+  it('backward overwrites leaf gradients instead of adding to the previous pass', () => {
+    const ctx = new Context(b.backend);
+    const x = ctx.leaf(Tensor.from([1, 2], b.dtype), true);
+    backward(sum(scale(x, 3)));
+    backward(sum(scale(x, 3)));
+    expect(Array.from(x.grad!.data)).to.deep.equal([3, 3]);
+  });
+
+  it('training steps reuse pooled buffers: no allocation after the first step (float32, the training dtype)', () => {
+    const model = new DenseClassifier([6, 5, 4, 3], heNormal, { backend: b.backend });
+    model.initialize(new Rng(1));
+    const x = normalTensor(new Rng(2), [8, 6]).astype('float32');
+    const labels = Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1]);
+    const counts: number[] = [];
+    for (let s = 0; s < 4; s++) {
+      model.loss(x, labels).backward();
+      model.endStep();
+      counts.push(model.ctx.pool.allocated);
+    }
+    expect(counts[3]).to.equal(counts[0]);
+  });
+});
+
+describe('autograd: the graph machinery (no kernels)', () => {
+  it('softmaxCrossEntropy is stable for huge logits and equals the textbook value', () => {
+    const ctx = new Context();
+    const z = ctx.leaf(Tensor.from([[1000, 0, -1000], [1, 2, 3]]));
+    const loss = softmaxCrossEntropy(z, [0, 2]).data[0];
+    const row2 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3;
+    expect(loss).to.be.closeTo((0 + row2) / 2, 1e-12);
+    expect(() => softmaxCrossEntropy(z, [0, 3])).to.throw(/label 3/);
   });
 
   it('gradcheck catches a wrong backward', () => {
@@ -119,51 +191,6 @@ describe('autograd', () => {
     };
     expect(gradcheck(wrong, [normalTensor(new Rng(5), [2, 3])]).ok).to.equal(false);
     expect(gradcheck((x) => scale(x, 2), [normalTensor(new Rng(5), [2, 3])]).ok).to.equal(true);
-  });
-
-  it('a 1,000-layer dense chain and a 30,000-op chain run backward without overflowing the stack', () => {
-    const ctx = new Context(), rng = new Rng(7);
-    const w = 4;
-    let a = ctx.leaf(normalTensor(rng, [2, w]));
-    const params: Var[] = [];
-    for (let j = 0; j < 1000; j++) {
-      // Identity-plus-noise weights keep the signal alive through 1,000 ReLU layers.
-      const W = Tensor.zeros([w, w], 'float64');
-      for (let i = 0; i < w; i++) W.data[i * w + i] = 1;
-      const p = ctx.leaf(W, true);
-      params.push(p);
-      a = biasRelu(matmul(a, p, { transB: true }), null);
-    }
-    backward(sum(a));
-    for (const p of params) expect(p.grad!.data.every((g) => Number.isFinite(g))).to.equal(true);
-    const x0 = ctx.leaf(Tensor.from([[1, 2, 3]]), true);
-    let v = x0;
-    // A recursive traversal overflows near 10,000 frames.
-    for (let i = 0; i < 30000; i++) v = scale(v, 1);
-    backward(sum(v));
-    expect(Array.from(x0.grad!.data)).to.deep.equal([1, 1, 1]);
-  });
-
-  it('backward overwrites leaf gradients instead of adding to the previous pass', () => {
-    const ctx = new Context();
-    const x = ctx.leaf(Tensor.from([1, 2]), true);
-    backward(sum(scale(x, 3)));
-    backward(sum(scale(x, 3)));
-    expect(Array.from(x.grad!.data)).to.deep.equal([3, 3]);
-  });
-
-  it('training steps reuse pooled buffers: no allocation after the first step', () => {
-    const model = new DenseClassifier([6, 5, 4, 3], heNormal);
-    model.initialize(new Rng(1));
-    const x = normalTensor(new Rng(2), [8, 6]).astype('float32');
-    const labels = Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1]);
-    const counts: number[] = [];
-    for (let s = 0; s < 4; s++) {
-      model.loss(x, labels).backward();
-      model.endStep();
-      counts.push(model.ctx.pool.allocated);
-    }
-    expect(counts[3]).to.equal(counts[0]);
   });
 
   it('rejects mismatched shapes and dtypes with one-line errors', () => {

@@ -1,4 +1,5 @@
-// The backward trace against the autograd engine, and every formula of THEORY.md §10 against real nets.
+// The backward trace against the autograd engine (on every backend, spec/backends.ts), and every
+// formula of THEORY.md §10 against real nets (on the reference).
 //
 // Sizing (THEORY.md §10.10). Mean tests use the exact variance of the per-net value from the pair
 // recursion (§10.3, §10.5, §10.7): 6 standard errors. Fourth-moment tests bound the variance of the
@@ -23,11 +24,12 @@ import { ksCritical, ksTwoSample } from '../lib/nn/stats';
 import { randomUnitInput } from '../lib/nn/input';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
+import { describeOnBackends, type BackendCase } from './backends';
 
 /** The net's forward pass through the autograd, x a [1, n_0] leaf that wants a gradient. */
 function autogradForward(net: DenseReluNet, x: ArrayLike<number>): { ctx: Context; xv: Var; out: Var; params: Var[] } {
   const ctx = new Context(net.backend);
-  const xv = ctx.leaf(Tensor.fromData(Float64Array.from(x), [1, x.length]), true);
+  const xv = ctx.leaf(Tensor.from([Array.from(x)], net.dtype), true);
   const params: Var[] = [];
   let a = xv;
   for (let j = 0; j < net.depth; j++) {
@@ -51,64 +53,65 @@ const arch = fc.record({
   seed: fc.integer({ min: 0, max: 1e9 }),
 });
 
-function drawNet(a: { widths: number[]; init: string; biasVariance: number; seed: number }) {
+function drawNet(a: { widths: number[]; init: string; biasVariance: number; seed: number }, b?: BackendCase) {
   const rng = new Rng(a.seed);
   const net = new DenseReluNet(a.widths, initializerById(a.init),
-    { bias: a.biasVariance === 0 ? undefined : { law: 'uniform', variance: a.biasVariance } });
+    { bias: a.biasVariance === 0 ? undefined : { law: 'uniform', variance: a.biasVariance }, dtype: b?.dtype, backend: b?.backend });
   net.initialize(rng);
   return { net, x: randomUnitInput(rng, a.widths[0]), rng };
 }
 
-describe('backward trace', () => {
-  it('its Jacobian rows and gradient norms equal the autograd engine\'s to float64 round-off (random nets)', () => {
+describeOnBackends('backward trace', (b) => {
+  const runs = b.size(60, 20), jacobianRuns = b.size(40, 15);
+  it(`its Jacobian rows and gradient norms equal the autograd engine's to ${b.dtype} round-off (${runs} random nets${b.full ? '' : ', reduced from 60'})`, () => {
     fc.assert(fc.property(arch, (a) => {
-      const { net, x } = drawNet(a);
+      const { net, x } = drawNet(a, b);
       const d = net.depth, nd = a.widths[d];
       for (let q = 0; q < nd; q++) {
         const t = traceBackward(net, x, { kind: 'coordinate', q });
         const { ctx, xv, out } = autogradForward(net, x);
-        const e = Tensor.zeros([nd, 1]);
+        const e = Tensor.zeros([nd, 1], net.dtype);
         e.data[q] = 1;
         backward(sum(matmul(out, ctx.leaf(e))));
         const g = xv.grad!.data, scaleOf = Math.max(norm(g), 1e-300);
-        for (let p = 0; p < a.widths[0]; p++) expect(Math.abs(t.inputGradient[p] - g[p]) / scaleOf).to.be.below(1e-13 * (d + 1));
+        for (let p = 0; p < a.widths[0]; p++) expect(Math.abs(t.inputGradient[p] - g[p]) / scaleOf).to.be.below(b.tol(1e-13 * (d + 1)));
       }
       // ℓ = ½‖a_d − y‖²: per-layer ‖∂ℓ/∂W_j‖ and ‖∂ℓ/∂b_j‖.
       const y = Float64Array.from({ length: nd }, (_, i) => Math.cos(i));
       const t = traceBackward(net, x, { kind: 'loss', gradient: (o) => o.map((v, i) => v - y[i]) });
       const { ctx, out, params } = autogradForward(net, x);
       // ½‖a − y‖² = ½(a·a) − a·y + const, built from matmuls.
-      const yv = ctx.leaf(Tensor.fromData(Float64Array.from(y), [nd, 1]));
+      const yv = ctx.leaf(Tensor.from(Array.from(y, (v) => [v]), net.dtype));
       backward(sum(add(scale(matmul(out, out, { transB: true }), 0.5), scale(matmul(out, yv), -1))));
       t.layers.forEach((l, j) => {
         const gw = norm(params[2 * j].grad!.data), gb = norm(params[2 * j + 1].grad!.data);
         if (gw === 0) expect(l.log10GradW).to.equal(-Infinity);
-        else expect(Math.abs(10 ** l.log10GradW / gw - 1)).to.be.below(1e-12 * (d + 1));
+        else expect(Math.abs(10 ** l.log10GradW / gw - 1)).to.be.below(b.tol(1e-12 * (d + 1)));
         if (gb === 0) expect(l.log10GradB).to.equal(-Infinity);
-        else expect(Math.abs(10 ** l.log10GradB / gb - 1)).to.be.below(1e-12 * (d + 1));
+        else expect(Math.abs(10 ** l.log10GradB / gb - 1)).to.be.below(b.tol(1e-12 * (d + 1)));
       });
-    }), { seed: 17, numRuns: 60 });
+    }), { seed: 17, numRuns: runs });
   });
 
-  it('the all-outputs Jacobian equals the trace row by row', () => {
+  it(`the all-outputs Jacobian equals the trace row by row (${jacobianRuns} nets${b.full ? '' : ', reduced from 40'})`, () => {
     fc.assert(fc.property(arch, (a) => {
-      const { net, x } = drawNet(a);
+      const { net, x } = drawNet(a, b);
       const J = jacobian(net, x), nd = a.widths[net.depth], n0 = a.widths[0];
       for (let q = 0; q < nd; q++) {
         const row = traceBackward(net, x, { kind: 'coordinate', q }).inputGradient, s = Math.max(norm(row), 1e-300);
         for (let p = 0; p < n0; p++) {
           const v = J.logScale === -Infinity ? 0 : Math.exp(J.logScale) * J.scaled[q * n0 + p];
-          expect(Math.abs(v - row[p]) / s).to.be.below(1e-12 * (net.depth + 1));
+          expect(Math.abs(v - row[p]) / s).to.be.below(b.tol(1e-12 * (net.depth + 1)));
         }
       }
-    }), { seed: 5, numRuns: 40 });
+    }), { seed: 5, numRuns: jacobianRuns });
   });
 
   it('stays finite at depth 1,200 (2×He and Glorot), the trace and the batched Jacobian agreeing in the log domain', () => {
     const rng = new Rng(3);
     for (const id of ['he_normal_x2', 'glorot_uniform']) {
       const widths = [30, ...new Array(1199).fill(30), 4];
-      const net = new DenseReluNet(widths, initializerById(id));
+      const net = new DenseReluNet(widths, initializerById(id), { dtype: b.dtype, backend: b.backend });
       net.initialize(rng);
       const x = randomUnitInput(rng, 30);
       const J = jacobian(net, x);
@@ -117,24 +120,28 @@ describe('backward trace', () => {
       const rows = [0, 1, 2, 3].map((q) => traceBackward(net, x, { kind: 'coordinate', q }).logInputGradientSq);
       const top = Math.max(...rows);
       const lnFrob = top + Math.log(rows.reduce((s, r) => s + Math.exp(r - top), 0));
-      expect(Math.abs(lnFrob - 2 * J.logScale)).to.be.below(1e-9 * Math.abs(lnFrob));
+      // In float32, where larger, the forward traces' round-off allowance (1e−11 per layer in float64)
+      // carried over (b.tol): 1e−9·|ln| itself would carry over as a useless half of |ln|.
+      expect(Math.abs(lnFrob - 2 * J.logScale)).to.be.below(Math.max(1e-9 * Math.abs(lnFrob), b.tol(1e-11 * widths.length)));
     }
   });
 
   it('records the gates: active units from the forward masks, zeros below a dead unit', () => {
-    const net = new DenseReluNet([3, 5, 4], initializerById('he_normal'));
+    const net = new DenseReluNet([3, 5, 4], initializerById('he_normal'), { dtype: b.dtype, backend: b.backend });
     net.initialize(new Rng(8));
     const x = [0.3, -0.2, 0.9];
     for (let q = 0; q < 4; q++) {
       const t = traceBackward(net, x, { kind: 'coordinate', q });
       expect(t.layers.map((l) => l.layer)).to.deep.equal([1, 2]);
       if (t.layers[1].log10DeltaSq === -Infinity) expect(t.logInputGradientSq).to.equal(-Infinity); // unit q off
-      else expect(t.layers[1].log10DeltaSq).to.be.closeTo(0, 1e-15); // δ_d = e_q
+      else expect(t.layers[1].log10DeltaSq).to.be.closeTo(0, b.tol(1e-15)); // δ_d = e_q
     }
     expect(() => traceBackward(net, x, { kind: 'coordinate', q: 4 })).to.throw(/0\.\.3/);
     expect(() => traceBackward(net, [1, 2], { kind: 'coordinate', q: 0 })).to.throw(/n_0 = 3/);
   });
+});
 
+describe('backward trace: z-scores', () => {
   it('z-scores are exactly standardized χ²_{n−1} for Gaussian weights, biases or not (pooled over layers and nets)', () => {
     // E[z] = 0, E[z²] = 1, Var(z²) = 2 + 12/k ≤ 14 (k ≥ 1 degrees of freedom).
     const rng = new Rng(11);

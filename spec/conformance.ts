@@ -10,13 +10,12 @@ import { type Backend, type DType, type FloatArray } from '../lib/kernels/backen
 import { createBackend } from '../lib/kernels/index';
 import { ReferenceBackend } from '../lib/kernels/reference';
 import { seedState } from '../lib/kernels/rng';
+import { UNIT_ROUNDOFF } from './backends';
 import { errorOf } from './errors';
 
 const ALL_DTYPES: readonly DType[] = ['float32', 'float64'];
 const SEED = 20181203;
 
-/** Unit roundoff: half the spacing of floats just above 1. */
-const UNIT_ROUNDOFF: Record<DType, number> = { float32: 2 ** -24, float64: 2 ** -53 };
 /** The smallest normal number: GPUs may flush subnormals to zero, which costs up to this per operation. */
 const MIN_NORMAL: Record<DType, number> = { float32: 2 ** -126, float64: 2 ** -1022 };
 

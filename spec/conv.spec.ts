@@ -2,14 +2,17 @@
 // shares no code with it, on random shapes: padding valid/same/circular, strides 1..3, odd and even
 // sizes, 1×1 and non-square kernels, batches. Backward is checked through the exact adjoint
 // identities ⟨conv(x, w), g⟩ = ⟨x, dx(g)⟩ = ⟨w, dw(g)⟩ (conv is bilinear), which hold to rounding.
+// Both run on every backend (spec/backends.ts), the direct loop always in float64 from the values the
+// layer stores.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ReferenceBackend } from '../lib/kernels/reference';
+import type { Backend, DType } from '../lib/kernels/backend';
 import { convLayer, convLayerBackward, convGeometry, stackGeometry, type Padding } from '../lib/nn/conv/layer';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
 import { convCaseArb, type ConvCase } from './conv-cases';
 import { errorOf } from './errors';
+import { describeOnBackends } from './backends';
 
 /** TensorFlow's rule, written out independently of conv.ts: out = ⌈n/s⌉, the odd padding after. */
 function sameAxis(n: number, k: number, s: number): { out: number; before: number } {
@@ -43,43 +46,48 @@ function dot(a: Tensor, b: Tensor): number {
 
 const caseArb = convCaseArb({ batch: 3, channels: 4, size: 9, kernel: 5, stride: 3 });
 
-function draw(c: ConvCase) {
+function draw(c: ConvCase, dtype: DType, backend: Backend) {
   const rng = new Rng(c.seed);
-  const x = Tensor.zeros([c.batch, c.cin, c.h, c.w]), w = Tensor.zeros([c.cout, c.cin, c.kh, c.kw]), b = Tensor.zeros([c.cout]);
+  const zeros = (shape: number[]) => Tensor.zeros(shape, dtype, (dt, n) => backend.alloc(dt, n));
+  const x = zeros([c.batch, c.cin, c.h, c.w]), w = zeros([c.cout, c.cin, c.kh, c.kw]), b = zeros([c.cout]);
   rng.fillNormal(x); rng.fillNormal(w); rng.fillNormal(b);
   return { x, w, b: c.bias ? b : null };
 }
 
-describe('convLayer', () => {
-  it('matches the direct loop on random shapes, paddings, strides and kernels (incl. 1×1)', () => {
+describeOnBackends('convLayer', (bc) => {
+  const runs = bc.size(150, 40), adjointRuns = bc.size(100, 30);
+  it(`matches the direct loop on ${runs} random shapes${bc.full ? '' : ' (reduced from 150)'}, paddings, strides and kernels (incl. 1×1)`, () => {
     fc.assert(fc.property(caseArb, (c) => {
-      const { x, w, b } = draw(c);
-      const got = convLayer(x, w, b, { stride: c.stride, padding: c.padding, backend: new ReferenceBackend() });
+      const { x, w, b } = draw(c, bc.dtype, bc.backend);
+      const got = convLayer(x, w, b, { stride: c.stride, padding: c.padding, backend: bc.backend });
       const want = naiveConv(x, w, b, c.stride, c.padding);
       expect(got.shape).to.deep.equal(want.shape);
-      for (let i = 0; i < want.size; i++) expect(got.data[i]).to.be.closeTo(want.data[i], 1e-12 * (1 + Math.abs(want.data[i])));
-    }), { seed: 4242, numRuns: 150 });
+      for (let i = 0; i < want.size; i++) expect(got.data[i]).to.be.closeTo(want.data[i], bc.tol(1e-12 * (1 + Math.abs(want.data[i]))));
+    }), { seed: 4242, numRuns: runs });
   });
 
-  it('backward satisfies the adjoint identities ⟨y, g⟩ = ⟨x, dx⟩ = ⟨w, dw⟩ and db = Σ g', () => {
+  it(`backward satisfies the adjoint identities ⟨y, g⟩ = ⟨x, dx⟩ = ⟨w, dw⟩ and db = Σ g (${adjointRuns} shapes${bc.full ? '' : ', reduced from 100'})`, () => {
     fc.assert(fc.property(caseArb, (c) => {
-      const { x, w } = draw(c);
-      const opts = { stride: c.stride, padding: c.padding };
+      const { x, w } = draw(c, bc.dtype, bc.backend);
+      const opts = { stride: c.stride, padding: c.padding, backend: bc.backend };
       const y = convLayer(x, w, null, opts);
-      const g = Tensor.zeros(y.shape);
+      const g = Tensor.zeros(y.shape, bc.dtype, (dt, n) => bc.backend.alloc(dt, n));
       new Rng(c.seed, [1]).fillNormal(g);
       const { dx, dw, db } = convLayerBackward(x, w, g, opts);
-      const yg = dot(y, g), scale = 1e-11 * (1 + Math.abs(yg) + y.size);
+      const yg = dot(y, g), scale = bc.tol(1e-11 * (1 + Math.abs(yg) + y.size));
       expect(dot(x, dx)).to.be.closeTo(yg, scale);
       expect(dot(w, dw)).to.be.closeTo(yg, scale);
       const P = y.shape[2] * y.shape[3];
       for (let o = 0; o < c.cout; o++) {
         let s = 0;
         for (let n = 0; n < c.batch; n++) for (let p = 0; p < P; p++) s += g.data[(n * c.cout + o) * P + p];
-        expect(db.data[o]).to.be.closeTo(s, 1e-12 * (1 + Math.abs(s)));
+        expect(db.data[o]).to.be.closeTo(s, bc.tol(1e-12 * (1 + Math.abs(s))));
       }
-    }), { seed: 777, numRuns: 100 });
+    }), { seed: 777, numRuns: adjointRuns });
   });
+});
+
+describe('convLayer: geometry', () => {
 
   it('gives the usual output sizes and paddings', () => {
     const g = (n: number, k: number, s: number, p: Padding) => convGeometry([1, n, n], { kh: k, kw: k, stride: s, padding: p });

@@ -1,8 +1,8 @@
-// The estimators of log10 E[M_d/M_0] (lib/nn/estimators.ts, THEORY.md §4.10) and the exact Gaussian
+// The estimators of log10 E[M_d/M_0] (lib/nn/dense/estimators.ts, THEORY.md §4.10) and the exact Gaussian
 // law they are checked with. Statistical checks are seeded and sized from their sample sizes: sample
 // moments at 6 standard errors, KS at α = 10⁻⁶ (§6.1, §6.5).
 import { expect } from 'chai';
-import { chiSquareVariate, gammaVariate, layerKurtoses, lengthPath, PerLayerProduct, sampleMeanBand } from '../lib/nn/estimators';
+import { chiSquareVariate, gammaVariate, layerKurtoses, lengthPath, PerLayerProduct, sampleMeanBand } from '../lib/nn/dense/estimators';
 import { ksCritical, ksTwoSample, mean, quantile, sortedCopy, variance } from '../lib/nn/stats';
 import { initializerById } from '../lib/nn/init';
 import { log10GaussianMoment, log10SecondMoments, sampleGaussianLogLengths } from '../lib/nn/dense/theory';

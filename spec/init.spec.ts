@@ -3,11 +3,18 @@
 // sd √((μ₄ − 1)/N), and by the delta method the ratio m₄/m₂² has sd
 // √((μ₈ − μ₄² − 4μ₄(μ₆ − μ₄) + 4μ₄²(μ₄ − 1))/N). We allow 6 sd (false-failure odds < 2e−9 each).
 // This is the test that would have caught the Keras truncated-normal variance (0.774× the nominal).
+// Those laws are measured once, on the reference backend's samplers; every other backend must then
+// draw the very same weights (below), which carries the measurement over exactly.
 import { expect } from 'chai';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
+import type { Backend, DType } from '../lib/kernels/backend';
 import { INITIALIZERS, KERAS_TRUNCATION, gain, initializerById, orthogonal, symmetric, type Initializer } from '../lib/nn/init';
+import { DenseReluNet } from '../lib/nn/dense/net';
+import { ResidualNet } from '../lib/nn/residual/net';
+import { ConvReluNet } from '../lib/nn/conv/net';
 import { erf } from '../lib/nn/special';
+import { describeOnBackends, REFERENCE } from './backends';
 
 /** Standardized even moments [μ₄, μ₆, μ₈] of each law (orthogonal entries: ≈ normal for large N). */
 function standardizedMoments(init: Initializer, fanIn: number, fanOut: number): [number, number, number] {
@@ -31,9 +38,11 @@ function standardizedMoments(init: Initializer, fanIn: number, fanOut: number): 
   }
 }
 
+const ALL = [...INITIALIZERS, symmetric('rademacher', 1), symmetric('truncated_normal', 0.5), symmetric('uniform', 2)];
+
 describe('initializers', () => {
   const fanIn = 300, fanOut = 200;
-  const all = [...INITIALIZERS, symmetric('rademacher', 1), symmetric('truncated_normal', 0.5), symmetric('uniform', 2)];
+  const all = ALL;
   for (const init of all) {
     it(`${init.id}: measured variance and μ̃₄ match the exact values`, () => {
       const rng = new Rng(17, [init.id.length]);
@@ -88,5 +97,33 @@ describe('initializers', () => {
     expect(() => symmetric('uniform', 0)).to.throw(/gain/);
     expect(() => initializerById('he_normal').variance(0, 3)).to.throw(/fan-in/);
     expect(initializerById('symmetric_rademacher_g2').variance(10, 10)).to.be.closeTo(0.4, 1e-15);
+  });
+});
+
+/** Every parameter of the three kinds of net, built on `backend` in `dtype` and drawn through it. */
+function initialParams(init: Initializer, backend: Backend, dtype: DType): Float64Array[] {
+  const rng = () => new Rng(5, [init.id.length], backend);
+  const opts = { backend, dtype };
+  const dense = new DenseReluNet([7, 12, 5, 9], init, { ...opts, bias: { law: 'normal', variance: 0.3 } });
+  dense.initialize(rng());
+  const dense2 = new DenseReluNet([4, 6, 3], init, { ...opts, bias: { law: 'uniform', variance: 0.2 } });
+  dense2.initialize(rng());
+  const residual = new ResidualNet({ inputWidth: 6, width: 5, hidden: [4], outputWidth: 3, convention: 'relu' }, [1, 0.5], init, opts);
+  residual.initialize(rng());
+  const conv = new ConvReluNet([2, 5, 5], [{ outChannels: 3, kh: 3, kw: 3, stride: 1, padding: 'same' }, { outChannels: 4, kh: 1, kw: 2, stride: 2, padding: 'valid' }], init, opts);
+  if (init.law !== 'orthogonal') conv.initialize(rng()); // orthogonal is defined for matrices only
+  return [
+    ...dense.weights, ...dense.biases, ...dense2.weights, ...dense2.biases,
+    residual.projection, ...residual.modules.flat(), residual.output, ...conv.weights,
+  ].map((t) => Float64Array.from(t.data));
+}
+
+describeOnBackends('initialization through the backend', (b) => {
+  it(`every initializer draws the reference's weights and biases into dense, residual and conv nets (${b.dtype === 'float64' ? 'bit for bit' : 'the reference\'s float64 draws rounded to float32'})`, () => {
+    for (const init of ALL) {
+      const want = initialParams(init, REFERENCE, 'float64'), got = initialParams(init, b.backend, b.dtype);
+      const round = b.dtype === 'float64' ? (v: number) => v : Math.fround;
+      want.forEach((w, t) => expect(Array.from(got[t]), `${init.id}, tensor ${t}`).to.deep.equal(Array.from(w, round)));
+    }
   });
 });

@@ -57,7 +57,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'lib/experiments/errors': [],
   'lib/experiments/out': ['lib/experiments/errors'],
   'lib/experiments/run': ['lib/experiments/errors', 'lib/experiments/out'],
-  'lib/experiments/cli': ['lib/kernels', ...NN, 'lib/experiments/errors', 'lib/experiments/out', 'lib/experiments/run'],
+  'lib/experiments/cli': ['lib/kernels', ...NN, 'data', 'lib/experiments/errors', 'lib/experiments/out', 'lib/experiments/run'],
   'lib/experiments/cells': [...LIBRARY, 'lib/experiments/errors', 'lib/experiments/run'],
   'lib/experiments/report': [...LIBRARY, 'lib/experiments/errors', 'lib/experiments/run', 'lib/experiments/out', 'lib/experiments/cli', 'lib/experiments/cells'],
 };

@@ -1,10 +1,10 @@
-// The exact law of ln(M_d/M_0) by characteristic-function inversion (lib/nn/live-law.ts, THEORY.md
+// The exact law of ln(M_d/M_0) by characteristic-function inversion (lib/nn/dense/live-law.ts, THEORY.md
 // §6.8): against the exact sampler (KS at α = 1e−6, dead counts at 6 binomial sd), the Kolmogorov
 // distance between two profiles against two samples' distance (DKW above, 3.3 sd below), and the
 // second-order Σ1/n² term against the exact distance where every width is ≥ 20.
 import { expect } from 'chai';
-import { ExactLogRatioLaw, exactKsDistance, logGammaComplex, secondOrderKs, sumInverseSquares } from '../lib/nn/live-law';
-import { lengthPath } from '../lib/nn/estimators';
+import { ExactLogRatioLaw, exactKsDistance, logGammaComplex, secondOrderKs, sumInverseSquares } from '../lib/nn/dense/live-law';
+import { lengthPath } from '../lib/nn/dense/estimators';
 import { ksCritical, ksOneSample, ksTwoSample } from '../lib/nn/stats';
 import { Rng } from '../lib/tensor/rng';
 

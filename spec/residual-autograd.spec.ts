@@ -1,17 +1,18 @@
-// Autograd through residual nets (Figure 3(b)'s classifier): gradcheck on random residual
-// architectures in both module conventions, and the autograd forward at init equal to the
-// statistics trace of lib/nn/residual/trace.ts.
+// Autograd through residual nets (Figure 3(b)'s classifier), on every backend (spec/backends.ts):
+// gradients on random residual architectures in both module conventions, and the autograd forward at
+// init equal to the statistics trace of lib/nn/residual/trace.ts. Training through train() is in
+// spec/train.spec.ts.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Context, gradcheck, softmaxCrossEntropy } from '../lib/autograd';
-import { loadMnist } from '../data/mnist';
-import { resolveConfig, train } from '../lib/nn/train/loop';
+import { Context, softmaxCrossEntropy } from '../lib/autograd';
 import { initializerById } from '../lib/nn/init';
 import type { ModuleConvention } from '../lib/nn/residual/net';
 import { ResidualClassifier, residualForward } from '../lib/nn/residual/classifier';
 import { traceResidualForward } from '../lib/nn/residual/trace';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
+import { describeOnBackends } from './backends';
+import { expectGradients } from './gradients';
 
 function normalTensor(rng: Rng, shape: number[], std = 1): Tensor {
   const t = Tensor.zeros(shape, 'float64');
@@ -19,7 +20,7 @@ function normalTensor(rng: Rng, shape: number[], std = 1): Tensor {
   return t;
 }
 
-describe('residual nets through the autograd', () => {
+describeOnBackends('residual nets through the autograd', (b) => {
   const arch = fc.record({
     seed: fc.integer({ min: 0, max: 2 ** 31 }),
     batch: fc.integer({ min: 1, max: 3 }),
@@ -32,7 +33,8 @@ describe('residual nets through the autograd', () => {
     convention: fc.constantFrom<ModuleConvention>('linear', 'relu'),
   });
 
-  it('gradcheck holds on random residual architectures, both conventions', () => {
+  const runs = b.size(60, 20);
+  it(`gradients hold on ${runs} random residual architectures${b.full ? '' : ' (reduced from 60)'}, both conventions`, () => {
     fc.assert(fc.property(arch, ({ seed, batch, nIn, n, hidden, modules, classes, etas, convention }) => {
       const rng = new Rng(seed);
       const mw = [n, ...hidden, n];
@@ -43,27 +45,30 @@ describe('residual nets through the autograd', () => {
       }
       params.push(normalTensor(rng, [classes, n]), normalTensor(rng, [classes]));
       const labels = Array.from({ length: batch }, () => rng.int(classes));
-      const r = gradcheck((x, ...p) => softmaxCrossEntropy(residualForward(x, p, mw.length - 1, etas.slice(0, modules), convention).logits, labels),
-        [normalTensor(rng, [batch, nIn]), ...params]);
-      return r.ok;
-    }), { seed: 41, numRuns: 60 });
+      // Layers on the longest path: the projection, k per module, the output.
+      expectGradients(b, (x, ...p) => softmaxCrossEntropy(residualForward(x, p, mw.length - 1, etas.slice(0, modules), convention).logits, labels),
+        [normalTensor(rng, [batch, nIn]), ...params], { layers: 2 + modules * (mw.length - 1) });
+    }), { seed: 41, numRuns: runs });
   });
 
-  it('at init the autograd stream equals the statistics trace (float64, both conventions)', () => {
+  it(`at init the autograd stream equals the statistics trace (${b.dtype}, both conventions)`, () => {
     for (const convention of ['linear', 'relu'] as const) {
-      const model = new ResidualClassifier([7, 6, 3], { convention, schedule: 'list:1,0.5,0.25', modules: 3, hidden: [5] }, initializerById('he_normal'), { dtype: 'float64' });
+      const model = new ResidualClassifier([7, 6, 3], { convention, schedule: 'list:1,0.5,0.25', modules: 3, hidden: [5] }, initializerById('he_normal'), { dtype: b.dtype, backend: b.backend });
       model.initialize(new Rng(9));
-      const x = normalTensor(new Rng(10), [1, 7]);
+      const x = normalTensor(new Rng(10), [1, 7]).astype(b.dtype);
       const { activations } = model.forward(x);
       const t = traceResidualForward(model.net, x.data);
       activations.forEach((a, l) => {
         const m = Array.from(a.data).reduce((s, v) => s + v * v, 0) / 6;
-        expect(Math.log(m)).to.be.closeTo(t.logM[l], 1e-12);
+        expect(Math.log(m)).to.be.closeTo(t.logM[l], b.tol(1e-12));
       });
       model.endStep();
     }
   });
 
+});
+
+describe('residual classifier: argument checks', () => {
   it('rejects a parameter list or a spec that does not fit, in one line', () => {
     const ctx = new Context();
     expect(() => residualForward(ctx.leaf(Tensor.zeros([1, 2])), [], 2, [1], 'linear')).to.throw(/expected 8 parameters/);
@@ -71,19 +76,5 @@ describe('residual nets through the autograd', () => {
     expect(() => new ResidualClassifier([4, 3, 2], { convention: 'linear', schedule: 'const:-1', modules: 2, hidden: [] }, he)).to.throw(/≥ 0/);
     expect(() => new ResidualClassifier([4, 3, 2], { convention: 'linear', schedule: 'list:1', modules: 2, hidden: [] }, he)).to.throw(/only 1/);
     expect(() => new ResidualClassifier([4, 3, 3, 2], { convention: 'relu', schedule: 'inv', modules: 2, hidden: [] }, he)).to.throw(/\[n_in, n, classes\]/);
-  });
-
-  it('trains through train() from config.residual, deterministically, and checks the config', () => {
-    const data = loadMnist();
-    const cfg = {
-      widths: [784, 16, 10], init: 'he_normal', seed: 3, batchSize: 32, lr: 0.05, maxEpochs: 1, limitTrain: 1000, limitTest: 500,
-      stopAtTarget: false, residual: { convention: 'relu' as const, schedule: 'inv', modules: 3, hidden: [16] },
-    };
-    const a = train(cfg, { data }), b = train(cfg, { data });
-    expect(a.status).to.equal('reached'); // 20% after 32 small steps: the residual net does learn
-    expect(a.final_test_acc).to.equal(b.final_test_acc);
-    expect(a.history[0].train_loss).to.equal(b.history[0].train_loss);
-    expect(() => resolveConfig({ ...cfg, widths: [784, 16, 16, 10] })).to.throw(/\[n_in, n, classes\]/);
-    expect(() => resolveConfig({ ...cfg, residual: { ...cfg.residual, schedule: 'foo' } })).to.throw(/unknown schedule/);
   });
 });

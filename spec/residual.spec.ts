@@ -1,5 +1,6 @@
-// Residual nets (THEORY.md §7): schedules, the log-domain module trace, and the theory's laws on
-// random architectures (fast-check, seeded).
+// Residual nets (THEORY.md §7): schedules, the log-domain module trace (on every backend,
+// spec/backends.ts), and the theory's laws on random architectures (fast-check, seeded; on the
+// reference backend: the trace suite shows the other backends compute the same M_ℓ).
 //
 // Sizing (THEORY.md §6.1, §7.6). R = M_L/M_0.
 // - Linear modules, Gaussian weights: E[R] = ∏(1 + κη²) and E[R²] are exact (7.2), (7.6), so
@@ -24,6 +25,7 @@ import { logMeanExp } from '../lib/nn/stats';
 import { Rng } from '../lib/tensor/rng';
 import { logGamma } from '../lib/nn/special';
 import { randomUnitInput } from '../lib/nn/input';
+import { describeOnBackends } from './backends';
 
 const GAUSSIAN = ['he_normal', 'glorot_normal', 'lecun_normal', 'he_normal_x2'].map(initializerById);
 
@@ -94,8 +96,9 @@ describe('residual nets: schedules', () => {
   });
 });
 
-describe('residual nets: the log-domain module trace', () => {
-  it('equals a plain float64 forward, its shares sum to 1, and the linear prediction is M(1 + κη²)', () => {
+describeOnBackends('residual nets: the log-domain module trace', (b) => {
+  const runs = b.size(120, 30);
+  it(`equals a plain float64 forward, its shares sum to 1, and the linear prediction is M(1 + κη²) (${runs} nets${b.full ? '' : ', reduced from 120'})`, () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 24 }), fc.array(fc.integer({ min: 1, max: 24 }), { maxLength: 3 }),
       fc.array(fc.double({ min: 0, max: 3, noNaN: true }), { minLength: 1, maxLength: 12 }),
@@ -103,26 +106,26 @@ describe('residual nets: the log-domain module trace', () => {
       fc.integer({ min: 0, max: 1e9 }),
       (n, hidden, etas, conv, id, seed) => {
         const init = initializerById(id);
-        const net = new ResidualNet({ inputWidth: n + 1, width: n, hidden, outputWidth: 3, convention: conv }, etas, init);
+        const net = new ResidualNet({ inputWidth: n + 1, width: n, hidden, outputWidth: 3, convention: conv }, etas, init, { dtype: b.dtype, backend: b.backend });
         const rng = new Rng(seed);
         net.initialize(rng);
         const x = randomUnitInput(rng, n + 1);
         const t = traceResidualForward(net, x);
         const plain = plainLogM(net, x);
         if (t.dead) { expect(plain[0]).to.equal(-Infinity); return; }
-        plain.forEach((l, i) => expect(Math.abs(t.logM[i] - l), `ℓ = ${i}`).to.be.below(1e-11 * (i + 1)));
+        plain.forEach((l, i) => expect(Math.abs(t.logM[i] - l), `ℓ = ${i}`).to.be.below(b.tol(1e-11 * (i + 1))));
         const kappa = moduleKappa(net.moduleWidths(), init);
         t.modules.forEach((m, i) => {
           expect(Math.abs(m.skipShare + m.branchShare + m.crossShare - 1)).to.be.below(1e-12);
           if (conv === 'linear') expect(m.predictedLog10M).to.be.closeTo((t.logM[i] + Math.log1p(kappa * etas[i] * etas[i])) * Math.LOG10E, 1e-12);
           if (conv === 'relu') expect(m.skipShare).to.be.at.most(1 + 1e-12); // a non-negative stream only grows
         });
-      }), { seed: 31, numRuns: 120 });
+      }), { seed: 31, numRuns: runs });
   });
 
   it('keeps η = 1 over 2,000 modules representable (M_L ≈ 10^950)', () => {
     const init = initializerById('he_normal');
-    const net = new ResidualNet({ inputWidth: 16, width: 16, hidden: [16], outputWidth: 2, convention: 'linear' }, new Array(2000).fill(1), init);
+    const net = new ResidualNet({ inputWidth: 16, width: 16, hidden: [16], outputWidth: 2, convention: 'linear' }, new Array(2000).fill(1), init, { dtype: b.dtype, backend: b.backend });
     const rng = new Rng(5);
     net.initialize(rng);
     const t = traceResidualForward(net, randomUnitInput(rng, 16), false);

@@ -4,13 +4,17 @@ import { DenseClassifier } from '../lib/nn/dense/classifier';
 import { heNormal } from '../lib/nn/init';
 import { SGD } from '../lib/nn/train/sgd';
 import { Tensor } from '../lib/tensor/tensor';
+import type { DType } from '../lib/kernels/backend';
+import { describeOnBackends } from './backends';
 
-describe('SGD', () => {
-  // A tiny net 2 → 2 (ReLU) → 2 with hand-set parameters and one sample; the update is worked out
-  // below by the chain rule, independently of the autograd.
-  const W1 = [[0.5, -1.0], [-0.25, 0.75]], b1 = [0.1, -0.2];
-  const W2 = [[1.0, -0.5], [0.3, 0.2]], b2 = [0.05, -0.05];
-  const x = [0.8, 0.4], y = 1, lr = 0.1;
+// A tiny net 2 → 2 (ReLU) → 2 with hand-set parameters and one sample; the update is worked out
+// below by the chain rule, independently of the autograd, from the values the model stores (in
+// float32 on gpu.js: 0.1 is not a float32, so its rounding must not count as an error).
+describeOnBackends('SGD on a hand-computed step', (bc) => {
+  const r = (v: number) => (bc.dtype === 'float32' ? Math.fround(v) : v);
+  const W1 = [[0.5, -1.0], [-0.25, 0.75]].map((row) => row.map(r)), b1 = [0.1, -0.2].map(r);
+  const W2 = [[1.0, -0.5], [0.3, 0.2]].map((row) => row.map(r)), b2 = [0.05, -0.05].map(r);
+  const x = [0.8, 0.4].map(r), y = 1, lr = 0.1;
 
   function handUpdate() {
     const z1 = [0, 1].map((i) => W1[i][0] * x[0] + W1[i][1] * x[1] + b1[i]); // [0.1, -0.1]
@@ -31,8 +35,8 @@ describe('SGD', () => {
     };
   }
 
-  function tinyModel(dtype: 'float32' | 'float64'): DenseClassifier {
-    const m = new DenseClassifier([2, 2, 2], heNormal, { dtype });
+  function tinyModel(dtype: DType): DenseClassifier {
+    const m = new DenseClassifier([2, 2, 2], heNormal, { dtype, backend: bc.backend });
     const set = (t: Tensor, v: number[][] | number[]) => t.data.set(v.flat());
     set(m.hidden.weights[0], W1); set(m.hidden.biases[0], b1);
     set(m.outputWeight, W2); set(m.outputBias, b2);
@@ -40,19 +44,21 @@ describe('SGD', () => {
   }
 
   it('one step equals the hand-computed update on a tiny net', () => {
-    const m = tinyModel('float64'), want = handUpdate();
-    const loss = m.loss(Tensor.from([x]), [y]);
-    expect(loss.data[0]).to.be.closeTo(want.loss, 1e-15);
+    const m = tinyModel(bc.dtype), want = handUpdate();
+    const loss = m.loss(Tensor.from([x], bc.dtype), [y]);
+    expect(loss.data[0]).to.be.closeTo(want.loss, bc.tol(1e-15));
     loss.backward();
     new SGD(m.params, { lr }).step();
     const got = m.paramsToJSON();
-    const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).to.be.closeTo(b[i], 1e-15));
+    const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).to.be.closeTo(b[i], bc.tol(1e-15)));
     close(got[0].W.flat(), want.W1.flat()); close(got[0].b, want.b1);
     close(got[1].W.flat(), want.W2.flat()); close(got[1].b, want.b2);
     // The inactive hidden unit's incoming weights get no gradient.
     expect(got[0].W[1]).to.deep.equal(W1[1]);
   });
+});
 
+describe('SGD', () => {
   it('momentum and weight decay follow torch.optim.SGD; an explicit 0 stays 0', () => {
     const ctx = new Context();
     const p = ctx.leaf(Tensor.from([1, -2]), true);

@@ -1,6 +1,8 @@
-// The log-domain trace against a plain float64 forward pass, and its per-layer records.
+// The log-domain trace against a plain float64 forward pass, and its per-layer records, on every
+// backend (spec/backends.ts): in float64 on the reference and wasm, in float32 on gpu.js.
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { describeOnBackends } from './backends';
 import { DenseReluNet } from '../lib/nn/dense/net';
 import { initializerById } from '../lib/nn/init';
 import { traceForward } from '../lib/nn/dense/trace';
@@ -27,8 +29,9 @@ function plainLogLengths(net: DenseReluNet, x: ArrayLike<number>): number[] {
   return out;
 }
 
-describe('forward trace', () => {
-  it('equals a plain float64 forward wherever the latter is finite (random nets, with and without biases)', () => {
+describeOnBackends('forward trace', (b) => {
+  const runs = b.size(150, 40);
+  it(`equals a plain float64 forward wherever the latter is finite (${runs} random nets${b.full ? '' : ', reduced from 150'}, with and without biases)`, () => {
     fc.assert(fc.property(
       fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 2, maxLength: 25 }),
       fc.constantFrom('he_normal', 'he_uniform', 'glorot_normal_truncated', 'he_normal_x2', 'orthogonal'),
@@ -37,17 +40,17 @@ describe('forward trace', () => {
       (widths, id, biasVariance, seed) => {
         const rng = new Rng(seed);
         const net = new DenseReluNet(widths, initializerById(id),
-          { bias: biasVariance === 0 ? undefined : { law: 'uniform', variance: biasVariance } });
+          { bias: biasVariance === 0 ? undefined : { law: 'uniform', variance: biasVariance }, dtype: b.dtype, backend: b.backend });
         net.initialize(rng);
         const x = randomUnitInput(rng, widths[0]);
         const plain = plainLogLengths(net, x);
         const t = traceForward(net, x);
         plain.forEach((l, j) => {
           if (!Number.isFinite(l)) { expect(t.layers[j].logM).to.equal(-Infinity); return; }
-          // Both round at ~1e−16 per operation; the rescaling adds a few ulps per layer.
-          expect(Math.abs(t.layers[j].logM - l), `layer ${j + 1}`).to.be.below(1e-11 * (j + 1));
+          // Both round at ~u per operation (1e−16 in float64); the rescaling adds a few ulps per layer.
+          expect(Math.abs(t.layers[j].logM - l), `layer ${j + 1}`).to.be.below(b.tol(1e-11 * (j + 1)));
         });
-      }), { seed: 2024, numRuns: 150 });
+      }), { seed: 2024, numRuns: runs });
   });
 
   it('keeps 10^±300 and beyond representable (2×He and Glorot at depth 1,500)', () => {
@@ -56,7 +59,7 @@ describe('forward trace', () => {
     const rng = new Rng(1);
     for (const [id, c] of [['he_normal_x2', 2], ['glorot_uniform', 0.5]] as const) {
       const widths = new Array(1501).fill(30);
-      const net = new DenseReluNet(widths, initializerById(id));
+      const net = new DenseReluNet(widths, initializerById(id), { dtype: b.dtype, backend: b.backend });
       net.initialize(rng);
       const t = traceForward(net, randomUnitInput(rng, 30));
       expect(t.dead).to.equal(false);
@@ -69,7 +72,7 @@ describe('forward trace', () => {
 
   it('records the one-step prediction c_j·M_{j−1} and active-unit counts', () => {
     const rng = new Rng(6);
-    const net = new DenseReluNet([12, 20, 7, 15], initializerById('glorot_uniform'));
+    const net = new DenseReluNet([12, 20, 7, 15], initializerById('glorot_uniform'), { dtype: b.dtype, backend: b.backend });
     net.initialize(rng);
     const t = traceForward(net, randomUnitInput(rng, 12));
     const c = net.gains();
@@ -82,6 +85,9 @@ describe('forward trace', () => {
     });
   });
 
+});
+
+describe('forward trace: input checks', () => {
   it('rejects an input of the wrong length', () => {
     const net = new DenseReluNet([4, 3], initializerById('he_normal'));
     expect(() => traceForward(net, [1, 2, 3])).to.throw(/n_0 = 4/);

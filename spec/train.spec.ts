@@ -9,6 +9,7 @@ import type { DenseClassifier } from '../lib/nn/dense/classifier';
 import { UsageError } from '../lib/experiments/cli/cli';
 import { parseCli } from '../lib/experiments/train';
 import { epochsToTarget, PAPER_PROTOCOL, resolveConfig, train, type TrainConfig, type TrainResult } from '../lib/nn/train/loop';
+import { describeOnBackends } from './backends';
 
 describe('epochsToTarget', () => {
   const curve = (accs: number[], step = 1) => accs.map((acc, i) => ({ epoch: i * step, acc }));
@@ -26,29 +27,25 @@ describe('epochsToTarget', () => {
   });
 });
 
-describe('training loop', () => {
+// A small configuration that trains in a fraction of a second: 2,000 training images, batch 32.
+const small: TrainConfig = {
+  widths: [784, 32, 10], init: 'he_normal', seed: 1, batchSize: 32, lr: 0.1, maxEpochs: 1,
+  limitTrain: 2000, limitTest: 1000, stopAtTarget: false,
+};
+
+// Training computes in float32 (the paper protocol's dtype) on every backend.
+describeOnBackends('training loop', (b) => {
   let data: ImageDataset;
   before(() => { data = loadMnist(); });
-
-  // A small configuration that trains in a fraction of a second: 2,000 training images, batch 32.
-  const small: TrainConfig = {
-    widths: [784, 32, 10], init: 'he_normal', seed: 1, batchSize: 32, lr: 0.1, maxEpochs: 1,
-    limitTrain: 2000, limitTest: 1000, stopAtTarget: false,
-  };
-
-  it('defaults to the paper protocol: batch 1024, lr 0.01, 100 epochs, target 20%, float32', () => {
-    const c = resolveConfig({ widths: [784, 10, 10], init: 'he_normal', seed: 0 });
-    expect([c.batchSize, c.lr, c.maxEpochs, c.target, c.dtype]).to.deep.equal([1024, 0.01, 100, 0.2, 'float32']);
-    expect(PAPER_PROTOCOL).to.deep.equal({ batchSize: 1024, lr: 0.01, maxEpochs: 100, target: 0.2 });
-    expect(resolveConfig({ widths: [784, 10, 10], init: 'he_normal', seed: 0, momentum: 0, maxEpochs: 0 }).maxEpochs).to.equal(0);
-  });
+  const env = () => ({ data, backend: b.backend });
+  expect(b.dtype).to.equal(resolveConfig(small).dtype);
 
   it('a small net clearly beats chance after one epoch on 2,000 images', () => {
     // Chance: an untrained or constant predictor scores about 10% (at most the majority class share,
     // 12% of these 1,000 test images); 5 binomial SDs above 10% is 14.7%. Over seeds 1..30 this
     // configuration reached 72.3%..78.7% (mean 76%, SD 2%), so 50% is far above chance and far below
     // what a working loop gets: a failure means the gradients or the update are wrong.
-    const r = train(small, { data });
+    const r = train(small, env());
     expect(r.final_test_acc).to.be.above(0.5);
     expect(r.status).to.equal('reached');
     expect(r.epochs_to_target).to.equal(1);
@@ -59,9 +56,10 @@ describe('training loop', () => {
 
   it('is deterministic given the seed, and the seed matters', () => {
     const cfg = { ...small, limitTrain: 256, limitTest: 200 };
-    const a = train(cfg, { data }), b = train(cfg, { data }), c = train({ ...cfg, seed: 2 }, { data });
-    expect(b.history.map((h) => h.train_loss)).to.deep.equal(a.history.map((h) => h.train_loss));
-    expect(b.evaluations).to.deep.equal(a.evaluations);
+    const a = train(cfg, env()), c = train({ ...cfg, seed: 2 }, env());
+    const again = train(cfg, env());
+    expect(again.history.map((h) => h.train_loss)).to.deep.equal(a.history.map((h) => h.train_loss));
+    expect(again.evaluations).to.deep.equal(a.evaluations);
     expect(c.history[0].train_loss).to.not.equal(a.history[0].train_loss);
   });
 
@@ -69,12 +67,56 @@ describe('training loop', () => {
     let model: DenseClassifier | null = null;
     const allocated: number[] = [];
     train({ ...small, limitTrain: 100, batchSize: 30, maxEpochs: 3, limitTest: 70, evalEverySteps: 2 }, {
-      data,
+      ...env(),
       onInit: (m) => { model = m; },
       onProgress: (e) => { if (e.type === 'epoch') allocated.push(model!.ctx.pool.allocated); },
     });
     expect(allocated).to.have.length(3);
     expect(allocated[2]).to.equal(allocated[0]);
+  });
+
+  it('reports diverged when the loss becomes NaN', () => {
+    // A NaN output bias makes every logit row NaN whatever the weights drew (a NaN weight reaches the
+    // loss only through an active unit, which depends on the random stream).
+    const r = train({ ...small, maxEpochs: 3, limitTrain: 64 }, { ...env(), onInit: (m) => { m.outputBias.data[0] = Number.NaN; } });
+    expect(r.status).to.equal('diverged');
+    expect(r.history).to.have.length(1);
+    expect(r.steps).to.equal(0);
+  });
+
+  it('reports stuck when a dead layer keeps every gradient from reaching the input for an epoch', () => {
+    // Non-positive first-layer weights on non-negative pixels with zero biases: every a_1 is 0.
+    const r = train({ ...small, maxEpochs: 5, limitTrain: 64 }, {
+      ...env(), onInit: (m) => { m.hidden.weights[0].data.forEach((w, i, d) => { d[i] = -Math.abs(w); }); },
+    });
+    expect(r.status).to.equal('stuck');
+    expect(r.history).to.have.length(1);
+  });
+
+  it('trains a residual net from config.residual, deterministically, and checks the config', () => {
+    const cfg = {
+      widths: [784, 16, 10], init: 'he_normal', seed: 3, batchSize: 32, lr: 0.05, maxEpochs: 1, limitTrain: 1000, limitTest: 500,
+      stopAtTarget: false, residual: { convention: 'relu' as const, schedule: 'inv', modules: 3, hidden: [16] },
+    };
+    const a = train(cfg, env()), again = train(cfg, env());
+    expect(a.status).to.equal('reached'); // 20% after 32 small steps: the residual net does learn
+    expect(a.final_test_acc).to.equal(again.final_test_acc);
+    expect(a.history[0].train_loss).to.equal(again.history[0].train_loss);
+    expect(() => resolveConfig({ ...cfg, widths: [784, 16, 16, 10] })).to.throw(/\[n_in, n, classes\]/);
+    expect(() => resolveConfig({ ...cfg, residual: { ...cfg.residual, schedule: 'foo' } })).to.throw(/unknown schedule/);
+  });
+}, { dtype: 'float32' });
+
+// The loop's bookkeeping, which no kernel touches: on the default (reference) backend only.
+describe('training loop: configuration, order, stopping', () => {
+  let data: ImageDataset;
+  before(() => { data = loadMnist(); });
+
+  it('defaults to the paper protocol: batch 1024, lr 0.01, 100 epochs, target 20%, float32', () => {
+    const c = resolveConfig({ widths: [784, 10, 10], init: 'he_normal', seed: 0 });
+    expect([c.batchSize, c.lr, c.maxEpochs, c.target, c.dtype]).to.deep.equal([1024, 0.01, 100, 0.2, 'float32']);
+    expect(PAPER_PROTOCOL).to.deep.equal({ batchSize: 1024, lr: 0.01, maxEpochs: 100, target: 0.2 });
+    expect(resolveConfig({ widths: [784, 10, 10], init: 'he_normal', seed: 0, momentum: 0, maxEpochs: 0 }).maxEpochs).to.equal(0);
   });
 
   it('runs in a worker thread: plain config in, plain result out', async () => {
@@ -120,24 +162,6 @@ describe('training loop', () => {
     const r = train({ ...small, maxEpochs: 1, target: 1, limitTrain: 64, limitTest: 100 }, { data });
     expect(r.status).to.equal('not_reached');
     expect(r.epochs_to_target).to.equal(null);
-  });
-
-  it('reports diverged when the loss becomes NaN', () => {
-    // A NaN output bias makes every logit row NaN whatever the weights drew (a NaN weight reaches the
-    // loss only through an active unit, which depends on the random stream).
-    const r = train({ ...small, maxEpochs: 3, limitTrain: 64 }, { data, onInit: (m) => { m.outputBias.data[0] = Number.NaN; } });
-    expect(r.status).to.equal('diverged');
-    expect(r.history).to.have.length(1);
-    expect(r.steps).to.equal(0);
-  });
-
-  it('reports stuck when a dead layer keeps every gradient from reaching the input for an epoch', () => {
-    // Non-positive first-layer weights on non-negative pixels with zero biases: every a_1 is 0.
-    const r = train({ ...small, maxEpochs: 5, limitTrain: 64 }, {
-      data, onInit: (m) => { m.hidden.weights[0].data.forEach((w, i, d) => { d[i] = -Math.abs(w); }); },
-    });
-    expect(r.status).to.equal('stuck');
-    expect(r.history).to.have.length(1);
   });
 
   it('rejects widths that do not fit the data', () => {

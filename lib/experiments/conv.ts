@@ -19,7 +19,8 @@ import { boundaryFactor, channelBeta, convGains, log10SecondMomentBound } from '
 import { FIGURE1_INITS, initializerById, type Initializer } from '../nn/init';
 import { slope } from '../nn/stats';
 import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli/cli';
-import { convLengthsTask, inputShape, type ConvCellParams, type ConvCellResult, type ConvInput } from './cells/conv-lengths';
+import { convLengthsTask, type ConvCellParams, type ConvCellResult } from './cells/conv-lengths';
+import { inputShape, type ConvInput } from '../../data/images';
 import { ensureOutDir, writeCsv } from './out/files';
 import { recordInvocation } from './cli/invocation';
 import { backendFlag, countOrDepthFlag, initListFlag, limitFlags, limitOrNull, trainingFlags } from './cli/flags';

@@ -6,7 +6,7 @@
 //   node lib/experiments/coverage.js [--preset quick|paper] [--families dense,sampler,residual,conv] [--replicates R]
 //
 // Data path: this script → runner → replicates.ts (a chunk of replicates) → lengths.ts, residual-lengths.ts,
-// conv-lengths.ts (the figures' cells) or the exact Gaussian sampler (nn/estimators.ts).
+// conv-lengths.ts (the figures' cells) or the exact Gaussian sampler (nn/dense/estimators.ts).
 
 import * as path from 'node:path';
 import { defineCli, intFlag, intListFlag, main, parseCli, UsageError, type Flag } from './cli/cli';

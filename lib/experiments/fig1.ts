@@ -7,7 +7,7 @@
 //   node lib/experiments/fig1.js [--part a] [--preset quick|paper] [--inits ...] [--depths 10:100:10] [--input mnist:0] ...
 //
 // Data path: this script → runner (cells on worker threads) → lengths.ts (one cell) → nn/dense + nn/trace
-// (the net and its forward pass) → kernels; band.ts (one band cell) → nn/estimators (the exact law).
+// (the net and its forward pass) → kernels; band.ts (one band cell) → nn/dense/estimators (the exact law).
 
 import * as path from 'node:path';
 import { FIGURE1_INITS, gain, initializerById } from '../nn/init';
@@ -23,7 +23,7 @@ import { writeRunRecord } from './out/record';
 import { recordInvocation } from './cli/invocation';
 import { backendFlag, countOrDepthFlag, initListFlag, trainingFlags } from './cli/flags';
 import { bandTask, planBands } from './cells/band';
-import { fixedImage, inputShape, type ImageInput } from './cells/conv-lengths';
+import { fixedImage, inputShape, type ImageInput } from '../../data/images';
 import { describeImage, inputFlag, inputText, resolveImageInput } from './cli/image-input';
 
 const FIG1A_COLUMNS = [

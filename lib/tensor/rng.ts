@@ -50,14 +50,23 @@ export class Rng {
     }
   }
 
-  fillNormal(t: Tensor, mean = 0, std = 1): void { this.backend.fillNormal(this.state, contiguousData(t), mean, std); }
-  fillUniform(t: Tensor, lo: number, hi: number): void { this.backend.fillUniform(this.state, contiguousData(t), lo, hi); }
+  fillNormal(t: Tensor, mean = 0, std = 1): void { this.sampler(t).fillNormal(this.state, contiguousData(t), mean, std); }
+  fillUniform(t: Tensor, lo: number, hi: number): void { this.sampler(t).fillUniform(this.state, contiguousData(t), lo, hi); }
   fillTruncatedNormal(t: Tensor, std: number, bound: number): void {
-    this.backend.fillTruncatedNormal(this.state, contiguousData(t), std, bound);
+    this.sampler(t).fillTruncatedNormal(this.state, contiguousData(t), std, bound);
   }
   fillRademacher(t: Tensor, scale = 1): void {
     const d = contiguousData(t);
     for (let i = 0; i < d.length; i++) d[i] = scale * rademacher(this.state);
+  }
+
+  /**
+   * The backend's samplers, or the reference's for a dtype the backend does not compute in (float64
+   * scratch on gpu.js, e.g. the Gaussian matrix of an orthogonal init): every backend draws the same
+   * stream (spec/conformance.ts), so the choice changes no draw.
+   */
+  private sampler(t: Tensor): Backend {
+    return this.backend.dtypes.includes(t.dtype) ? this.backend : REFERENCE;
   }
 }
 

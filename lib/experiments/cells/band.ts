@@ -1,11 +1,11 @@
 // The cell task behind the theory band of a length figure: where the plain sample mean of `nets`
 // nets of one width profile lands, from `replicates` simulated experiments of the exact Gaussian law
-// (lib/nn/estimators.ts, THEORY.md §4.10), or for other i.i.d. laws a moment-matched law with their
+// (lib/nn/dense/estimators.ts, THEORY.md §4.10), or for other i.i.d. laws a moment-matched law with their
 // per-layer kurtoses. The band is He-normalized (every c_j = 1); a figure adds Σ log10 c_j of each
 // initializer, since R/∏c_j does not involve the gains. So one cell serves every initializer of a
 // profile with the same kurtoses (all Gaussian ones, say).
 
-import { layerKurtoses, sampleMeanBand } from '../../nn/estimators';
+import { layerKurtoses, sampleMeanBand } from '../../nn/dense/estimators';
 import { initializerById } from '../../nn/init';
 import { sphereInputQ } from '../../nn/dense/theory';
 import { checkWidths } from '../../nn/dense/net';

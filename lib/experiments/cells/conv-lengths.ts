@@ -4,9 +4,8 @@
 // the exact theory mean (§8.1) for the same input law. Plain-object params in, plain-object result out.
 
 import { inArena, type Backend } from '../../kernels/backend';
-import { cifarImage, readCifarBatch } from '../../../data/cifar';
-import { loadDataset, type DatasetName } from '../../../data/mnist';
-import type { ConvLayerSpec, ImageShape } from '../../nn/conv/layer';
+import { fixedImage, inputShape, type ConvInput } from '../../../data/images';
+import type { ConvLayerSpec } from '../../nn/conv/layer';
 import { ConvReluNet, convTraceForward } from '../../nn/conv/net';
 import { energyProfile, log10ConvMeanRatio } from '../../nn/conv/theory';
 import { initializerById } from '../../nn/init';
@@ -16,14 +15,6 @@ import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
 import { cellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
-
-/** A fresh random unit-norm C×H×W tensor per net, or one fixed image of a data set for every net. */
-export type ConvInput =
-  | { readonly kind: 'unit'; readonly shape: ImageShape }
-  | { readonly kind: 'mnist'; readonly dataset: DatasetName; readonly index: number }
-  | { readonly kind: 'cifar'; readonly path: string; readonly index: number };
-/** One fixed data-set image (fig1 --input uses it flattened to a vector). */
-export type ImageInput = Exclude<ConvInput, { readonly kind: 'unit' }>;
 
 export interface ConvCellParams {
   readonly init: string;
@@ -58,33 +49,6 @@ export interface ConvCellResult {
   readonly sd_log10_ratio: number;
   readonly dead: number;
   readonly seconds: number;
-}
-
-export function inputShape(input: ConvInput): ImageShape {
-  if (input.kind === 'unit') return input.shape;
-  return input.kind === 'mnist' ? [1, 28, 28] : [3, 32, 32];
-}
-
-/** The fixed image of a data-set input (read once per thread), or null for random unit inputs. */
-const images = new Map<string, Float64Array>();
-export function fixedImage(input: ConvInput): Float64Array | null {
-  if (input.kind === 'unit') return null;
-  const key = `${input.kind === 'mnist' ? input.dataset : input.path}#${input.index}`;
-  let img = images.get(key);
-  if (img === undefined) {
-    img = input.kind === 'mnist' ? testImage(input.dataset, input.index) : cifarImage(readCifarBatch(input.path), input.index);
-    images.set(key, img);
-  }
-  return img;
-}
-
-/** Test image i of MNIST or Fashion-MNIST as 1×28×28 floats in [0, 1] (pixel/255, the training scaling). */
-function testImage(name: DatasetName, i: number): Float64Array {
-  const set = loadDataset(name).test;
-  if (!Number.isInteger(i) || i < 0 || i >= set.count) throw new RangeError(`${name}: test image ${i} out of range 0..${set.count - 1}`);
-  const f = set.features, out = new Float64Array(f);
-  for (let k = 0; k < f; k++) out[k] = set.images[i * f + k] / 255;
-  return out;
 }
 
 export function runConvCell(p: ConvCellParams, backend?: Backend): ConvCellResult {

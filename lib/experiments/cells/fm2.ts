@@ -13,7 +13,7 @@ import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
 import { cellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
-import { lengthPath } from '../../nn/estimators';
+import { lengthPath } from '../../nn/dense/estimators';
 import { gains } from '../../nn/dense/theory';
 
 export type Fm2Method = 'net' | 'exact_sampler';

@@ -12,8 +12,8 @@ import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
 import { cellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
-import { PerLayerProduct } from '../../nn/estimators';
-import { fixedImage, type ImageInput } from './conv-lengths';
+import { PerLayerProduct } from '../../nn/dense/estimators';
+import { fixedImage, type ImageInput } from '../../../data/images';
 
 export interface LengthCellParams {
   readonly init: string;
@@ -29,7 +29,7 @@ export interface LengthCellResult {
   readonly nets: number;
   /**
    * The primary estimate of log10 E[M_d/M_0]: the per-layer product Σ_j log10 ĉ_j, and its 95%
-   * delta-method interval (lib/nn/estimators.ts, THEORY.md §4.10, with its measured coverage).
+   * delta-method interval (lib/nn/dense/estimators.ts, THEORY.md §4.10, with its measured coverage).
    */
   readonly log10_mean_ratio: number;
   readonly log10_mean_ratio_lo: number;

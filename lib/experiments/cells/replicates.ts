@@ -4,7 +4,7 @@
 // keeps every interval it published; coverage.js then counts how often each covers the truth.
 
 import type { Backend } from '../../kernels/backend';
-import { lengthPath, PerLayerProduct } from '../../nn/estimators';
+import { lengthPath, PerLayerProduct } from '../../nn/dense/estimators';
 import type { Padding } from '../../kernels/conv';
 import type { ModuleConvention } from '../../nn/residual/net';
 import { logNormalMeanInterval, logMeanExp } from '../../nn/stats';

@@ -23,7 +23,7 @@ import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
 import { cellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
-import { PerLayerProduct } from '../../nn/estimators';
+import { PerLayerProduct } from '../../nn/dense/estimators';
 
 export interface ResidualCellParams {
   readonly convention: ModuleConvention;

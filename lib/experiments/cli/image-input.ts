@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { readCifarBatch } from '../../../data/cifar';
 import { DatasetError, loadDataset } from '../../../data/mnist';
 import { UsageError, type Flag } from './cli';
-import type { ImageInput } from '../cells/conv-lengths';
+import type { ImageInput } from '../../../data/images';
 
 export type InputChoice =
   | { readonly kind: 'unit' }

@@ -1,10 +1,10 @@
 // "Nets of equal depth and β behave alike" (Figure 2), measured and predicted exactly. Per depth, β
 // target, method and initializer: the families' dead fractions (measured and exact 1 − ∏(1 − 2^{−n_j})),
 // the largest Kolmogorov distance between two families' laws of log10(M_d/M_0) over all nets (dead atom
-// included) and over live nets only, each beside the exact distance of the Gaussian law (lib/nn/live-law.ts)
+// included) and over live nets only, each beside the exact distance of the Gaussian law (lib/nn/dense/live-law.ts)
 // and the second-order prediction from Σ1/n_j² (THEORY.md §6.8), and the narrowest width in the group.
 
-import { ExactLogRatioLaw, exactKsDistance, secondOrderKs, sumInverseSquares } from '../../nn/live-law';
+import { ExactLogRatioLaw, exactKsDistance, secondOrderKs, sumInverseSquares } from '../../nn/dense/live-law';
 import { initializerById } from '../../nn/init';
 import { ksCritical, ksTwoSample } from '../../nn/stats';
 import { deadProbability, gains } from '../../nn/dense/theory';

@@ -9,8 +9,8 @@ import { Rng } from '../../tensor/rng';
 import type { Tensor } from '../../tensor/tensor';
 import type { DenseClassifier } from './classifier';
 import { DenseReluNet } from './net';
-import { initializerById, type Initializer } from '../init';
-import { logMeanExp, logNormalMeanInterval } from '../stats';
+import type { Initializer } from '../init';
+import { logMeanExp } from '../stats';
 import { beta } from './theory';
 import { randomUnitInput } from '../input';
 import { jacobianEntryMoments, traceBackward } from './backward';
@@ -198,85 +198,7 @@ export function gradStatistics(widths: readonly number[], init: Initializer, net
   return summarizeJacobian(sampleJacobianNets(widths, init, nets, seed, opts), widths, init, seed, opts.keys);
 }
 
-// ---- The coverage of that interval, by replicate experiments (§10.9)
-
-/** One case of a coverage study: an architecture, a law, the nets per interval and the replicates. */
-export interface CoverageCase {
-  /** Names the case; its FNV-1a hash keys the case's streams, so each case draws its own. */
-  readonly name: string;
-  readonly widths: readonly number[];
-  /** Initializer id. */
-  readonly init: string;
-  readonly nets: number;
-  readonly replicates: number;
-}
-
-export interface CoverageRow {
-  readonly name: string;
-  readonly init: string;
-  readonly beta: number;
-  readonly nets: number;
-  readonly replicates: number;
-  /** Share of replicates whose t interval held E[Z²], and the shares missing below and above it. */
-  readonly coverageT: number;
-  readonly truthBelowT: number;
-  readonly truthAboveT: number;
-  /** The same for the bootstrap-t interval (999 resamples): the one grad_a.csv publishes. */
-  readonly coverageBootT: number;
-  readonly truthBelowBootT: number;
-  readonly truthAboveBootT: number;
-  /** Coverage of Cox's log-normal interval (zeros through the live fraction). */
-  readonly coverageCox: number;
-  /** Mean of (hi − lo)/2 over the truth, and the theory's 1.96·sd(T)/E[T]/√nets it should be near. */
-  readonly relHalfWidth: number;
-  readonly relHalfWidthTheory: number;
-  /** E[T²]/E[T]² from theory (§10.5): how heavy the per-net values are. */
-  readonly r: number;
-  /** Share of all nets drawn that were dead (Jacobian 0). */
-  readonly deadFraction: number;
-}
-
-/** A stable numeric key for a case name (FNV-1a), so each case draws its own streams. */
-function nameKey(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-/**
- * The coverage of the 95% intervals for mean_sq_jacobian (§10.9), measured: each replicate draws
- * `nets` fresh nets from Rng(seed, [name, init, replicate, net]), forms the bootstrap-t, the t and
- * Cox's interval over nets from their per-net means of Z², and checks whether each holds the exact
- * E[Z²] = ∏c_j/n_0 of (10.1). A coverage over R replicates has sd √(p(1 − p)/R).
- */
-export function measureMeanSqCoverage(c: CoverageCase, seed: number, backend?: Backend): CoverageRow {
-  const init = initializerById(c.init), law = jacobianLaw(c.widths, init);
-  const lnTruth = law.log10MeanSq / Math.LOG10E;
-  let inT = 0, below = 0, above = 0, inB = 0, belowB = 0, aboveB = 0, inCox = 0, half = 0, dead = 0;
-  for (let r = 0; r < c.replicates; r++) {
-    const s = sampleJacobianNets(c.widths, init, c.nets, seed, { backend, keys: [nameKey(c.name), nameKey(c.init), r] });
-    const t = logTInterval(s.logMeanSq);
-    if (lnTruth < t.logLo) below++;
-    else if (lnTruth > t.logHi) above++;
-    else inT++;
-    half += (Math.exp(t.logHi) - Math.exp(t.logLo)) / 2 / Math.exp(lnTruth);
-    const b = logBootstrapTInterval(s.logMeanSq, new Rng(seed, [nameKey(c.name), nameKey(c.init), r, 1]));
-    if (lnTruth < b.logLo) belowB++;
-    else if (lnTruth > b.logHi) aboveB++;
-    else inB++;
-    const [lo, hi] = logNormalMeanInterval(s.logMeanSq);
-    if (lnTruth >= lo && lnTruth <= hi) inCox++;
-    for (const l of s.logMeanSq) if (l === -Infinity) dead++;
-  }
-  const R = c.replicates;
-  return {
-    name: c.name, init: c.init, beta: beta(c.widths), nets: c.nets, replicates: R,
-    coverageT: inT / R, truthBelowT: below / R, truthAboveT: above / R,
-    coverageBootT: inB / R, truthBelowBootT: belowB / R, truthAboveBootT: aboveB / R, coverageCox: inCox / R,
-    relHalfWidth: half / R, relHalfWidthTheory: (1.959963984540054 * law.relSdMeanSq) / Math.sqrt(c.nets),
-    r: law.relSdMeanSq ** 2 + 1, deadFraction: dead / (R * c.nets),
-  };
-}
+// ---- The coverage of that interval, as THEORY.md §10.9 measured it
 
 /** One row of the coverage study of THEORY.md §10.9 (bootstrap-t columns; percentages as printed there). */
 export interface CoverageStudyRow {

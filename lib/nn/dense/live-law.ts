@@ -5,9 +5,9 @@
 //   φ(t) = ∏_j e^{it ln(4c_j/n_j)} E[Γ(K_j/2 + it)/Γ(K_j/2) | K_j ≥ 1],
 // and Gil-Pelaez inversion gives the CDF: F(x) = ½ − (1/π)∫_0^∞ Im(e^{−itx}φ(t))/t dt.
 
-import { checkWidths } from './dense/net';
-import { logRatioLaw } from './dense/theory';
-import { initializerById } from './init';
+import { checkWidths } from './net';
+import { logRatioLaw } from './theory';
+import { initializerById } from '../init';
 
 /** ln Γ(z) for complex z = re + i·im with re ≥ ½: Lanczos (g = 7, 9 terms), |error| < 1e-13. */
 export function logGammaComplex(re: number, im: number): [number, number] {

@@ -10,10 +10,10 @@
 //   mean is not the population mean: for heavy-tailed R it usually lands below E[R], and this band says
 //   how far.
 
-import type { Initializer } from './init';
-import { logMeanExp } from './stats';
-import { gains, log10SecondMoments } from './dense/theory';
-import type { Rng } from '../tensor/rng';
+import type { Initializer } from '../init';
+import { logMeanExp } from '../stats';
+import { gains, log10SecondMoments } from './theory';
+import type { Rng } from '../../tensor/rng';
 
 const Z95 = 1.959963984540054;
 

@@ -13,7 +13,7 @@ import { createBackend, decodeJson } from '../explorer/src/engine-node';
 import { Run, type TraceRecord } from '../explorer/src/compute';
 import { startServer, type ExplorerServer } from '../explorer/server';
 import { DEFAULTS, fromQuery, relevantKeys, resolve, toQuery, type Config, type DenseConfig, type Settings } from '../explorer/src/settings';
-import { activeHistogram, display, layerStats, summaryOf, theoryOf, viewRows } from '../explorer/src/view';
+import { activeHistogram, backwardRows, display, layerStats, summaryOf, theoryOf, viewRows } from '../explorer/src/view';
 import { launch, SHOTS, type Browser } from './browser';
 
 const ROOT = path.join(__dirname, '..');
@@ -183,6 +183,16 @@ describe('trace explorer in chromium', function () {
     const h = activeHistogram(denseRun.data, config(dense) as DenseConfig, 2);
     expect(await page.getAttribute('#histogram', 'data-counts')).to.equal(h.counts.join(','));
     expect(h.nets).to.equal(40);
+  });
+
+  it('shows net k\'s backward pass: the selected layer\'s numbers are the library\'s, row q the first output unit that is on', async () => {
+    await page.waitForSelector('#backward[data-ready="1"]');
+    const c = config(dense) as DenseConfig, view = denseRun.backward(3);
+    expect(await page.getAttribute('#backward', 'data-q')).to.equal(String(view.q));
+    expect(await page.textContent('#backward-net')).to.equal('3');
+    const shown = await cells(page, '#backward-table');
+    for (const [k, v] of Object.entries(backwardRows(c, view)[1])) if (k !== 'layer') expectExact(`backward_${k}`, shown[`backward_${k}`], v);
+    await (await page.$('#backward-panel'))!.screenshot({ path: path.join(SHOTS, 'backward.png') });
   });
 
   it('downloads the CSV that the printed explorer/cli.js command writes, byte for byte', async () => {

@@ -8,16 +8,16 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatCsv, logMeanExp, Rng, sampleGaussianLogLengths } from '../explorer/src/engine';
+import { DenseReluNet, formatCsv, gradientMoments, logMeanExp, randomUnitInput, Rng, sampleGaussianLogLengths, traceBackward } from '../explorer/src/engine';
 import { createBackend, decodeJson } from '../explorer/src/engine-node';
 import { Run, mnistInput, type TraceRecord } from '../explorer/src/compute';
 import { explorerCommand, traceCommand } from '../explorer/src/command';
 import { testImage } from '../explorer/src/mnist';
 import { resolveStatic, startServer } from '../explorer/server';
 import {
-  DEFAULTS, fromQuery, INIT_CHOICES, type DenseConfig, KEYS, MODES, PROFILES, relevantKeys, resolve, toQuery, type Config, type Settings,
+  DEFAULTS, fromQuery, INIT_CHOICES, type DenseConfig, KEYS, MODES, netSeed, PROFILES, relevantKeys, resolve, toQuery, type Config, type Settings,
 } from '../explorer/src/settings';
-import { activeHistogram, layerStats, sampleMeanBand, theoryOf, viewColumns, viewRows } from '../explorer/src/view';
+import { activeHistogram, backwardRows, BAND_Z, layerStats, sampleMeanBand, theoryOf, viewColumns, viewRows } from '../explorer/src/view';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -160,6 +160,66 @@ describe('explorer numbers', () => {
     expect(x.length).to.equal(784);
     pixels.forEach((p, i) => expect(x[i]).to.equal(p * (1 / 255)));
     expect(() => testImage(10000)).to.throw(RangeError, /0\.\.9999/);
+  });
+});
+
+describe('explorer backward view', () => {
+  // The library's own answer for net k: drawn as trace.js draws it, row q of its Jacobian for the first
+  // output unit whose row is not zero (an off unit's row is zero; every unit off: q = −1).
+  function library(c: DenseConfig, k: number, backend: ReturnType<typeof createBackend>) {
+    const net = new DenseReluNet(c.widths, c.init, { backend, bias: c.bias });
+    const rng = new Rng(netSeed(c, k), [], backend);
+    net.initialize(rng);
+    const x = randomUnitInput(rng, c.widths[0]);
+    const nd = c.widths[c.depth];
+    for (let q = 0; q < nd; q++) {
+      const t = traceBackward(net, x, { kind: 'coordinate', q });
+      if (t.logInputGradientSq > -Infinity) return { q, x, records: t.layers.map((l) => ({ ...l })) as TraceRecord[] };
+    }
+    return { q: -1, x, records: traceBackward(net, x, { kind: 'coordinate', q: 0 }).layers.map((l) => ({ ...l })) as TraceRecord[] };
+  }
+
+  for (const backend of ['reference', 'wasm']) {
+    it(`net k's backward records are the library's traceBackward of row q, the first output unit that is on, with (10.6) beside them (${backend})`, () => {
+      const c = config({ width: '6', depth: '5', n0: '7', nets: '12', seed: '21', backend }) as DenseConfig;
+      const b = createBackend(backend), run = new Run(c, b, null);
+      let sawOff = false;
+      for (let k = 0; k < c.nets; k++) {
+        const view = run.backward(k), lib = library(c, k, b);
+        expect(view.q, `net ${k}`).to.equal(lib.q);
+        if (lib.q > 0) sawOff = true;
+        expectSameRecords(view.records, lib.records);
+        let s = 0;
+        for (const v of lib.x) s += v * v;
+        const theory = gradientMoments(c.widths, c.init, s / c.widths[0]);
+        backwardRows(c, view).forEach((r, i) => {
+          const rec = lib.records[i];
+          expect(Object.is(r.log10_grad_w_sq, 2 * rec.log10GradW)).to.equal(true);
+          expect(Object.is(r.log10_delta_sq, rec.log10DeltaSq)).to.equal(true);
+          expect(r.theory_log10_grad_w_sq).to.equal(theory[i].log10MeanSqGradW);
+          expect(r.theory_log10_delta_sq).to.equal(theory[i].log10MeanSqGradB);
+          if (Number.isFinite(rec.predictedRelSd)) {
+            expect(r.predicted_hi).to.be.closeTo(rec.predictedLog10SignalDownSq + Math.log10(1 + BAND_Z * rec.predictedRelSd), 1e-12);
+            expect(r.predicted_lo).to.be.below(r.predicted_log10_signal_down_sq);
+          }
+        });
+      }
+      // The seed was chosen so that some net's unit 0 is off: the view must look past it.
+      expect(sawOff).to.equal(true);
+    });
+  }
+
+  it('a net whose output units are all off reads q = −1 and −∞ in every layer; biases leave the theory out; residual nets have no backward view', () => {
+    const c = config({ width: '1', depth: '3', n0: '2', nets: '6', seed: '3', backend: 'reference' }) as DenseConfig;
+    const run = new Run(c, createBackend('reference'), null);
+    const dead = [...Array(c.nets).keys()].map((k) => run.backward(k)).filter((v) => v.q === -1);
+    expect(dead.length).to.be.above(0);
+    for (const v of dead) for (const r of v.records) expect(r.log10DeltaSq).to.equal(-Infinity);
+    const biased = config({ width: '4', depth: '3', n0: '4', nets: '2', bias: 'normal', bvar: '0.1', backend: 'reference' }) as DenseConfig;
+    const rows = backwardRows(biased, new Run(biased, createBackend('reference'), null).backward(0));
+    for (const r of rows) expect(r.theory_log10_grad_w_sq).to.be.NaN;
+    const res = config({ mode: 'residual', n: '4', modules: '2', hidden: '4', nets: '1', backend: 'reference' });
+    expect(() => new Run(res, createBackend('reference'), null).backward(0)).to.throw(/dense nets/);
   });
 });
 

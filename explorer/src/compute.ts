@@ -5,13 +5,25 @@
 // layer); the full trace records of one net are recomputed on demand.
 
 import {
-  DenseReluNet, randomUnitInput, ResidualNet, Rng, traceForward, traceResidualForward,
+  DenseReluNet, randomUnitInput, ResidualNet, Rng, traceBackward, traceForward, traceResidualForward,
   type Backend,
 } from './engine';
 import { netSeed, type Config, type DenseConfig, type ResidualConfig } from './settings';
 
 /** One record of lib/nn/trace.ts (LayerTrace) or lib/nn/residual-trace.ts (ModuleTrace), as plain numbers. */
 export type TraceRecord = Readonly<Record<string, number>>;
+
+/**
+ * One net's backward pass (dense nets): row q of its input–output Jacobian, q the first output unit
+ * that is on (−1 when every output unit is off: then every record reads −∞), and the trace's record of
+ * each layer j = 1..d (lib/nn/dense/backward.ts's BackwardLayerTrace), with M_0 = ‖x‖²/n_0 of its input.
+ */
+export interface BackwardView {
+  readonly net: number;
+  readonly q: number;
+  readonly m0: number;
+  readonly records: TraceRecord[];
+}
 
 /** The values kept for every net: net k's layer j (1-based) sits at k·depth + j − 1. */
 export interface RunData {
@@ -100,6 +112,29 @@ export class Run {
     if (this.dense !== null) return traceForward(this.dense, this.draw(this.dense, k)).layers.map((l) => ({ ...l }));
     const net = this.residual!;
     return traceResidualForward(net, this.draw(net, k)).modules.map((m) => ({ ...m }));
+  }
+
+  /**
+   * Net k's backward pass, recomputed from its seed like `records`: traceBackward for ℓ = a_{d,q} with q
+   * the first output unit that is on (the loss form of the seed sees the output a_d and picks it).
+   */
+  backward(k: number): BackwardView {
+    if (!(Number.isInteger(k) && k >= 0 && k < this.data.nets)) throw new RangeError(`net ${k} is not in 0..${this.data.nets - 1}`);
+    if (this.dense === null) throw new RangeError('the backward view is for dense nets');
+    const net = this.dense, x = this.draw(net, k);
+    let q = -1;
+    const t = traceBackward(net, x, {
+      kind: 'loss',
+      gradient: (out) => {
+        q = out.findIndex((v) => v > 0);
+        const g = new Float64Array(out.length);
+        if (q >= 0) g[q] = 1;
+        return g;
+      },
+    });
+    let s = 0;
+    for (const v of x) s += v * v;
+    return { net: k, q, m0: s / x.length, records: t.layers.map((l) => ({ ...l })) };
   }
 
   /** Initializes the net as net k and returns its input: the same draws, in the same order, as the trace CLIs. */

@@ -5,6 +5,8 @@
 
 export { DenseReluNet, type BiasSpec } from '../../lib/nn/dense/net';
 export { traceForward, type ForwardTrace, type LayerTrace } from '../../lib/nn/dense/trace';
+export { traceBackward, type BackwardLayerTrace } from '../../lib/nn/dense/backward';
+export { gradientMoments } from '../../lib/nn/dense/jacobian-theory';
 export { randomUnitInput } from '../../lib/nn/input';
 export { INITIALIZERS, initializerById, gain, symmetric, type Initializer, type Law } from '../../lib/nn/init';
 export { WIDTH_FAMILIES, familyShape, type WidthFamily } from '../../lib/nn/profiles';

@@ -4,10 +4,10 @@
 // page and the CLI, so the page's CSV and `node explorer/cli.js` write the same bytes.
 
 import {
-  beta, deadProbability, gains, linearGaussianSecondMomentStep, log10ReluMeanFieldRatios, log10ReluMeanRatioBounds,
+  beta, deadProbability, gains, gradientMoments, linearGaussianSecondMomentStep, log10ReluMeanFieldRatios, log10ReluMeanRatioBounds,
   log10SecondMoments, logMeanExp, logRatioLaw, mean, moduleKappa, moduleWidths, quantile, slope, sphereInputQ, variance,
 } from './engine';
-import type { RunData, TraceRecord } from './compute';
+import type { BackwardView, RunData, TraceRecord } from './compute';
 import type { Config, DenseConfig, ResidualConfig } from './settings';
 
 export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
@@ -339,4 +339,35 @@ export function viewColumns(records: readonly TraceRecord[]): string[] {
     'mean_log10_ratio', 'sd_log10_ratio', 'dead', 'p_dead', 'active_fraction', 'net'];
   const rec = records.length > 0 ? Object.keys(records[0]).filter((k) => k !== 'layer' && k !== 'module' && k !== 'width').map((k) => `net_${k}`) : [];
   return [...base, ...rec];
+}
+
+/** The backward view's columns, one row per layer j = 1..d (view.csv's backward counterpart). */
+export const BACKWARD_COLUMNS = [
+  'layer', 'width', 'active_units', 'log10_delta_sq', 'theory_log10_delta_sq', 'log10_grad_w_sq', 'theory_log10_grad_w_sq',
+  'log10_signal_down_sq', 'predicted_log10_signal_down_sq', 'predicted_lo', 'predicted_hi', 'z_score', 'along_share',
+] as const;
+
+/**
+ * Net k's backward pass beside the theory, per layer: the measured ‖δ_j‖² and ‖∂ℓ/∂W_j‖² against their
+ * expectations over nets at this input (THEORY.md §10.7, (10.6), ℓ = a_{d,q}: E‖δ_j‖² = E‖∂ℓ/∂b_j‖²),
+ * and the signal sent down against the trace's conditional prediction given the forward pass and the
+ * layers above (§10.4) with its central 95% band mean·(1 ± 1.96·sd/mean) (−∞ where the low end is ≤ 0)
+ * and the z-score. The expectations need zero biases; with biases they are NaN.
+ */
+export function backwardRows(c: DenseConfig, b: BackwardView): Record<string, number>[] {
+  const hasBias = c.bias.law !== 'zero' && c.bias.variance > 0;
+  const theory = hasBias ? null : gradientMoments(c.widths, c.init, b.m0);
+  return b.records.map((r, i) => {
+    const mean = r.predictedLog10SignalDownSq, rel = r.predictedRelSd;
+    const lo = 1 - BAND_Z * rel, hi = 1 + BAND_Z * rel;
+    return {
+      layer: r.layer, width: r.width, active_units: r.activeUnits,
+      log10_delta_sq: r.log10DeltaSq, theory_log10_delta_sq: theory === null ? NaN : theory[i].log10MeanSqGradB,
+      log10_grad_w_sq: 2 * r.log10GradW, theory_log10_grad_w_sq: theory === null ? NaN : theory[i].log10MeanSqGradW,
+      log10_signal_down_sq: r.log10SignalDownSq, predicted_log10_signal_down_sq: mean,
+      predicted_lo: Number.isNaN(rel) ? NaN : lo > 0 ? mean + Math.log10(lo) : -Infinity,
+      predicted_hi: Number.isNaN(rel) ? NaN : mean + Math.log10(hi),
+      z_score: r.zScore, along_share: r.alongShare,
+    };
+  });
 }

@@ -2,14 +2,14 @@
 // Nothing here computes a number the CSV holds: the worker and explorer/src do, so the page, its CSV
 // and `node explorer/cli.js` agree to the last digit.
 
-import type { RunData, TraceRecord } from '../src/compute';
+import type { BackwardView, RunData, TraceRecord } from '../src/compute';
 import { explorerCommand, traceCommand } from '../src/command';
 import { formatCsv } from '../src/engine';
 import {
   BACKENDS, DEFAULTS, fromQuery, HELP, INIT_CHOICES, KEYS, LAWS, PROFILES, resolve, toQuery, type Config, type Key, type Problem, type Settings,
 } from '../src/settings';
-import { activeHistogram, display, viewColumns, viewRows } from '../src/view';
-import { fanChart, histogramChart } from './plot';
+import { activeHistogram, BACKWARD_COLUMNS, backwardRows, display, viewColumns, viewRows } from '../src/view';
+import { backwardChart, fanChart, histogramChart } from './plot';
 import type { FromWorker, ToWorker, ViewNumbers } from './protocol';
 
 const $ = <T extends Element = HTMLElement>(sel: string): T => {
@@ -29,6 +29,8 @@ interface State {
   view: ViewNumbers | null;
   data: RunData | null;
   records: TraceRecord[];
+  /** Net k's backward pass (dense nets), from the worker once the run is done. */
+  backward: BackwardView | null;
   pixels: Uint8Array | null;
   backend: string;
   /** ms from the run's start: first plot and whole run (also on window.explorerTimings for measurements). */
@@ -37,7 +39,7 @@ interface State {
 }
 
 const state: State = {
-  settings: { ...DEFAULTS }, config: null, id: 0, running: false, view: null, data: null, records: [], pixels: null,
+  settings: { ...DEFAULTS }, config: null, id: 0, running: false, view: null, data: null, records: [], backward: null, pixels: null,
   backend: '', started: 0, firstPlot: null,
 };
 let worker: Worker | null = null;
@@ -165,7 +167,7 @@ async function submit(push: boolean): Promise<void> {
 function start(c: Config, s: Settings, pixels: Uint8Array | null): void {
   if (state.running && worker !== null) { worker.terminate(); worker = null; }
   worker ??= newWorker();
-  Object.assign(state, { config: c, id: state.id + 1, running: true, view: null, data: null, records: [], pixels, firstPlot: null, started: performance.now() });
+  Object.assign(state, { config: c, id: state.id + 1, running: true, view: null, data: null, records: [], backward: null, pixels, firstPlot: null, started: performance.now() });
   state.settings = s;
   status(`running 0/${c.nets} nets…`, 'running', 0);
   $('#plot').dataset.ready = '0';
@@ -192,6 +194,7 @@ function onWorker(m: FromWorker): void {
       Object.assign(state, { view: m.view, data: m.data, records: m.net === c.net ? m.records : [], running: false });
       // Another net was picked while the run went on: its records come next.
       if (m.net !== c.net) worker?.postMessage({ type: 'records', id: state.id, net: c.net } satisfies ToWorker);
+      if (c.mode === 'dense') worker?.postMessage({ type: 'backward', id: state.id, net: c.net } satisfies ToWorker);
       firstPlot();
       const t = (performance.now() - state.started) / 1000;
       // For measurements (spec-browser/measure.ts): ms from the run's start, and from the page's navigation start.
@@ -207,6 +210,9 @@ function onWorker(m: FromWorker): void {
     }
     case 'records':
       if (m.net === c.net) { state.records = m.records; render(); }
+      break;
+    case 'backward':
+      if (m.view.net === c.net) { state.backward = m.view; render(); }
       break;
     case 'error':
       state.running = false;
@@ -270,6 +276,7 @@ function render(): void {
   $('#plot').dataset.nets = String(v.summary.nets);
   renderSummary(c, v);
   renderLayer(c, v);
+  renderBackward(c);
   $('#cli-command').textContent = explorerCommand(state.settings);
   const tc = traceCommand(c, k);
   $('#trace-net').textContent = String(k);
@@ -336,6 +343,25 @@ function renderLayer(c: Config, v: ViewNumbers): void {
   }
 }
 
+/** Net k's backward pass: the chart over the layers and the selected layer's numbers (dense nets). */
+function renderBackward(c: Config): void {
+  $('#backward-net').textContent = String(c.net);
+  const fig = $('#backward'), table = $('#backward-table');
+  if (c.mode !== 'dense' || state.backward === null || state.backward.net !== c.net) {
+    fig.replaceChildren(document.createTextNode(c.mode !== 'dense' ? 'the backward view is for dense nets' : state.running ? 'comes when every net is done' : 'computing…'));
+    table.replaceChildren();
+    delete fig.dataset.ready;
+    return;
+  }
+  const rows = backwardRows(c, state.backward);
+  fig.replaceChildren(...backwardChart(rows, { layer: c.layer, net: c.net, q: state.backward.q, onPick: (j) => select(c.net, j) }));
+  fig.dataset.ready = '1';
+  fig.dataset.q = String(state.backward.q);
+  const r = rows[c.layer - 1];
+  table.replaceChildren(header(`layer ${c.layer}: lib/nn/dense/backward.ts's record beside the theory`, 2),
+    ...BACKWARD_COLUMNS.filter((n) => n !== 'layer').map((n) => row(n, numCell(`backward_${n}`, r[n]))));
+}
+
 /** Selects net k and layer j: the URL follows, the records of a new net come from the worker. */
 function select(k: number, j: number): void {
   const c = state.config;
@@ -351,7 +377,11 @@ function select(k: number, j: number): void {
   history.replaceState(null, '', `?${toQuery(state.settings)}`);
   if (netChanged) {
     state.records = [];
-    if (!state.running && worker !== null) worker.postMessage({ type: 'records', id: state.id, net } satisfies ToWorker);
+    state.backward = null;
+    if (!state.running && worker !== null) {
+      worker.postMessage({ type: 'records', id: state.id, net } satisfies ToWorker);
+      if (c.mode === 'dense') worker.postMessage({ type: 'backward', id: state.id, net } satisfies ToWorker);
+    }
   }
   render();
 }

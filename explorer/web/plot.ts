@@ -1,5 +1,5 @@
-// The page's two charts as plain SVG: the fan of log10(M_j/M_0) against layer j with the theory, and
-// the active-unit histogram against Binomial(n_j, ½). Small on purpose: the page stays one light
+// The page's charts as plain SVG: the fan of log10(M_j/M_0) against layer j with the theory, the
+// active-unit histogram against Binomial(n_j, ½), and one net's backward pass against the theory. Small on purpose: the page stays one light
 // bundle, and a click maps to a layer without a charting library's event model.
 
 import type { ActiveHistogram } from '../src/view';
@@ -182,4 +182,53 @@ export function histogramChart(h: ActiveHistogram, layer: number): [SVGSVGElemen
   for (let a = a0; a <= a1; a++) path += `${a === a0 ? 'M' : 'L'}${f.x(a).toFixed(2)},${f.y(h.expected[a]).toFixed(2)}`;
   el('path', { class: 'expected', d: path }, f.plot);
   return [f.svg, legend([['bar', 'nets'], ['expected', `${h.nets} × Binomial(${n}, ½) (exact for i.i.d. continuous symmetric weights)`]])];
+}
+
+/** Circles at (j, ys[j−1]) where finite. */
+function dots(f: Frame, ys: ArrayLike<number>, cls: string): void {
+  for (let j = 1; j <= ys.length; j++) if (Number.isFinite(ys[j - 1])) el('circle', { class: cls, cx: f.x(j), cy: f.y(ys[j - 1]), r: 3 }, f.plot);
+}
+
+export interface BackwardOptions {
+  readonly layer: number;
+  readonly net: number;
+  readonly q: number;
+  onPick(layer: number): void;
+}
+
+/**
+ * Net k's backward pass per layer (view.ts backwardRows): ‖∂ℓ/∂W_j‖² and ‖δ_j‖² against their
+ * expectations (10.6), and the signal sent down against its conditional prediction with its band.
+ */
+export function backwardChart(rows: readonly Record<string, number>[], o: BackwardOptions): [SVGSVGElement, HTMLUListElement] {
+  const d = rows.length, col = (k: string) => Float64Array.from(rows, (r) => r[k]);
+  const gw = col('log10_grad_w_sq'), tw = col('theory_log10_grad_w_sq'), dl = col('log10_delta_sq'), td = col('theory_log10_delta_sq');
+  const down = col('log10_signal_down_sq'), pred = col('predicted_log10_signal_down_sq'), lo = col('predicted_lo'), hi = col('predicted_hi');
+  const finite = [gw, tw, dl, td, down, pred, hi].flatMap((a) => Array.from(a).filter(Number.isFinite));
+  if (finite.length === 0) finite.push(0);
+  let y0 = Math.min(...finite), y1 = Math.max(...finite);
+  const pad = Math.max(0.05 * (y1 - y0), 0.05);
+  y0 -= pad; y1 += pad;
+  const floor = y0 - 10 * (y1 - y0);
+  const f = frame(900, 320, 0.5, d + 0.5, y0, y1, `layer j (net ${o.net}, ℓ = output unit q = ${o.q})`, 'log10', ticks(1, d, 10).filter((t) => Number.isInteger(t)));
+  el('path', { class: 'band', d: area(f, lo, hi, floor, 1, d) }, f.plot);
+  el('path', { class: 'theory', d: line(f, tw, floor, false) }, f.plot);
+  el('path', { class: 'theory-b', d: line(f, td, floor, false) }, f.plot);
+  el('path', { class: 'predicted', d: line(f, pred, floor, false) }, f.plot);
+  el('path', { class: 'grad-w', d: line(f, gw, floor, false) }, f.plot);
+  el('path', { class: 'delta', d: line(f, dl, floor, false) }, f.plot);
+  dots(f, gw, 'grad-w');
+  dots(f, dl, 'delta');
+  dots(f, down, 'down');
+  el('line', { class: 'cursor', x1: f.x(o.layer), x2: f.x(o.layer), y1: f.top, y2: f.bottom }, f.svg);
+  f.svg.addEventListener('click', (e) => {
+    const ctm = f.svg.getScreenCTM();
+    if (ctm === null) return;
+    const px = new DOMPoint(e.clientX, e.clientY).matrixTransform(ctm.inverse()).x;
+    o.onPick(Math.min(d, Math.max(1, Math.round(0.5 + ((px - f.left) / (f.right - f.left)) * d))));
+  });
+  return [f.svg, legend([
+    ['grad-w', '‖∂ℓ/∂W_j‖²'], ['theory', 'its expectation (THEORY.md §10.7)'], ['delta', '‖δ_j‖² = ‖∂ℓ/∂b_j‖²'], ['theory-b', 'its expectation'],
+    ['down', '‖r_{j−1}‖², the signal layer j sends down'], ['predicted', 'its conditional mean given the layers above (§10.4)'], ['band', '± 1.96 sd'],
+  ])];
 }

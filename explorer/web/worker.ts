@@ -92,10 +92,12 @@ scope.onmessage = (e) => {
   const msg = e.data;
   if (msg.type === 'run') {
     start(msg.id, msg).catch((err: unknown) => scope.postMessage({ type: 'error', id: msg.id, message: (err as Error).message }));
-  } else if (msg.type === 'records') {
+  } else {
     if (current === null || current.id !== msg.id) return;
+    const run = current.run;
     try {
-      scope.postMessage({ type: 'records', id: msg.id, net: msg.net, records: current.run.records(msg.net) });
+      if (msg.type === 'records') scope.postMessage({ type: 'records', id: msg.id, net: msg.net, records: run.records(msg.net) });
+      else scope.postMessage({ type: 'backward', id: msg.id, view: run.backward(msg.net) });
     } catch (err) {
       scope.postMessage({ type: 'error', id: msg.id, message: (err as Error).message });
     }

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readCsv, runScript, scriptPath, tmpDir } from './script';
+import { expectUsageErrors, readCsv, runScript, runWholeAndShards, scriptPath, tmpDir } from './script';
 import { FIG2A_COLUMNS } from '../../lib/experiments/fig2';
 
 const script = scriptPath('fig2');
@@ -34,27 +34,12 @@ describe('fig2.js', () => {
       [['--part', 'b', '--families', 'none'], /no architectures to train/],
       [['--part', 'b', '--train-init', 'bogus'], /--train-init/],
     ];
-    const outs = cases.map(() => path.join(tmp(), 'out'));
-    const results = await Promise.all(cases.map(([args], i) => run(...args, '--out', outs[i])));
-    cases.forEach(([args, pattern], i) => {
-      const r = results[i];
-      expect(r.status, args.join(' ') + r.stderr).to.equal(2);
-      expect(r.stderr, args.join(' ')).to.match(/^error: [^\n]+\n$/);
-      expect(r.stderr, args.join(' ')).to.match(pattern);
-      expect(fs.existsSync(outs[i]), `${args.join(' ')} created ${outs[i]}`).to.equal(false);
-    });
+    await expectUsageErrors(script, 'fig2-spec-', cases);
   });
 
   it('a small run: fixed CSV columns, rows per architecture × init × method, identical for any --workers and for merged shards', async () => {
     const a = tmp(), c = tmp();
-    // The whole run inline, and the same cells as two shards, one on two worker threads, at the same time.
-    const [one, ...shards] = await Promise.all([
-      run(...SMALL, '--workers', '1', '--out', a),
-      run(...SMALL, '--workers', '2', '--shard', '1/2', '--out', c),
-      run(...SMALL, '--workers', '1', '--shard', '2/2', '--out', c),
-    ]);
-    expect(one.status, one.stderr).to.equal(0);
-    for (const sh of shards) expect(sh.status, sh.stderr).to.equal(0);
+    const one = await runWholeAndShards(script, SMALL, a, c);
     const { header, rows } = readCsv(path.join(a, 'fig2a.csv'));
     expect(header.slice(0, 14)).to.deep.equal(['arch', 'init', 'depth', 'beta', 'nets', 'mean_ratio', 'second_moment', 'second_moment_theory',
       'log10_var_ratio', 'var_hat_mean', 'var_hat_theory', 'q05_log10_ratio', 'q50_log10_ratio', 'q95_log10_ratio']);

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readCsv, runScript, scriptPath, tmpDir } from './script';
+import { expectUsageErrors, readCsv, runScript, runWholeAndShards, scriptPath, tmpDir } from './script';
 import { GRAD_A_COLUMNS, GRAD_B_COLUMNS } from '../../lib/experiments/grad';
 import { gradAClaims } from '../../lib/experiments/report/claims';
 
@@ -35,26 +35,12 @@ describe('grad.js', () => {
       [['--widths', '10,0,5'], /--widths: widths must be integers ≥ 1/],
       [['stray'], /unexpected argument 'stray'/],
     ];
-    const outs = cases.map(() => path.join(tmp(), 'out'));
-    const results = await Promise.all(cases.map(([args], i) => run(...args, '--out', outs[i])));
-    cases.forEach(([args, pattern], i) => {
-      const r = results[i];
-      expect(r.status, args.join(' ') + r.stderr).to.equal(2);
-      expect(r.stderr, args.join(' ')).to.match(/^error: [^\n]+\n$/);
-      expect(r.stderr, args.join(' ')).to.match(pattern);
-      expect(fs.existsSync(outs[i]), `${args.join(' ')} created ${outs[i]}`).to.equal(false);
-    });
+    await expectUsageErrors(script, 'grad-spec-', cases);
   });
 
   it('a small run: fixed columns, exact theory beside each value, identical for any --workers and for merged shards', async () => {
     const a = tmp(), c = tmp();
-    const [one, ...shards] = await Promise.all([
-      run(...SMALL, '--workers', '1', '--out', a),
-      run(...SMALL, '--workers', '2', '--shard', '1/2', '--out', c),
-      run(...SMALL, '--workers', '1', '--shard', '2/2', '--out', c),
-    ]);
-    expect(one.status, one.stderr).to.equal(0);
-    for (const sh of shards) expect(sh.status, sh.stderr).to.equal(0);
+    await runWholeAndShards(script, SMALL, a, c);
 
     const { header, rows } = readCsv(path.join(a, 'grad_a.csv'));
     expect(header.slice(0, 12)).to.deep.equal(['arch', 'init', 'depth', 'beta', 'nets', 'mean_sq_jacobian', 'mean_sq_jacobian_lo', 'mean_sq_jacobian_hi',

@@ -57,35 +57,44 @@ export const GRAD_B_COLUMNS = [
 /** The equal-β table without Figure 2's exact and second-order columns, which describe log10(M_d/M_0), not log10 T. */
 export const GRAD_EQUAL_BETA_COLUMNS = EQUAL_BETA_COLUMNS.filter((c) => !['D_all_exact', 'D_live_exact', 'D_live_second_order', 'delta_S2', 'exact_misfit'].includes(c));
 
-/** Nets per architecture, by β: one count for all ([[β, N]] with β = Infinity), or β:N pairs; an architecture takes the count of the nearest listed β. */
-type NetsByBeta = [number, number][];
+/** Part (a)'s nets for the architectures nearest β (β null: for every architecture). Shown, recorded and compared as the flag is written. */
+export class NetsAtBeta {
+  constructor(readonly beta: number | null, readonly nets: number) {}
+  toString(): string {
+    return this.beta === null ? String(this.nets) : `${this.beta}:${this.nets}`;
+  }
+}
 
-const netsByBetaFlag: Flag<NetsByBeta> = {
+/** One count, or β:count pairs, as --nets takes them; `name` words the errors. */
+export function parseNets(text: string, name = '--nets'): NetsAtBeta[] {
+  const parts = text.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  if (parts.length === 0) throw new UsageError(`${name} needs a count or β:count pairs`);
+  const count = (v: string) => {
+    if (!/^\d+$/.test(v) || !(Number(v) >= 2) || !Number.isSafeInteger(Number(v))) throw new UsageError(`${name} expects counts that are integers ≥ 2, got '${v}'`);
+    return Number(v);
+  };
+  if (parts.length === 1 && !parts[0].includes(':')) return [new NetsAtBeta(null, count(parts[0]))];
+  return parts.map((p) => {
+    const m = /^([^:]+):([^:]+)$/.exec(p);
+    if (m === null) throw new UsageError(`${name} expects one count or β:count pairs, got '${p}'`);
+    const b = parseFloatList(m[1], name)[0];
+    if (!(b > 0)) throw new UsageError(`${name} expects β values > 0, got ${b}`);
+    return new NetsAtBeta(b, count(m[2]));
+  });
+}
+
+const netsFlag: Flag<NetsAtBeta[]> = {
   help: "part (a): nets per architecture × init: one count, or β:count pairs (e.g. '0.1:100,2:2000'); each architecture takes the count of the nearest listed β",
   metavar: 'N|LIST',
-  parse: (t, n) => {
-    const parts = t.split(',').map((x) => x.trim()).filter((x) => x !== '');
-    if (parts.length === 0) throw new UsageError(`${n} needs a count or β:count pairs`);
-    const count = (v: string) => {
-      if (!/^\d+$/.test(v) || !(Number(v) >= 2) || !Number.isSafeInteger(Number(v))) throw new UsageError(`${n} expects counts that are integers ≥ 2, got '${v}'`);
-      return Number(v);
-    };
-    if (parts.length === 1 && !parts[0].includes(':')) return [[Infinity, count(parts[0])]];
-    return parts.map((p): [number, number] => {
-      const m = /^([^:]+):([^:]+)$/.exec(p);
-      if (m === null) throw new UsageError(`${n} expects one count or β:count pairs, got '${p}'`);
-      const b = parseFloatList(m[1], n)[0];
-      if (!(b > 0)) throw new UsageError(`${n} expects β values > 0, got ${b}`);
-      return [b, count(m[2])];
-    });
-  },
+  parse: parseNets,
 };
 
 /** The count for an architecture of this β: the pair with the nearest β (in log), the first on ties. */
-export function netsFor(nets: NetsByBeta, b: number): number {
-  let best = nets[0];
-  for (const pair of nets) if (Math.abs(Math.log(b / pair[0])) < Math.abs(Math.log(b / best[0]))) best = pair;
-  return best[1];
+export function netsFor(list: readonly NetsAtBeta[], b: number): number {
+  const dist = (x: NetsAtBeta) => (x.beta === null ? 0 : Math.abs(Math.log(b / x.beta)));
+  let best = list[0];
+  for (const x of list) if (dist(x) < dist(best)) best = x;
+  return best.nets;
 }
 
 /** The paper's learning rate (plain SGD, Figure 1(b)). */
@@ -101,7 +110,7 @@ export const GRAD_CLI = defineCli({
     depths: intListFlag('depths d (hidden ReLU layers); every family at each'),
     'input-dim': intFlag('input width n_0 of part (a) (784, as MNIST in part b)', { default: 784, min: 1, max: 100000 }),
     inits: initListFlag(['he_normal', 'he_uniform', 'he_normal_truncated']),
-    nets: netsByBetaFlag,
+    nets: netsFlag,
     'norm-nets': intFlag('part (b): nets per architecture × init, each on its own batch', { min: 1 }),
     batch: intFlag('part (b): images per batch', { min: 1, max: 60000 }),
     lr: floatFlag('part (b): the learning rate of the first SGD step', { default: PAPER_LR, above: 0 }),
@@ -110,9 +119,9 @@ export const GRAD_CLI = defineCli({
   },
   presets: {
     // Cost falls with β (narrower layers) while the sample a heavy tail needs grows: more nets at larger β.
-    quick: { depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], nets: [[0.1, 100], [0.25, 200], [0.5, 500], [1, 1000], [2, 2000]], 'norm-nets': 4, batch: 256 },
+    quick: { depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], nets: parseNets('0.1:100,0.25:200,0.5:500,1:1000,2:2000'), 'norm-nets': 4, batch: 256 },
     // THEORY.md §10.11's sizes (where C was measured), and the paper's batch of 1024.
-    paper: { depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], nets: [[0.1, 1000], [0.25, 2000], [0.5, 2000], [1, 5000], [2, 5000]], 'norm-nets': 20, batch: 1024 },
+    paper: { depths: [10], betas: [0.1, 0.25, 0.5, 1, 2], nets: parseNets('0.1:1000,0.25:2000,0.5:2000,1:5000,2:5000'), 'norm-nets': 20, batch: 1024 },
   },
   defaultPreset: 'quick',
 });

@@ -18,15 +18,15 @@ import { stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from
 import { boundaryFactor, channelBeta, convGains, log10SecondMomentBound } from '../nn/conv/theory';
 import { FIGURE1_INITS, initializerById, type Initializer } from '../nn/init';
 import { slope } from '../nn/stats';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, stringFlag, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { experimentScript, type Session } from './cli/script';
 import { convLengthsTask, inputShape, type ConvCellParams, type ConvCellResult, type ConvInput } from './cells/conv-lengths';
-import { ensureOutDir, writeCsv } from './out/files';
-import { recordInvocation } from './cli/invocation';
+import { writeCsv } from './out/files';
 import { backendFlag, countOrDepthFlag, initListFlag, limitFlags, limitOrNull, trainingFlags } from './cli/flags';
 import { lineChartSpec, meanRatioChartSpec, writePlot } from './out/plot';
 import { writeRunRecord } from './out/record';
 import { runTrainingPanel } from './report/panel';
-import { runExperiment, type Cell, type CellResult, type Experiment } from './run/runner';
+import type { Cell, CellResult, Experiment } from './run/runner';
 import { printTable } from './out/table';
 
 const CONV_A_COLUMNS = [
@@ -49,6 +49,7 @@ const inputFlag: Flag<InputSpec> = {
   help: 'input: unit (a fresh random unit-norm C×H×W tensor per net), mnist, fashion, or cifar:PATH (one image of a CIFAR-10 binary batch, --image)',
   metavar: 'unit|mnist|fashion|cifar:PATH',
   default: { kind: 'unit' },
+  format: (v) => (v.kind === 'cifar' ? `cifar:${v.path}` : v.kind),
   parse: (t, n) => {
     if (t === 'unit' || t === 'mnist' || t === 'fashion') return { kind: t };
     if (t.startsWith('cifar:') && t.length > 'cifar:'.length) return { kind: 'cifar', path: t.slice('cifar:'.length) };
@@ -61,29 +62,37 @@ export const CONV_CLI = defineCli({
   summary: 'Convolutional ReLU nets: (a) mean output length against depth per initialization, (b) the second moment against β = Σ 1/C_j, (c) epochs to 20% MNIST accuracy.',
   flags: {
     part: enumFlag(['a', 'b', 'c', 'all'] as const, 'which part to run', { default: 'all' }),
-    inits: initListFlag([...FIGURE1_INITS]),
-    depths: intListFlag('depths d (conv ReLU layers) for part a'),
-    channels: countOrDepthFlag("channels C_j of every conv layer in part (a), or 'depth' for C_j = depth (β = 1)"),
+    ...forParts(['a'], {
+      inits: initListFlag([...FIGURE1_INITS]),
+      depths: intListFlag('depths d (conv ReLU layers) for part a'),
+      channels: countOrDepthFlag("channels C_j of every conv layer in part (a), or 'depth' for C_j = depth (β = 1)"),
+    }),
     kernel: intFlag('square kernel side k (k×k)', { default: 3, min: 1 }),
     stride: intFlag('stride of every conv layer', { default: 1, min: 1 }),
     padding: enumFlag(['same', 'valid', 'circular'] as const, 'padding of every conv layer', { default: 'same' }),
-    input: inputFlag,
-    image: intFlag('which image of a data-set input (0-based)', { default: 0, min: 0 }),
-    size: intFlag('height = width of unit inputs', { min: 1 }),
-    'in-channels': intFlag('channels of unit inputs', { default: 3, min: 1 }),
-    nets: intFlag('independently initialized nets per cell (part a)', { min: 1 }),
-    'b-init': stringFlag('initializer of part b', { default: 'he_normal', metavar: 'ID' }),
-    'b-depths': intListFlag('depths of part b'),
-    'b-channels': intListFlag('channel counts C of part b (every layer C channels; β = depth/C)'),
-    'b-nets': intFlag('nets per cell (part b)', { min: 1 }),
+    ...forParts(['a', 'b'], {
+      input: inputFlag,
+      image: intFlag('which image of a data-set input (0-based)', { default: 0, min: 0 }),
+      size: intFlag('height = width of unit inputs', { min: 1 }),
+      'in-channels': intFlag('channels of unit inputs', { default: 3, min: 1 }),
+    }),
+    nets: forPart(['a'], intFlag('independently initialized nets per cell (part a)', { min: 1 })),
+    ...forParts(['b'], {
+      'b-init': stringFlag('initializer of part b', { default: 'he_normal', metavar: 'ID' }),
+      'b-depths': intListFlag('depths of part b'),
+      'b-channels': intListFlag('channel counts C of part b (every layer C channels; β = depth/C)'),
+      'b-nets': intFlag('nets per cell (part b)', { min: 1 }),
+    }),
     backend: backendFlag(),
-    'train-inits': initListFlag([...FIGURE1_INITS]),
-    'train-depths': intListFlag('conv layers of the nets trained in part c'),
-    'train-channels': intFlag('channels of every conv layer in part c', { min: 1 }),
-    head: enumFlag(['flatten', 'pool'] as const, 'part c: flatten the last conv layer into the linear output layer, or average-pool it first', { default: 'flatten' }),
-    'train-stride': intFlag('stride of the first conv layer in part c (the rest have stride 1)', { default: 2, min: 1 }),
-    ...trainingFlags(),
-    ...limitFlags(),
+    ...forParts(['c'], {
+      'train-inits': initListFlag([...FIGURE1_INITS]),
+      'train-depths': intListFlag('conv layers of the nets trained in part c'),
+      'train-channels': intFlag('channels of every conv layer in part c', { min: 1 }),
+      head: enumFlag(['flatten', 'pool'] as const, 'part c: flatten the last conv layer into the linear output layer, or average-pool it first', { default: 'flatten' }),
+      'train-stride': intFlag('stride of the first conv layer in part c (the rest have stride 1)', { default: 2, min: 1 }),
+      ...trainingFlags(),
+      ...limitFlags(),
+    }),
   },
   presets: {
     quick: {
@@ -169,12 +178,10 @@ function cellsFor(name: string, inits: readonly string[], stacks: readonly ConvL
   return { name, task: convLengthsTask, cells };
 }
 
-/** Runs the cells; null (with a note) when this is one shard of a run whose other shards are elsewhere. */
-async function runCells(exp: Experiment<ConvCell['params'], ConvCellResult>, args: Args): Promise<CellResult<ConvCell['params'], ConvCellResult>[] | null> {
-  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
-  if (outcome.complete) return outcome.results;
-  process.stderr.write(`${exp.name}: ${outcome.results.length} of ${exp.cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
-  return null;
+/** Runs the cells; null when they are not all done (a plan, or one shard of a run whose other shards are elsewhere). */
+async function runCells(exp: Experiment<ConvCell['params'], ConvCellResult>, session: Session): Promise<CellResult<ConvCell['params'], ConvCellResult>[] | null> {
+  const outcome = await session.run(exp);
+  return outcome.complete ? outcome.results : null;
 }
 
 function log10Gains(params: ConvCellParams): number {
@@ -197,10 +204,10 @@ function partBInit(args: Args): Initializer {
   return init;
 }
 
-async function runPartA(args: Args, input: ConvInput, stacks: ConvLayerSpec[][]): Promise<void> {
+async function runPartA(args: Args, session: Session, input: ConvInput, stacks: ConvLayerSpec[][]): Promise<void> {
   const started = Date.now();
   const exp = cellsFor('conv_a', args.inits, stacks, args.nets, input, args);
-  const results = await runCells(exp, args);
+  const results = await runCells(exp, session);
   if (results === null) return;
   const label = inputLabel(input);
   const rows = results.map(({ params, result }) => {
@@ -240,10 +247,10 @@ async function runPartA(args: Args, input: ConvInput, stacks: ConvLayerSpec[][])
   process.stdout.write(`\nwrote ${args.out}/conv_a.csv, conv_a.json, conv_a.svg${plot.png ? ', conv_a.png' : ''} in ${seconds.toFixed(1)} s\n`);
 }
 
-async function runPartB(args: Args, input: ConvInput, init: Initializer, stacks: ConvLayerSpec[][]): Promise<void> {
+async function runPartB(args: Args, session: Session, input: ConvInput, init: Initializer, stacks: ConvLayerSpec[][]): Promise<void> {
   const started = Date.now();
   const exp = cellsFor('conv_b', [init.id], stacks, args['b-nets'], input, args);
-  const results = await runCells(exp, args);
+  const results = await runCells(exp, session);
   if (results === null) return;
   const label = inputLabel(input);
   const rows = results.map(({ params, result }) => {
@@ -292,7 +299,7 @@ function partCStacks(args: Args): ConvLayerSpec[][] {
     .map((l, j) => (j === 0 ? { ...l, stride: args['train-stride'] } : l)));
 }
 
-async function runPartC(args: Args, stacks: ConvLayerSpec[][]): Promise<void> {
+async function runPartC(args: Args, session: Session, stacks: ConvLayerSpec[][]): Promise<void> {
   const limitTrain = limitOrNull(args['limit-train']), limitTest = limitOrNull(args['limit-test']);
   const archs = args['train-inits'].flatMap((init) => stacks.map((layers) => ({
     key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`,
@@ -301,7 +308,7 @@ async function runPartC(args: Args, stacks: ConvLayerSpec[][]): Promise<void> {
     extra: { conv: { input: TRAIN_INPUT, layers, head: args.head }, limitTrain, limitTest },
   })));
   await runTrainingPanel({
-    name: 'conv_c', figure: `Conv (c), ${args.kernel}×${args.kernel} ${args.padding}, first stride ${args['train-stride']}, ${args.head} head`, args, archs,
+    name: 'conv_c', figure: `Conv (c), ${args.kernel}×${args.kernel} ${args.padding}, first stride ${args['train-stride']}, ${args.head} head`, args, session, archs,
     groupColumns: ['init', 'depth', 'channels'],
     x: { field: 'depth', title: `conv layers d (${args['train-channels']} channels)` },
     color: 'init',
@@ -310,9 +317,7 @@ async function runPartC(args: Args, stacks: ConvLayerSpec[][]): Promise<void> {
   });
 }
 
-async function conv(argv: readonly string[]): Promise<void> {
-  const args = parseCli(CONV_CLI, argv);
-  if (args === null) return;
+export const CONV = experimentScript(CONV_CLI, async (args, session) => {
   const input = resolveInput(args);
   // Everything both parts need is checked before either runs, so a bad flag never leaves half the outputs.
   const doA = args.part === 'a' || args.part === 'all', doB = args.part === 'b' || args.part === 'all', doC = args.part === 'c' || args.part === 'all';
@@ -321,11 +326,9 @@ async function conv(argv: readonly string[]): Promise<void> {
   checkStacks(input, [...aStacks, ...bStacks]);
   checkStacks({ kind: 'mnist', dataset: args.dataset, index: 0 }, cStacks);
   if (doC) checkTrainingData(args.dataset);
-  ensureOutDir(args.out);
-  recordInvocation(args.out, 'conv', argv);
-  if (doA) await runPartA(args, input, aStacks);
-  if (bInit !== null) await runPartB(args, input, bInit, bStacks);
-  if (doC) await runPartC(args, cStacks);
-}
+  if (doA) await runPartA(args, session, input, aStacks);
+  if (bInit !== null) await runPartB(args, session, input, bInit, bStacks);
+  if (doC) await runPartC(args, session, cStacks);
+});
 
-if (require.main === module) main(() => conv(process.argv.slice(2)));
+if (require.main === module) main(() => CONV.main(process.argv.slice(2)));

@@ -11,15 +11,15 @@
 import * as path from 'node:path';
 import { FIGURE1_INITS, gain, initializerById } from '../nn/init';
 import { slope } from '../nn/stats';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli } from './cli/cli';
+import { defineCli, enumFlag, forParts, intFlag, intListFlag, main, type ParsedCli } from './cli/cli';
+import { experimentScript, type Session } from './cli/script';
 import { runTrainingPanel } from './report/panel';
-import { ensureOutDir, writeCsv } from './out/files';
+import { writeCsv } from './out/files';
 import { lengthsTask } from './cells/lengths';
 import { meanRatioChartSpec, writePlot } from './out/plot';
-import { runExperiment, type Cell } from './run/runner';
+import type { Cell } from './run/runner';
 import { printTable } from './out/table';
 import { writeRunRecord } from './out/record';
-import { recordInvocation } from './cli/invocation';
 import { backendFlag, countOrDepthFlag, initListFlag, trainingFlags } from './cli/flags';
 
 const FIG1A_COLUMNS = [
@@ -36,13 +36,17 @@ export const FIG1_CLI = defineCli({
   flags: {
     part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
     inits: initListFlag([...FIGURE1_INITS]),
-    depths: intListFlag('depths d (number of ReLU layers)', { default: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] }),
+    ...forParts(['a'], {
+      depths: intListFlag('depths d (number of ReLU layers)', { default: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] }),
+      nets: intFlag('independently initialized nets per init × depth (part a)', { min: 1 }),
+      input: enumFlag(['unit'] as const, 'input: random unit-norm vectors, a fresh one per net', { default: 'unit' }),
+    }),
     width: countOrDepthFlag("hidden width n_j, or 'depth' for width = depth (β = 1)"),
-    nets: intFlag('independently initialized nets per init × depth (part a)', { min: 1 }),
-    input: enumFlag(['unit'] as const, 'input: random unit-norm vectors, a fresh one per net', { default: 'unit' }),
     backend: backendFlag(),
-    'train-depths': intListFlag('depths trained in part (b) (width = depth unless --width)', {}),
-    ...trainingFlags(),
+    ...forParts(['b'], {
+      'train-depths': intListFlag('depths trained in part (b) (width = depth unless --width)', {}),
+      ...trainingFlags(),
+    }),
   },
   presets: {
     quick: { nets: 100, 'train-depths': [20, 30, 40], runs: 2, 'max-epochs': 8 },
@@ -53,9 +57,9 @@ export const FIG1_CLI = defineCli({
 
 /** What a row of fig1a.csv says about its cell, beside the result. */
 interface Fig1aMeta { readonly init: string; readonly depth: number; readonly width: number }
-type Fig1Args = NonNullable<ReturnType<typeof parseCli<typeof FIG1_CLI.flags>>>;
+type Fig1Args = ParsedCli<typeof FIG1_CLI.flags>;
 
-async function runPartA(args: Fig1Args): Promise<void> {
+async function runPartA(args: Fig1Args, session: Session): Promise<void> {
   const started = Date.now();
   const cells: Cell<Parameters<typeof lengthsTask.run>[0], Fig1aMeta>[] = [];
   for (const init of args.inits) {
@@ -66,11 +70,8 @@ async function runPartA(args: Fig1Args): Promise<void> {
     }
   }
   const exp = { name: 'fig1a', task: lengthsTask, cells };
-  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
-  if (!outcome.complete) {
-    process.stderr.write(`fig1a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
-    return;
-  }
+  const outcome = await session.run(exp);
+  if (!outcome.complete) return;
   const rows = outcome.results.map(({ meta, result }) => ({ ...meta, input: args.input, ...result }));
   writeCsv(path.join(args.out, 'fig1a.csv'), FIG1A_COLUMNS, rows);
 
@@ -99,22 +100,18 @@ async function runPartA(args: Fig1Args): Promise<void> {
   process.stdout.write(`\nwrote ${args.out}/fig1a.csv, fig1a.json, fig1a.svg${plot.png ? ', fig1a.png' : ''} in ${seconds.toFixed(1)} s\n`);
 }
 
-async function fig1(argv: readonly string[]): Promise<void> {
-  const args = parseCli(FIG1_CLI, argv);
-  if (args === null) return;
-  ensureOutDir(args.out);
-  recordInvocation(args.out, 'fig1', argv);
-  if (args.part === 'a' || args.part === 'all') await runPartA(args);
-  if (args.part === 'b' || args.part === 'all') await runPartB(args);
-}
+export const FIG1 = experimentScript(FIG1_CLI, async (args, session) => {
+  if (args.part === 'a' || args.part === 'all') await runPartA(args, session);
+  if (args.part === 'b' || args.part === 'all') await runPartB(args, session);
+});
 
-async function runPartB(args: Fig1Args): Promise<void> {
+async function runPartB(args: Fig1Args, session: Session): Promise<void> {
   const archs = args.inits.flatMap((init) => args['train-depths'].map((depth) => {
     const width = args.width === 'depth' ? depth : args.width;
     return { group: { init, depth, width }, key: `init=${init}/depth=${depth}`, init, hidden: new Array<number>(depth).fill(width) };
   }));
   await runTrainingPanel({
-    name: 'fig1b', figure: 'Figure 1(b)', args, archs,
+    name: 'fig1b', figure: 'Figure 1(b)', args, session, archs,
     groupColumns: ['init', 'depth', 'width'],
     x: { field: 'depth', title: 'depth d (width = ' + (args.width === 'depth' ? 'depth' : String(args.width)) + ')' },
     color: 'init',
@@ -122,4 +119,4 @@ async function runPartB(args: Fig1Args): Promise<void> {
   });
 }
 
-if (require.main === module) main(() => fig1(process.argv.slice(2)));
+if (require.main === module) main(() => FIG1.main(process.argv.slice(2)));

@@ -1,11 +1,10 @@
 // Flags shared by several scripts, each setting validated here once: initializers, the kernel
 // backend, output files, and the training protocol of train.js and every "does it start training?" panel.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { availableBackends, BACKEND_NAMES, createBackend } from '../../kernels/index';
 import { initializerById } from '../../nn/init';
 import { PAPER_PROTOCOL } from '../../nn/train/loop';
+import { checkOutputFile } from '../out/files';
 import { enumFlag, floatFlag, intFlag, parseIntList, UsageError, type Flag } from './cli';
 
 /** A library RangeError from a flag's value becomes a one-line usage error naming the flag. */
@@ -71,14 +70,17 @@ export function backendFlag(): Flag<string> {
   };
 }
 
-/** An output file, or null (the default, or '-') for none: its folder must exist now, before any work. */
+/**
+ * An output file, or null (the default, or '-') for none, checked now, before any work: a file that
+ * may be replaced, a new file in a folder that exists, or a FIFO / character device (written through).
+ */
 export function outputFileFlag(help: string): Flag<string | null> {
   return {
     help: `${help} ('-' for none)`, metavar: 'FILE', default: null,
     parse: (t, n) => {
       if (t === '') throw new UsageError(`${n} needs a non-empty value`);
       if (t === '-') return null;
-      if (!fs.existsSync(path.dirname(path.resolve(t)))) throw new UsageError(`${n}: folder ${path.dirname(t)} does not exist`);
+      checkOutputFile(t, n);
       return t;
     },
   };

@@ -8,11 +8,12 @@ import type { TrainConfig } from '../../nn/train/loop';
 import { mean, variance } from '../../nn/stats';
 import { Rng } from '../../tensor/rng';
 import type { CommonValues } from '../cli/cli';
+import type { Session } from '../cli/script';
 import { writeCsv } from '../out/files';
 import { stringKey } from '../cells/shared';
 import { lineChartSpec, writePlot, type Axis } from '../out/plot';
 import { writeRunRecord } from '../out/record';
-import { runExperiment, type Cell } from '../run/runner';
+import type { Cell } from '../run/runner';
 import { printTable } from '../out/table';
 import { trainingTask, type TrainCellParams, type TrainCellResult } from '../cells/training';
 
@@ -46,6 +47,7 @@ export interface PanelOptions {
   readonly name: string;
   readonly figure: string;
   readonly args: PanelArgs;
+  readonly session: Session;
   readonly archs: readonly PanelArch[];
   readonly groupColumns: readonly string[];
   /** More group fields, written after the run/summary columns (so a figure's fixed leading columns stay first). */
@@ -83,11 +85,8 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
     }
   }
   const exp = { name: o.name, task: trainingTask, cells };
-  const outcome = await runExperiment(exp, { out: a.out, workers: a.workers, resume: a.resume, shard: a.shard });
-  if (!outcome.complete) {
-    process.stderr.write(`${o.name}: ${outcome.results.length} of ${cells.length} runs done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
-    return;
-  }
+  const outcome = await o.session.run(exp);
+  if (!outcome.complete) return;
   const runRows: Record<string, GroupValue | number | null>[] = [];
   const summary: Record<string, GroupValue | number | null>[] = [];
   for (const arch of o.archs) {

@@ -22,7 +22,7 @@ import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, str
 import { experimentScript, type Session } from './cli/script';
 import { convLengthsTask, inputShape, type ConvCellParams, type ConvCellResult, type ConvInput } from './cells/conv-lengths';
 import { writeCsv } from './out/files';
-import { backendFlag, countOrDepthFlag, initListFlag, limitFlags, limitOrNull, trainingFlags } from './cli/flags';
+import { backendFlag, dtypeFlag, lengthsDtype, countOrDepthFlag, initListFlag, limitFlags, limitOrNull, trainingFlags } from './cli/flags';
 import { lineChartSpec, meanRatioChartSpec, writePlot } from './out/plot';
 import { writeRunRecord } from './out/record';
 import { runTrainingPanel } from './report/panel';
@@ -84,6 +84,7 @@ export const CONV_CLI = defineCli({
       'b-nets': intFlag('nets per cell (part b)', { min: 1 }),
     }),
     backend: backendFlag(),
+    dtype: dtypeFlag(),
     ...forParts(['c'], {
       'train-inits': initListFlag([...FIGURE1_INITS]),
       'train-depths': intListFlag('conv layers of the nets trained in part c'),
@@ -128,16 +129,6 @@ function resolveInput(args: Args): ConvInput {
   return spec.kind === 'cifar' ? { kind: 'cifar', path: path.resolve(spec.path), index: args.image } : { kind: 'mnist', dataset: datasetName(spec.kind), index: args.image };
 }
 
-/** Part c's data must load here, before any output, rather than fail in every worker. */
-function checkTrainingData(name: DatasetName): void {
-  try {
-    loadDataset(name);
-  } catch (err) {
-    if (err instanceof DatasetError) throw new UsageError(`--dataset: ${err.message}`);
-    throw err;
-  }
-}
-
 function datasetName(kind: 'mnist' | 'fashion'): DatasetName {
   return kind === 'mnist' ? 'mnist' : 'fashion-mnist';
 }
@@ -168,11 +159,12 @@ function describeLayer(l: ConvLayerSpec): string {
   return `${l.kh}×${l.kw} stride ${l.stride} ${l.padding}`;
 }
 
-function cellsFor(name: string, inits: readonly string[], stacks: readonly ConvLayerSpec[][], nets: number, input: ConvInput, args: Args): Experiment<ConvCell['params'], ConvCellResult> {
+function cellsFor(name: string, inits: readonly string[], stacks: readonly ConvLayerSpec[][], nets: number, input: ConvInput, args: Args, session: Session): Experiment<ConvCell['params'], ConvCellResult> {
+  const dtype = lengthsDtype(name, args, session.planning);
   const cells: ConvCell[] = [];
   for (const init of inits) {
     for (const layers of stacks) {
-      cells.push({ key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`, params: { init, input, layers, nets, seed: args.seed, backend: args.backend } });
+      cells.push({ key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`, params: { init, input, layers, nets, seed: args.seed, backend: args.backend, ...dtype } });
     }
   }
   return { name, task: convLengthsTask, cells };
@@ -206,7 +198,7 @@ function partBInit(args: Args): Initializer {
 
 async function runPartA(args: Args, session: Session, input: ConvInput, stacks: ConvLayerSpec[][]): Promise<void> {
   const started = Date.now();
-  const exp = cellsFor('conv_a', args.inits, stacks, args.nets, input, args);
+  const exp = cellsFor('conv_a', args.inits, stacks, args.nets, input, args, session);
   const results = await runCells(exp, session);
   if (results === null) return;
   const label = inputLabel(input);
@@ -235,7 +227,7 @@ async function runPartA(args: Args, session: Session, input: ConvInput, stacks: 
     `Conv nets: mean of M_d/M_0 against depth (${args.kernel}×${args.kernel} ${args.padding}, ${label}, ${args.nets} nets per point; dashed: exact theory)`,
     `depth d (channels = ${String(args.channels)})`);
   const plot = await writePlot(path.join(args.out, 'conv_a'), spec);
-  const { seconds } = writeRunRecord(args.out, 'conv_a', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { slopes, input: label } });
+  const { seconds } = writeRunRecord(args.out, 'conv_a', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { dtype: exp.cells[0]?.params.dtype ?? 'float64', slopes, input: label } });
 
   process.stdout.write(`\nConv (a): log10 of the mean of M_d/M_0 (${args.nets} nets per cell, ${label} input; lo/hi: 95% log-normal interval)\n`);
   printTable(['init', 'depth', 'channels', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'log10_gains', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });
@@ -249,7 +241,7 @@ async function runPartA(args: Args, session: Session, input: ConvInput, stacks: 
 
 async function runPartB(args: Args, session: Session, input: ConvInput, init: Initializer, stacks: ConvLayerSpec[][]): Promise<void> {
   const started = Date.now();
-  const exp = cellsFor('conv_b', [init.id], stacks, args['b-nets'], input, args);
+  const exp = cellsFor('conv_b', [init.id], stacks, args['b-nets'], input, args, session);
   const results = await runCells(exp, session);
   if (results === null) return;
   const label = inputLabel(input);
@@ -283,7 +275,7 @@ async function runPartB(args: Args, session: Session, input: ConvInput, init: In
     color: 'depth', colorTitle: 'depth', lo: 'lo', hi: 'hi', connect: true, width: 520, height: 340,
   });
   const plot = await writePlot(path.join(args.out, 'conv_b'), spec);
-  const { seconds } = writeRunRecord(args.out, 'conv_b', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { input: label } });
+  const { seconds } = writeRunRecord(args.out, 'conv_b', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { dtype: exp.cells[0]?.params.dtype ?? 'float64', input: label } });
   process.stdout.write(`\nConv (b): log10 E[R²]/E[R]² (R = M_d/M_0, E[R] exact) against β = Σ 1/C_j, ${init.id}, ${label} input\n`);
   printTable(['depth', 'channels', 'beta', 'log10_norm_second_moment', 'log10_norm_second_moment_lo', 'log10_norm_second_moment_hi', 'log10_bound', 'log10_dense_gaussian', 'gamma', 'var_ln_ratio', 'dead'], rows, { digits: 4 });
   process.stdout.write('(gamma = ln(E[R²]/E[R]²)/β and var_ln_ratio = Var(ln R): fully connected Gaussian nets have both ≈ 5β at small β, i.e. gamma ≈ 5;\n'
@@ -325,7 +317,6 @@ export const CONV = experimentScript(CONV_CLI, async (args, session) => {
   const bInit = doB ? partBInit(args) : null;
   checkStacks(input, [...aStacks, ...bStacks]);
   checkStacks({ kind: 'mnist', dataset: args.dataset, index: 0 }, cStacks);
-  if (doC) checkTrainingData(args.dataset);
   if (doA) await runPartA(args, session, input, aStacks);
   if (bInit !== null) await runPartB(args, session, input, bInit, bStacks);
   if (doC) await runPartC(args, session, cStacks);

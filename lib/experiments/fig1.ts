@@ -20,7 +20,7 @@ import { meanRatioChartSpec, writePlot } from './out/plot';
 import type { Cell } from './run/runner';
 import { printTable } from './out/table';
 import { writeRunRecord } from './out/record';
-import { backendFlag, countOrDepthFlag, initListFlag, trainingFlags } from './cli/flags';
+import { backendFlag, countOrDepthFlag, dtypeFlag, initListFlag, lengthsDtype, trainingFlags } from './cli/flags';
 
 const FIG1A_COLUMNS = [
   'init', 'depth', 'width', 'nets', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
@@ -43,6 +43,7 @@ export const FIG1_CLI = defineCli({
     }),
     width: countOrDepthFlag("hidden width n_j, or 'depth' for width = depth (β = 1)"),
     backend: backendFlag(),
+    dtype: dtypeFlag(),
     ...forParts(['b'], {
       'train-depths': intListFlag('depths trained in part (b) (width = depth unless --width)', {}),
       ...trainingFlags(),
@@ -62,11 +63,12 @@ type Fig1Args = ParsedCli<typeof FIG1_CLI.flags>;
 async function runPartA(args: Fig1Args, session: Session): Promise<void> {
   const started = Date.now();
   const cells: Cell<Parameters<typeof lengthsTask.run>[0], Fig1aMeta>[] = [];
+  const dtype = lengthsDtype('fig1a', args, session.planning);
   for (const init of args.inits) {
     for (const depth of args.depths) {
       const width = args.width === 'depth' ? depth : args.width;
       const widths = new Array<number>(depth + 1).fill(width);
-      cells.push({ key: `init=${init}/depth=${depth}`, params: { init, widths, nets: args.nets, seed: args.seed, input: null, backend: args.backend }, meta: { init, depth, width } });
+      cells.push({ key: `init=${init}/depth=${depth}`, params: { init, widths, nets: args.nets, seed: args.seed, input: null, backend: args.backend, ...dtype }, meta: { init, depth, width } });
     }
   }
   const exp = { name: 'fig1a', task: lengthsTask, cells };
@@ -90,7 +92,7 @@ async function runPartA(args: Fig1Args, session: Session): Promise<void> {
   const spec = meanRatioChartSpec(rows, `Figure 1(a): mean of M_d/M_0 against depth (${args.nets} nets per point; dashed: theory ∏c_j)`,
     'depth d (width = ' + (args.width === 'depth' ? 'depth' : String(args.width)) + ')');
   const plot = await writePlot(path.join(args.out, 'fig1a'), spec);
-  const { seconds } = writeRunRecord(args.out, 'fig1a', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { slopes } });
+  const { seconds } = writeRunRecord(args.out, 'fig1a', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { dtype: dtype.dtype ?? 'float64', slopes } });
 
   process.stdout.write(`\nFigure 1(a): log10 of the mean of M_d/M_0 (${args.nets} nets per cell; lo/hi: 95% log-normal interval)\n`);
   printTable(['init', 'depth', 'width', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });

@@ -22,7 +22,7 @@ import {
 import { defineCli, enumFlag, floatFlag, forPart, forParts, intFlag, intListFlag, main, noRepeats, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli/cli';
 import { experimentScript, type Session } from './cli/script';
 import { writeCsv } from './out/files';
-import { backendFlag, initFlag, initListFlag, trainingFlags } from './cli/flags';
+import { backendFlag, dtypeFlag, lengthsDtype, initFlag, initListFlag, trainingFlags } from './cli/flags';
 import { runTrainingPanel } from './report/panel';
 import { fm2Task, type Fm2CellResult, type Fm2Method } from './cells/fm2';
 import { lineChartSpec, writePlot, type Row } from './out/plot';
@@ -109,6 +109,7 @@ export const FIG2_CLI = defineCli({
       'sampler-nets': intFlag('exact-sampler paths per architecture (0: no sampler rows)', { min: 0 }),
     }),
     backend: backendFlag(),
+    dtype: dtypeFlag(),
     ...forParts(['b'], {
       'train-betas': betaListFlag('target β values trained in part (b)', { allowNone: true }),
       'train-depths': intListFlag('depths trained in part (b); every family at each'),
@@ -249,13 +250,14 @@ async function runPartA(args: Args, session: Session, archs: readonly Arch[]): P
   const started = Date.now();
   const n0 = args['input-dim'];
   const cells: Cell<Parameters<typeof fm2Task.run>[0], Arch>[] = [];
+  const dtype = lengthsDtype('fig2a', args, session.planning);
   for (const arch of archs) {
     const widths = [n0, ...arch.profile.hidden];
     for (const method of arch.methods) {
       const inits = method === 'net' ? args.inits : [SAMPLER_INIT];
       const nets = method === 'net' ? args.nets : args['sampler-nets'];
       for (const init of inits) {
-        cells.push({ key: `method=${method}/init=${init}/arch=${arch.name}`, params: { init, widths, nets, seed: args.seed, method, backend: args.backend }, meta: arch });
+        cells.push({ key: `method=${method}/init=${init}/arch=${arch.name}`, params: { init, widths, nets, seed: args.seed, method, backend: args.backend, ...dtype }, meta: arch });
       }
     }
   }
@@ -268,7 +270,7 @@ async function runPartA(args: Args, session: Session, archs: readonly Arch[]): P
   writeCsv(path.join(args.out, 'fig2a.csv'), FIG2A_COLUMNS, rows);
 
   const plots = await writePlots(args, rows);
-  const { seconds, files } = writeRunRecord(args.out, 'fig2a', args, { started, cellSeconds, plots, extra: { equal_beta_ks: equalBeta } });
+  const { seconds, files } = writeRunRecord(args.out, 'fig2a', args, { started, cellSeconds, plots, extra: { dtype: dtype.dtype ?? 'float64', equal_beta_ks: equalBeta } });
   printSummary(args, rows, equalBeta);
   process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
 }

@@ -22,7 +22,7 @@ import { parseSchedule, parseScheduleList, scales, SCHEDULE_SYNTAX, type Schedul
 import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, noRepeats, parseIntList, UsageError, type Flag, type ParsedCli } from './cli/cli';
 import { experimentScript, type Session } from './cli/script';
 import { writeCsv } from './out/files';
-import { backendFlag, initFlag, trainingFlags } from './cli/flags';
+import { backendFlag, dtypeFlag, lengthsDtype, initFlag, trainingFlags } from './cli/flags';
 import { lineChartSpec, writePlot, type Row } from './out/plot';
 import { writeRunRecord } from './out/record';
 import { runTrainingPanel } from './report/panel';
@@ -84,6 +84,7 @@ export const FIG3_CLI = defineCli({
     init: initFlag('initializer id of every layer (see node lib/experiments/inits.js); the relu theory needs a normal law', 'he_normal'),
     nets: forPart(['a'], intFlag('independently initialized nets per point (part a)', { min: 2 })),
     backend: backendFlag(),
+    dtype: dtypeFlag(),
     ...forParts(['b'], {
       'train-modules': intListFlag('numbers of residual modules L trained in part (b)'),
       'train-width': intFlag('stream width n of the trained nets (part b; input 784, output 10)', { min: 1 }),
@@ -147,11 +148,12 @@ async function runPartA(args: Args, session: Session): Promise<void> {
   const modules = [...args.modules].sort((a, b) => a - b);
   const cells: Cell<Parameters<typeof residualLengthsTask.run>[0]>[] = [];
   const schedules = args.schedules.map(parseSchedule);
+  const dtype = lengthsDtype('fig3a', args, session.planning);
   for (const convention of conventions(args)) {
     for (const s of schedules) {
       cells.push({
         key: `convention=${convention}/schedule=${s.text}`,
-        params: { convention, schedule: s.text, modules, width: args.width, hidden, init: args.init, nets: args.nets, seed: args.seed, backend: args.backend },
+        params: { convention, schedule: s.text, modules, width: args.width, hidden, init: args.init, nets: args.nets, seed: args.seed, backend: args.backend, ...dtype },
       });
     }
   }
@@ -214,7 +216,7 @@ async function runPartA(args: Args, session: Session): Promise<void> {
     };
   });
   const { seconds, files } = writeRunRecord(args.out, 'fig3a', args, {
-    started, cellSeconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), plots: [plot, plotZoom, plotFm2], extra: { summary },
+    started, cellSeconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), plots: [plot, plotZoom, plotFm2], extra: { dtype: dtype.dtype ?? 'float64', summary },
   });
 
   process.stdout.write(`\nFigure 3(a): log10 of the mean of M_L/M_0 (${args.nets} nets per point, n = ${args.width}, modules ${mw.join('→')}, ${args.init}; lo/hi: 95% log-normal interval)\n`);

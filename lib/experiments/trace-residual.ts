@@ -14,7 +14,7 @@ import { parseSchedule, scales, SCHEDULE_SYNTAX } from '../nn/residual/schedule'
 import { Rng } from '../tensor/rng';
 import { defineCli, enumFlag, intFlag, main, parseCli, parseIntList, seedFlag, stringFlag } from './cli/cli';
 import { writeJson } from './out/files';
-import { backendFlag, flagValue, initFlag, outputFileFlag } from './cli/flags';
+import { backendFlag, dtypeFlag, flagValue, initFlag, outputFileFlag, resolveDtype } from './cli/flags';
 import { printTable } from './out/table';
 import { randomUnitInput } from '../nn/input';
 
@@ -30,6 +30,7 @@ const TRACE_RESIDUAL_CLI = defineCli({
     convention: enumFlag(['linear', 'relu'] as const, 'module convention', { default: 'linear' }),
     init: initFlag('initializer id', 'he_normal'),
     backend: backendFlag(),
+    dtype: dtypeFlag(),
     json: outputFileFlag('also write the trace as JSON to this file'),
     seed: seedFlag(),
   },
@@ -41,11 +42,12 @@ function traceResidual(argv: readonly string[]): void {
   const init = initializerById(args.init);
   const hidden = args.hidden === 'none' ? [] : parseIntList(args.hidden, '--hidden');
   const etas = flagValue('--schedule', () => scales(parseSchedule(args.schedule), args.modules));
+  const dtype = resolveDtype(args.dtype, args.backend, 'lengths');
   const net = new ResidualNet({ inputWidth: args.width, width: args.width, hidden, outputWidth: 10, convention: args.convention }, etas, init,
-    { backend: createBackend(args.backend) });
+    { backend: createBackend(args.backend), dtype });
   const rng = new Rng(args.seed);
   net.initialize(rng);
-  const t = traceResidualForward(net, randomUnitInput(rng, args.width));
+  const t = traceResidualForward(net, randomUnitInput(rng, args.width, dtype));
   printTable(['module', 'eta', 'log10M', 'predictedLog10M', 'skipShare', 'branchShare', 'crossShare'], t.modules.map((m) => ({ ...m })), { digits: 4 });
   process.stdout.write(`log10 M_0 = ${(t.logM0 * Math.LOG10E).toFixed(4)} (stream after the projection); log10 M_L/M_0 = ${(t.logRatio * Math.LOG10E).toFixed(4)}`
     + `${t.dead ? ' (dead: x_0 = 0)' : ''}; κ = ${moduleKappa(net.moduleWidths(), init).toFixed(4)}\n`);

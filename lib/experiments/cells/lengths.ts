@@ -2,7 +2,7 @@
 // networks of one architecture and initializer, push one input through each, and summarize
 // M_d/M_0 over the nets. Plain-object params in, plain-object result out, so it runs in a worker.
 
-import { inArena, type Backend } from '../../kernels/backend';
+import { inArena, type Backend, type DType } from '../../kernels/backend';
 import { DenseReluNet } from '../../nn/dense/net';
 import { initializerById } from '../../nn/init';
 import { bootstrapLogMeanInterval, logLengthSummary } from '../../nn/stats';
@@ -21,6 +21,8 @@ export interface LengthCellParams {
   readonly seed: number;
   /** null: a fresh random unit-norm input per net; otherwise this fixed input (length n_0). */
   readonly input: readonly number[] | null;
+  /** Default float64; float32 for float32-only backends (gpu.js): the log-domain trace keeps it safe. */
+  readonly dtype?: DType;
 }
 
 export interface LengthCellResult {
@@ -55,7 +57,7 @@ export function runLengthCell(p: LengthCellParams, backend?: Backend): LengthCel
 
 function lengthCell(p: LengthCellParams, started: number, backend: Backend | undefined): LengthCellResult {
   const init = initializerById(p.init);
-  const net = new DenseReluNet(p.widths, init, { backend });
+  const net = new DenseReluNet(p.widths, init, { backend, dtype: p.dtype });
   const d = p.widths.length - 1;
   const logs = new Float64Array(p.nets);
   let dead = 0;
@@ -64,7 +66,7 @@ function lengthCell(p: LengthCellParams, started: number, backend: Backend | und
     // One stream per (cell, net): results do not depend on worker count, order or sharding.
     const rng = new Rng(p.seed, [...cellKeys, k], backend);
     net.initialize(rng);
-    const x = p.input ?? randomUnitInput(rng, p.widths[0]);
+    const x = p.input ?? randomUnitInput(rng, p.widths[0], p.dtype);
     const t = traceForward(net, x, false);
     logs[k] = t.logRatio;
     if (t.dead) dead++;

@@ -2,6 +2,7 @@
 // backend, output files, and the training protocol of train.js and every "does it start training?" panel.
 
 import { availableBackends, BACKEND_NAMES, createBackend } from '../../kernels/index';
+import type { DType } from '../../kernels/backend';
 import { initializerById } from '../../nn/init';
 import { PAPER_PROTOCOL } from '../../nn/train/loop';
 import { checkOutputFile } from '../out/files';
@@ -57,6 +58,20 @@ export function defaultBackend(): string {
   return here.includes('wasm') ? 'wasm' : 'reference';
 }
 
+const dtypesOf = new Map<string, readonly DType[]>();
+
+/** The dtypes a backend computes in (gpujs: float32 only); the backend is created once per name. */
+export function backendDtypes(name: string): readonly DType[] {
+  let d = dtypesOf.get(name);
+  if (d === undefined) {
+    const b = createBackend(name);
+    d = b.dtypes;
+    b.dispose?.();
+    dtypesOf.set(name, d);
+  }
+  return d;
+}
+
 /** A kernel backend name, created once while parsing so that one that cannot run here fails before any work. */
 export function backendFlag(): Flag<string> {
   return {
@@ -64,10 +79,47 @@ export function backendFlag(): Flag<string> {
     metavar: 'NAME',
     default: defaultBackend(),
     parse: (t, n) => {
-      flagValue(n, () => createBackend(t).dispose?.());
+      flagValue(n, () => backendDtypes(t));
       return t;
     },
   };
+}
+
+export type DtypeChoice = 'auto' | DType;
+
+/**
+ * The length experiments' dtype, as a cell param: {} for float64 (so that float64 cells and their
+ * logs stay as they were), {dtype: 'float32'} otherwise. Says so on stderr when 'auto' picked
+ * float32 for a float32-only backend (not while planning: once per run).
+ */
+export function lengthsDtype(name: string, args: { dtype: DtypeChoice; backend: string }, planning: boolean): { dtype?: 'float32' } {
+  const dtype = resolveDtype(args.dtype, args.backend, 'lengths');
+  if (dtype === 'float64') return {};
+  if (args.dtype === 'auto' && !planning) {
+    process.stderr.write(`${name}: --backend ${args.backend} computes in float32 only, so the length experiments run in float32 (the run record says so)\n`);
+  }
+  return { dtype };
+}
+
+/** --dtype of the experiment scripts: 'auto' picks per use and backend (resolveDtype). */
+export function dtypeFlag(): Flag<DtypeChoice> {
+  return enumFlag(['auto', 'float32', 'float64'] as const,
+    'dtype; auto: float64 for the length experiments and float32 for training, float32 where the backend computes in nothing else', { default: 'auto' });
+}
+
+/**
+ * The dtype a use runs in: the one asked for, which the backend must compute in (else a UsageError
+ * naming both), or for 'auto' float64 for the length experiments (float32 on a float32-only backend:
+ * the log-domain trace keeps it safe) and float32 for training (the paper's protocol).
+ */
+export function resolveDtype(choice: DtypeChoice, backend: string, use: 'lengths' | 'training'): DType {
+  const here = backendDtypes(backend);
+  if (choice === 'auto') {
+    const want: DType = use === 'lengths' ? 'float64' : 'float32';
+    return here.includes(want) ? want : here[0];
+  }
+  if (!here.includes(choice)) throw new UsageError(`--backend ${backend} computes in ${here.join(' and ')} only, not --dtype ${choice}`);
+  return choice;
 }
 
 /**
@@ -110,12 +162,11 @@ export function protocolFlags() {
     batch: intFlag('batch size', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
     lr: floatFlag('SGD learning rate', { default: PAPER_PROTOCOL.lr, above: 0 }),
     'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
-    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype', { default: 'float32' }),
     dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data', { default: 'mnist' }),
   };
 }
 
-/** The panels' training flags: the protocol, and --runs and --max-epochs from each script's presets. */
+/** The panels' training flags: the protocol, and --runs and --max-epochs from each script's presets (--dtype is the script's own, dtypeFlag). */
 export function trainingFlags() {
   return {
     runs: intFlag('training runs per architecture (part b)', { min: 1 }),

@@ -4,11 +4,14 @@
 // (one row per architecture), <name>.json, the plot, and a summary table.
 
 import * as path from 'node:path';
+import { DatasetError, verifyDataset } from '../../../data/mnist';
+import { UsageError } from '../errors';
 import type { TrainConfig } from '../../nn/train/loop';
 import { mean, variance } from '../../nn/stats';
 import { Rng } from '../../tensor/rng';
 import type { CommonValues } from '../cli/cli';
 import type { Session } from '../cli/script';
+import { resolveDtype, type DtypeChoice } from '../cli/flags';
 import { writeCsv } from '../out/files';
 import { stringKey } from '../cells/shared';
 import { lineChartSpec, writePlot, type Axis } from '../out/plot';
@@ -38,7 +41,7 @@ export interface PanelArgs extends CommonValues {
   readonly batch: number;
   readonly lr: number;
   readonly 'eval-every': number;
-  readonly dtype: 'float32' | 'float64';
+  readonly dtype: DtypeChoice;
   readonly dataset: 'mnist' | 'fashion-mnist';
   readonly backend: string;
 }
@@ -69,8 +72,20 @@ export function runSeed(master: number, archKey: string, run: number): number {
   return (r.u32() & 0x1fffff) * 4294967296 + r.u32();
 }
 
+/** The data set every run will load: installed and intact (sizes and MD5s), checked before any cell runs. */
+export function checkTrainingData(name: PanelArgs['dataset']): void {
+  try {
+    verifyDataset(name);
+  } catch (err) {
+    if (err instanceof DatasetError) throw new UsageError(`--dataset ${name}: ${err.message}`);
+    throw err;
+  }
+}
+
 export async function runTrainingPanel(o: PanelOptions): Promise<void> {
   const a = o.args;
+  checkTrainingData(a.dataset);
+  const dtype = resolveDtype(a.dtype, a.backend, 'training');
   const started = Date.now();
   const cells: Cell<TrainCellParams, { arch: PanelArch; run: number }>[] = [];
   const dataWidth = 784, classes = 10;
@@ -78,7 +93,7 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
     for (let run = 1; run <= a.runs; run++) {
       const config: TrainConfig = {
         widths: [dataWidth, ...arch.hidden, classes], init: arch.init, seed: runSeed(a.seed, arch.key, run),
-        dataset: a.dataset, dtype: a.dtype, batchSize: a.batch, lr: a.lr, maxEpochs: a['max-epochs'], target: a.target,
+        dataset: a.dataset, dtype, batchSize: a.batch, lr: a.lr, maxEpochs: a['max-epochs'], target: a.target,
         evalEverySteps: a['eval-every'] === 0 ? null : a['eval-every'], stopAtTarget: true, ...arch.extra,
       };
       cells.push({ key: `${arch.key}/run=${run}`, params: { config, backend: a.backend }, meta: { arch, run } });
@@ -130,7 +145,7 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
   });
 
   process.stdout.write(`\n${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% ${a.dataset} test accuracy — ${a.runs} runs per row, `
-    + `at most ${a['max-epochs']} epochs, batch ${a.batch}, lr ${a.lr}, ${a.dtype}\n`);
+    + `at most ${a['max-epochs']} epochs, batch ${a.batch}, lr ${a.lr}, ${dtype}\n`);
   printTable([...o.groupColumns, 'runs', 'reached', 'mean_epochs_to_target', 'not_reached', 'diverged', 'stuck', 'mean_final_test_acc', ...trailing], summary, { digits: 3 });
   process.stdout.write(`(${o.paperNote})\nwrote ${a.out}/${o.name}_runs.csv, ${o.name}.csv, ${o.name}.json, ${o.name}.svg in ${seconds.toFixed(1)} s\n`);
 }

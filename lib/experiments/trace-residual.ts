@@ -16,6 +16,8 @@ import { defineCli, enumFlag, intFlag, main, parseCli, parseIntList, seedFlag, s
 import { writeJson } from './out/files';
 import { backendFlag, dtypeFlag, flagValue, initFlag, outputFileFlag, resolveDtype } from './cli/flags';
 import { printTable } from './out/table';
+import { residualCost } from './cells/cost';
+import { checkFits } from './run/plan';
 import { randomUnitInput } from '../nn/input';
 
 const TRACE_RESIDUAL_CLI = defineCli({
@@ -43,6 +45,8 @@ function traceResidual(argv: readonly string[]): void {
   const hidden = args.hidden === 'none' ? [] : parseIntList(args.hidden, '--hidden');
   const etas = flagValue('--schedule', () => scales(parseSchedule(args.schedule), args.modules));
   const dtype = resolveDtype(args.dtype, args.backend, 'lengths');
+  checkFits(residualCost({ convention: args.convention, schedule: args.schedule, modules: [args.modules], width: args.width, hidden, init: args.init, nets: 1,
+    seed: args.seed, backend: args.backend, dtype }), `a residual net of ${args.modules} modules of width ${args.width}`);
   const net = new ResidualNet({ inputWidth: args.width, width: args.width, hidden, outputWidth: 10, convention: args.convention }, etas, init,
     { backend: createBackend(args.backend), dtype });
   const rng = new Rng(args.seed);

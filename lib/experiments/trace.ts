@@ -12,6 +12,8 @@ import { defineCli, enumFlag, floatFlag, intListFlag, main, parseCli, seedFlag, 
 import { writeJson } from './out/files';
 import { backendFlag, dtypeFlag, initFlag, outputFileFlag, resolveDtype } from './cli/flags';
 import { printTable } from './out/table';
+import { lengthsCost } from './cells/cost';
+import { checkFits } from './run/plan';
 import { randomUnitInput } from '../nn/input';
 
 const TRACE_CLI = defineCli({
@@ -36,6 +38,7 @@ function trace(argv: readonly string[]): void {
   if (args.widths.length < 2) throw new UsageError('--widths needs an input width and at least one layer');
   if (args.bias === 'zero' && args['bias-variance'] !== 0) throw new UsageError(`--bias-variance ${args['bias-variance']} has no effect with --bias zero`);
   const dtype = resolveDtype(args.dtype, args.backend, 'lengths');
+  checkFits(lengthsCost({ init: args.init, widths: args.widths, nets: 1, seed: args.seed, input: null, backend: args.backend, dtype }), `a net of widths ${args.widths.join(',')}`);
   const net = new DenseReluNet(args.widths, initializerById(args.init), {
     dtype, backend: createBackend(args.backend),
     bias: { law: args.bias, variance: args['bias-variance'] },

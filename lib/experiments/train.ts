@@ -9,6 +9,8 @@ import { Tensor } from '../tensor/tensor';
 import type { DenseClassifier } from '../nn/dense/classifier';
 import { boolFlag, defineCli, enumFlag, intFlag, main, parseCli as parseFlags, seedFlag, UsageError } from './cli/cli';
 import { writeFileAtomic } from './out/files';
+import { trainingCost } from './cells/cost';
+import { checkFits } from './run/plan';
 import { backendFlag, classifierWidthsFlag, resolveDtype, initFlag, limitFlags, limitOrNull, outputFileFlag, protocolFlags } from './cli/flags';
 
 export const TRAIN_CLI = defineCli({
@@ -61,6 +63,7 @@ export function parseCli(argv: readonly string[], stdout: NodeJS.WritableStream 
     limitTrain: limitOrNull(a['limit-train']),
     limitTest: limitOrNull(a['limit-test']),
   };
+  checkFits(trainingCost({ config, backend: a.backend }), `training a net of widths ${a.widths.join(',')} with batch ${a.batch}`);
   return { config, backend: a.backend, trace: a.trace, json: a.json };
 }
 

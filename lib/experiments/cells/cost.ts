@@ -77,7 +77,8 @@ export function lengthsCost(p: LengthCellParams & { readonly backend: string; re
   const net = (W + sum(p.widths)) * b + 3 * Math.max(...p.widths) * b;
   return {
     seconds: (p.nets * (W * r.weight + d * r.layer + r.net)) * 1e-9,
-    bytes: CELL_FLOOR + net + 3 * 8 * p.nets,
+    // The nets' logs, and the copies the summary and its bootstrap make.
+    bytes: CELL_FLOOR + net + 4 * 8 * p.nets,
     pool: pool(p.backend, net),
   };
 }

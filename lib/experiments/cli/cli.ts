@@ -78,6 +78,8 @@ export function defineCli<F extends FlagTable, K extends CliKind = 'experiment'>
 }
 
 const TWO53 = 9007199254740992;
+/** The largest sum of a set of integers (depths, module counts): a million layers over all cells. */
+const MAX_LIST_SUM = 1_000_000;
 
 function need(cond: boolean, name: string, text: string, what: string): void {
   if (!cond) throw new UsageError(`${name} expects ${what}, got '${text}'`);
@@ -191,7 +193,10 @@ export function intListFlag(help: string, opts: { default?: number[]; min?: numb
     help, metavar: 'LIST', default: opts.default,
     parse: (t, n) => {
       const v = parseIntList(t, n, opts.min ?? 1, opts.max);
-      return opts.sequence ? v : noRepeats(v, n);
+      if (opts.sequence) return v;
+      // Depths and module counts size arrays while the cells are built, before any estimate: bound their sum.
+      if (v.reduce((s, x) => s + x, 0) > MAX_LIST_SUM) throw new UsageError(`${n}: the values add up to more than ${MAX_LIST_SUM.toLocaleString('en-US')}; no run can use that many`);
+      return noRepeats(v, n);
     },
   };
 }

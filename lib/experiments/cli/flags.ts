@@ -159,7 +159,7 @@ export function classifierWidthsFlag(help: string): Flag<number[]> {
 export function protocolFlags() {
   return {
     target: floatFlag('test accuracy to reach', { default: PAPER_PROTOCOL.target, min: 0, max: 1 }),
-    batch: intFlag('batch size', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
+    batch: intFlag('batch size (at most the 60,000 training images)', { default: PAPER_PROTOCOL.batchSize, min: 1, max: 60000 }),
     lr: floatFlag('SGD learning rate', { default: PAPER_PROTOCOL.lr, above: 0 }),
     'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
     dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data', { default: 'mnist' }),
@@ -169,7 +169,7 @@ export function protocolFlags() {
 /** The panels' training flags: the protocol, and --runs and --max-epochs from each script's presets (--dtype is the script's own, dtypeFlag). */
 export function trainingFlags() {
   return {
-    runs: intFlag('training runs per architecture (part b)', { min: 1 }),
+    runs: intFlag('training runs per architecture (part b)', { min: 1, max: 10000 }),
     'max-epochs': intFlag('epoch limit per run (part b)', { min: 1 }),
     ...protocolFlags(),
   };
@@ -178,8 +178,8 @@ export function trainingFlags() {
 /** --limit-train and --limit-test: the first N images only; 0 for all of them. */
 export function limitFlags(defaults: { train?: number; test?: number } = {}) {
   return {
-    'limit-train': intFlag('train on the first N training images only (0: all 60,000)', { default: defaults.train, min: 0 }),
-    'limit-test': intFlag('evaluate on the first N test images only (0: all 10,000)', { default: defaults.test, min: 0 }),
+    'limit-train': intFlag('train on the first N training images only (0: all 60,000)', { default: defaults.train, min: 0, max: 60000 }),
+    'limit-test': intFlag('evaluate on the first N test images only (0: all 10,000)', { default: defaults.test, min: 0, max: 10000 }),
   };
 }
 

@@ -39,7 +39,8 @@ export function formatBytes(b: number): string {
   if (!Number.isFinite(b)) return String(b);
   if (b < 2 ** 20) return `${Math.max(1, Math.round(b / 1024))} KiB`;
   if (b < 2 ** 30) return `${(b / 2 ** 20).toFixed(b < 10 * 2 ** 20 ? 1 : 0)} MiB`;
-  return `${(b / 2 ** 30).toFixed(b < 10 * 2 ** 30 ? 2 : 1)} GiB`;
+  if (b < 2 ** 40) return `${(b / 2 ** 30).toFixed(b < 10 * 2 ** 30 ? 2 : 1)} GiB`;
+  return b < 2 ** 50 ? `${(b / 2 ** 40).toFixed(1)} TiB` : `${(b / 2 ** 50).toExponential(1)} PiB`;
 }
 
 function formatHours(seconds: number): string {
@@ -51,6 +52,20 @@ function formatHours(seconds: number): string {
 /** Refuses, in one line, work whose memory estimate exceeds what this machine allows. */
 export function checkMemory(bytes: number, what: string, limit = memoryLimit()): void {
   if (!(bytes <= limit)) throw new UsageError(`${what} needs about ${formatBytes(bytes)} of memory; this machine allows ${formatBytes(limit)}`);
+}
+
+/** Refuses a cell whose arrays cannot fit in its fixed pool (the wasm backend's memory). */
+function checkPool(cost: CellCost, what: string): void {
+  const p = cost.pool;
+  if (p !== undefined && p.bytes > p.capacity) {
+    throw new UsageError(`${what} needs about ${formatBytes(p.bytes)} in the ${p.name}, which holds ${formatBytes(p.capacity)}; use smaller sizes or another --backend`);
+  }
+}
+
+/** Refuses one cell-sized job (a tool's single net) that cannot fit: in its pool, or in memory with the process. */
+export function checkFits(cost: CellCost, what: string, limit = memoryLimit()): void {
+  checkPool(cost, what);
+  checkMemory(PROCESS_BYTES + (cost.threadBytes ?? 0) + cost.bytes, what, limit);
 }
 
 /** One experiment of a plan: its share of the cells, what is left to run, and their costs. */
@@ -84,10 +99,7 @@ export class Plan {
       todo++;
       if (c.cost === null) { seconds = NaN; continue; }
       // A cell that cannot fit in its pool fails the plan at once: no run should find out after hours.
-      const p = c.cost.pool;
-      if (p !== undefined && p.bytes > p.capacity) {
-        throw new UsageError(`cell '${c.key}' of ${name} needs about ${formatBytes(p.bytes)} in the ${p.name}, which holds ${formatBytes(p.capacity)}; use smaller sizes or another --backend`);
-      }
+      checkPool(c.cost, `cell '${c.key}' of ${name}`);
       seconds += c.cost.seconds;
       atMost ||= c.cost.atMost === true;
       threadBytes = Math.max(threadBytes, c.cost.threadBytes ?? 0);

@@ -108,18 +108,18 @@ export function residualCost(p: ResidualCellParams & { readonly backend: string;
   return { seconds, bytes: CELL_FLOOR + net + 8 * p.nets * (p.modules.length + 2), pool: pool(p.backend, net) };
 }
 
-/** Multiply-adds, weights and the largest buffers of a conv stack on one image. */
-function convWork(input: ImageShape, layers: readonly ConvLayerSpec[]): { macs: number; weights: number; maxMap: number; maxCols: number; maps: number } {
-  let macs = 0, weights = 0, maxMap = input[0] * input[1] * input[2], maxCols = 0, maps = maxMap;
+/** Multiply-adds, weights and buffers of a conv stack on one image: the largest map and im2col buffer, and their sums over the layers. */
+function convWork(input: ImageShape, layers: readonly ConvLayerSpec[]): { macs: number; weights: number; maxMap: number; maxCols: number; mapsAndCols: number } {
+  let macs = 0, weights = 0, maxMap = input[0] * input[1] * input[2], maxCols = 0, mapsAndCols = 0;
   stackGeometry(input, layers).forEach((g, j) => {
-    const w = layers[j].outChannels * g.channels * g.kh * g.kw, out = g.outH * g.outW;
+    const w = layers[j].outChannels * g.channels * g.kh * g.kw, out = g.outH * g.outW, cols = out * g.channels * g.kh * g.kw;
     weights += w;
     macs += out * w;
     maxMap = Math.max(maxMap, out * layers[j].outChannels);
-    maps += out * layers[j].outChannels;
-    maxCols = Math.max(maxCols, out * g.channels * g.kh * g.kw);
+    maxCols = Math.max(maxCols, cols);
+    mapsAndCols += out * layers[j].outChannels + cols;
   });
-  return { macs, weights, maxMap, maxCols, maps };
+  return { macs, weights, maxMap, maxCols, mapsAndCols };
 }
 
 function convInputShape(p: ConvCellParams): ImageShape {
@@ -139,20 +139,30 @@ export function convCost(p: ConvCellParams & { readonly backend: string; readonl
   };
 }
 
-/** Multiply-adds per image and weights of the net a training config builds, and its activations per image. */
-function trainWork(c: TrainConfig): { macs: number; weights: number; acts: number; cols: number } {
+/**
+ * Multiply-adds per image and weights of the net a training config builds, and the values its
+ * training step keeps per image of a batch (activations for the backward pass, their gradients,
+ * the input), besides those of an evaluation batch.
+ */
+function trainWork(c: TrainConfig): { macs: number; weights: number; perImage: number; evalPerImage: number } {
   if (c.conv) {
+    // Fitted to the wasm arena's peak (conv nets of 2 to 10 layers, batch 256 to 1024): about 0.63
+    // of each layer's map and im2col buffer is still held at the peak of the backward pass.
     const w = convWork(c.conv.input, c.conv.layers);
     const last = c.conv.layers[c.conv.layers.length - 1]?.outChannels ?? c.conv.input[0];
-    return { macs: w.macs + 10 * last, weights: w.weights + 10 * last, acts: w.maps, cols: w.maxCols };
+    return {
+      macs: w.macs + 10 * last, weights: w.weights + 10 * last,
+      perImage: 0.63 * w.mapsAndCols + 0.5 * w.maxCols + c.widths[0], evalPerImage: 2 * w.maxMap + w.maxCols,
+    };
   }
   if (c.residual) {
     const n = c.widths[1], mw = [n, ...c.residual.hidden, n], perModule = denseWeights(mw);
     const W = c.widths[0] * n + c.residual.modules * perModule + n * c.widths[c.widths.length - 1];
-    return { macs: W, weights: W, acts: c.widths[0] + c.residual.modules * sum(mw), cols: 0 };
+    const acts = c.widths[0] + c.residual.modules * sum(mw);
+    return { macs: W, weights: W, perImage: 3 * acts + c.widths[0], evalPerImage: 2 * Math.max(c.widths[0], ...mw) };
   }
   const W = denseWeights(c.widths);
-  return { macs: W, weights: W, acts: sum(c.widths), cols: 0 };
+  return { macs: W, weights: W, perImage: 3 * sum(c.widths) + c.widths[0], evalPerImage: 2 * Math.max(...c.widths) };
 }
 
 /**
@@ -166,9 +176,8 @@ export function trainingCost(p: TrainCellParams): CellCost {
   const epochs = c.maxEpochs ?? 100;
   const w = trainWork(c);
   const perEpoch = (3 * train + 2 * evals * test) * w.macs * r.train[dtype];
-  // Parameters, gradients and momentum; per image of a batch: activations kept for the backward pass,
-  // their gradients, the input, and the largest im2col buffer.
-  const model = 3 * w.weights * b + batch * (3 * w.acts + w.cols + c.widths[0]) * b;
+  // Parameters, gradients and momentum, a training batch and an evaluation batch (≤ 1000 test images).
+  const model = (3 * w.weights + batch * w.perImage + Math.min(test, 1000) * w.evalPerImage) * b;
   return {
     seconds: (epochs * perEpoch + test * 2 * w.macs * r.train[dtype]) * 1e-9,
     atMost: (c.stopAtTarget ?? true) && epochs > 1,

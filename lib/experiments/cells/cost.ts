@@ -3,7 +3,8 @@
 //
 // The rates were measured here as CPU time (process.cpuUsage, so other jobs on the machine count
 // less) on the 2-core AVX-512 machine of docs/bench.md, with `node bench/cost-model.js`, which prints
-// each measured cell beside this model's estimate. They are estimates: the machine was shared, small
+// each measured cell beside this model's estimate (the memory model of training was fitted to the wasm
+// arena's measured peak). They are estimates: the machine was shared, small
 // cells are dominated by fixed overheads, and other machines differ.
 
 import type { DType } from '../../kernels/backend';
@@ -36,12 +37,16 @@ interface Rates {
   readonly train: Readonly<Record<DType, number>>;
 }
 
-// Measured 2026-11-29 (CPU seconds; see the header). gpujs: its CPU mode, the only one without a GPU.
+// Measured 2026-11-29 (CPU seconds; see the header). gpujs: its cpu mode (webasm was up to 2× faster;
+// on a real GPU it is far faster, so its estimates are pessimistic there).
 const RATES: Readonly<Record<string, Rates>> = {
-  wasm: { weight: 6.5, layer: 4000, net: 20000, unit: 8, mac: 0.45, convLayer: 60000, train: { float32: 0.06, float64: 0.1 } },
-  reference: { weight: 16, layer: 8000, net: 20000, unit: 8, mac: 1.6, convLayer: 100000, train: { float32: 0.7, float64: 1.0 } },
-  gpujs: { weight: 40, layer: 400000, net: 20000, unit: 8, mac: 5, convLayer: 1000000, train: { float32: 5, float64: 5 } },
+  wasm: { weight: 6.5, layer: 8000, net: 40000, unit: 8, mac: 0.45, convLayer: 80000, train: { float32: 0.08, float64: 0.13 } },
+  reference: { weight: 16, layer: 12000, net: 40000, unit: 8, mac: 1.6, convLayer: 100000, train: { float32: 0.5, float64: 0.7 } },
+  gpujs: { weight: 30, layer: 100000, net: 20000, unit: 8, mac: 5.7, convLayer: 700000, train: { float32: 2.5, float64: 2.5 } },
 };
+
+/** Fixed nanoseconds of one path of the exact sampler (its summary share), on any backend. */
+const SAMPLER_PATH = 2000;
 
 /** MNIST and Fashion-MNIST as the loaders keep them: 70,000 28×28 byte images and their labels. */
 const DATASET_BYTES = 70000 * 785;
@@ -87,7 +92,7 @@ export function lengthsCost(p: LengthCellParams & { readonly backend: string; re
 export function fm2Cost(p: Fm2CellParams & { readonly backend: string }): CellCost {
   const r = rates(p.backend), summary = 8 * 8 * p.nets;
   if (p.method === 'exact_sampler') {
-    return { seconds: p.nets * (sum(p.widths.slice(1)) * r.unit + r.net) * 1e-9, bytes: CELL_FLOOR + summary };
+    return { seconds: p.nets * (sum(p.widths.slice(1)) * r.unit + SAMPLER_PATH) * 1e-9, bytes: CELL_FLOOR + summary };
   }
   const W = denseWeights(p.widths), d = p.widths.length - 1, net = (W + sum(p.widths)) * 8 + 3 * Math.max(...p.widths) * 8;
   return {

@@ -19,7 +19,7 @@ import { initializerById } from '../nn/init';
 import { MODULE_CONVENTIONS, moduleWidths, type ModuleConvention } from '../nn/residual/net';
 import { log10LinearGaussianSecondMomentRatio, log10LinearMeanRatio, log10ReluMeanFieldRatios, moduleKappa } from '../nn/residual/theory';
 import { parseSchedule, parseScheduleList, scales, SCHEDULE_SYNTAX, type Schedule } from '../nn/residual/schedule';
-import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, noRepeats, parseIntList, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, parseIntList, UsageError, type Flag, type ParsedCli } from './cli/cli';
 import { experimentScript, type Session } from './cli/script';
 import { writeCsv } from './out/files';
 import { backendFlag, dtypeFlag, lengthsDtype, initFlag, trainingFlags } from './cli/flags';
@@ -50,7 +50,7 @@ const schedulesFlag: Flag<string[]> = {
   default: parseScheduleList(DEFAULT_SCHEDULES).map((s) => s.text),
   parse: (t, n) => {
     try {
-      return noRepeats(parseScheduleList(t).map((s) => s.text), n);
+      return parseScheduleList(t).map((s) => s.text);
     } catch (err) {
       throw new UsageError(`${n}: ${(err as Error).message}`);
     }

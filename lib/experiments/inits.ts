@@ -19,7 +19,7 @@ const COLUMNS = ['init', 'law', 'fan_in', 'fan_out', 'nominal_variance', 'exact_
 /** Weights drawn per initializer at most: about a minute each at ~10 ns per weight. */
 const MAX_DRAWN = 1e10;
 
-const INITS_CLI = defineCli({
+export const INITS_CLI = defineCli({
   name: 'inits',
   kind: 'tool',
   summary: 'Every initializer: nominal, exact and measured variance, μ̃₄, gain c = fan_in·Var/2, and log10 c (the FM1 rate per layer).',
@@ -34,7 +34,7 @@ const INITS_CLI = defineCli({
   },
 });
 
-function inits(argv: readonly string[]): void {
+export function inits(argv: readonly string[]): void {
   const args = parseCli(INITS_CLI, argv);
   if (args === null) return;
   const fi = args['fan-in'], fo = args['fan-out'];

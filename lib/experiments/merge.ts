@@ -26,7 +26,7 @@ import { FIG3 } from './fig3';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each script has its own flag table
 const SCRIPTS: Readonly<Record<string, ExperimentScript<any>>> = { fig1: FIG1, fig2: FIG2, fig3: FIG3, conv: CONV };
 
-const MERGE_CLI = defineCli({
+export const MERGE_CLI = defineCli({
   name: 'merge',
   kind: 'tool',
   summary: 'Combine sharded runs into the files a single run writes.',
@@ -151,10 +151,11 @@ export async function mergeShards(dirs: readonly string[], opts: { out?: string;
   }
 }
 
-if (require.main === module) {
-  main(async () => {
-    const a = parseCli(MERGE_CLI, process.argv.slice(2));
-    if (a === null) return;
-    await mergeShards(a.positionals, { out: a.out, compute: a.compute, workers: a.workers });
-  });
+/** The CLI body: flags and folders in, merged outputs out (UsageError on bad input). */
+export async function merge(argv: readonly string[]): Promise<void> {
+  const a = parseCli(MERGE_CLI, argv);
+  if (a === null) return;
+  await mergeShards(a.positionals, { out: a.out, compute: a.compute, workers: a.workers });
 }
+
+if (require.main === module) main(() => merge(process.argv.slice(2)));

@@ -39,7 +39,7 @@ const backendOrDefault: Flag<string> = {
   },
 };
 
-const REPRODUCE_CLI = defineCli({
+export const REPRODUCE_CLI = defineCli({
   name: 'reproduce',
   summary: 'Run every figure script and write REPORT.md: plots, key tables, and a verdict for each of the paper\'s claims.',
   flags: {
@@ -151,7 +151,7 @@ async function planFigures(ids: readonly string[], out: string, a: FigureArgs): 
   return plan;
 }
 
-async function reproduce(argv: readonly string[]): Promise<void> {
+export async function reproduce(argv: readonly string[]): Promise<void> {
   const a = parseCli(REPRODUCE_CLI, argv);
   if (a === null) return;
   if (a.shard !== null) throw new UsageError('--shard: reproduce runs whole figures; shard the figure scripts themselves (see README)');

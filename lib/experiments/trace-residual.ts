@@ -20,7 +20,7 @@ import { residualCost } from './cells/cost';
 import { checkFits } from './run/plan';
 import { randomUnitInput } from '../nn/input';
 
-const TRACE_RESIDUAL_CLI = defineCli({
+export const TRACE_RESIDUAL_CLI = defineCli({
   name: 'trace-residual',
   kind: 'tool',
   summary: 'One forward pass of a random residual net, module by module: M_ℓ, skip/branch shares, the predicted E[M_ℓ | x_{ℓ−1}].',
@@ -38,7 +38,7 @@ const TRACE_RESIDUAL_CLI = defineCli({
   },
 });
 
-function traceResidual(argv: readonly string[]): void {
+export function traceResidual(argv: readonly string[]): void {
   const args = parseCli(TRACE_RESIDUAL_CLI, argv);
   if (args === null) return;
   const init = initializerById(args.init);

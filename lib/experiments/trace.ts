@@ -16,7 +16,7 @@ import { lengthsCost } from './cells/cost';
 import { checkFits } from './run/plan';
 import { randomUnitInput } from '../nn/input';
 
-const TRACE_CLI = defineCli({
+export const TRACE_CLI = defineCli({
   name: 'trace',
   kind: 'tool',
   summary: 'One forward pass of a random ReLU net, layer by layer: M_j, active units, the predicted E[M_j | a_{j−1}].',
@@ -32,7 +32,7 @@ const TRACE_CLI = defineCli({
   },
 });
 
-function trace(argv: readonly string[]): void {
+export function trace(argv: readonly string[]): void {
   const args = parseCli(TRACE_CLI, argv);
   if (args === null) return;
   if (args.widths.length < 2) throw new UsageError('--widths needs an input width and at least one layer');

@@ -541,6 +541,10 @@ describe('bad input to every CLI: one line, exit 2, nothing written', function (
       ['lib/experiments/reproduce.js', ['--only', ',', '--out', out]],
       ['bench/run.js', ['--bogus']],
       ['bench/cost-model.js', ['--bogus']],
+      ['bench/fig1a.js', ['--bogus']],
+      ['bench/matmul.js', ['--quick=1']],
+      ['bench/matmul-backends.js', ['stray']],
+      ['bench/train_epoch.js', ['--depths', '5,5']],
     ];
     for (const [script, argv] of runs) spawned(script, argv);
     expect(fs.existsSync(out)).to.equal(false);

@@ -288,7 +288,7 @@ export function usage<F extends FlagTable, K extends CliKind>(spec: CliSpec<F, K
     const left = `  --${key}${f.metavar ? ` ${f.metavar}` : ''}`;
     const defs: string[] = [];
     const fmt = (v: unknown) => (f.format ? f.format(v) : show(v));
-    if (!f.boolean && f.default !== undefined && f.default !== null) defs.push(`default ${fmt(f.default)}`);
+    if (!f.boolean && f.default !== undefined && f.default !== null && f.default !== '') defs.push(`default ${fmt(f.default)}`);
     for (const p of presetNames) {
       const v = (spec.presets![p] as Record<string, unknown>)[key];
       if (v !== undefined) defs.push(`${p}: ${fmt(v)}`);

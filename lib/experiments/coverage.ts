@@ -108,7 +108,7 @@ async function coverage(argv: readonly string[]): Promise<void> {
   if (args === null) return;
   const configs = configurations(args);
   ensureOutDir(args.out);
-  recordInvocation(args.out, 'coverage', argv);
+  recordInvocation(args.out, 'coverage', [argv]);
   const started = Date.now();
   const run = { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard };
   // The bands fig1 publishes for the sample mean, one per (width profile, N, law), computed as fig1 does.

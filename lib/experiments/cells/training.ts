@@ -3,7 +3,8 @@
 // the dataset is loaded once per thread.
 
 import { inArena, type Backend } from '../../kernels/backend';
-import { loadDataset, type DatasetName, type ImageDataset } from '../../../data/mnist';
+import { DatasetError, loadDataset, type DatasetName, type ImageDataset } from '../../../data/mnist';
+import { UsageError } from '../errors';
 import { train, type TrainConfig, type TrainStatus } from '../../nn/train/loop';
 import { threadBackend } from './shared';
 import type { ReportProgress } from '../run/task';
@@ -32,7 +33,16 @@ export const trainingTask = cellTask<TrainCellParams, TrainCellResult>('training
 export function runTrainCell(p: TrainCellParams, progress: ReportProgress = () => {}): TrainCellResult {
   const name = p.config.dataset ?? 'mnist';
   let data = datasets.get(name);
-  if (data === undefined) { data = loadDataset(name); datasets.set(name, data); }
+  if (data === undefined) {
+    try {
+      data = loadDataset(name);
+    } catch (err) {
+      // The user's to fix (install or reinstall the data): exit 2 with one line, from any thread.
+      if (err instanceof DatasetError) throw new UsageError(err.message);
+      throw err;
+    }
+    datasets.set(name, data);
+  }
   const backend = threadBackend(p.backend);
   const maxEpochs = p.config.maxEpochs ?? 100;
   // The model, batch buffers and autograd pool live in the backend's memory for this run only: an

@@ -23,6 +23,10 @@ export interface Flag<T> {
   /** Parses the flag's text; `name` is "--depths", for error messages. Boolean flags never call it. */
   readonly parse: (text: string, name: string) => T;
   readonly boolean?: true;
+  /** How --help shows a value (default: lists joined by commas, the rest by String). */
+  format?(value: T): string;
+  /** The values of --part this flag serves; given with another part, it is refused as having no effect. */
+  readonly parts?: readonly string[];
 }
 
 export type FlagTable = Record<string, Flag<unknown>>;
@@ -37,6 +41,8 @@ export interface CommonValues {
   resume: boolean;
   /** This process's share of the cells: cells with index % count === index − 1 (index is 1-based). */
   shard: Shard | null;
+  /** Print the cells, estimated core-hours and peak memory, and exit without running. */
+  plan: boolean;
 }
 
 
@@ -59,6 +65,11 @@ export interface CliSpec<F extends FlagTable, K extends CliKind = 'experiment'> 
   readonly presets?: Record<string, Partial<FlagValues<F>>>;
   /** The preset used when --preset is not given; the first one if absent. */
   readonly defaultPreset?: string;
+  /**
+   * Arguments that are not flags (merge.js's folders), returned as `positionals`; without this, any
+   * is an error. `min`: how many are needed.
+   */
+  readonly positionals?: { readonly metavar: string; readonly help: string; readonly min?: number };
 }
 
 /** Identity, for type inference: preset values are checked against the flags' parsed types. */
@@ -67,6 +78,8 @@ export function defineCli<F extends FlagTable, K extends CliKind = 'experiment'>
 }
 
 const TWO53 = 9007199254740992;
+/** The largest sum of a set of integers (depths, module counts): a million layers over all cells. */
+const MAX_LIST_SUM = 1_000_000;
 
 function need(cond: boolean, name: string, text: string, what: string): void {
   if (!cond) throw new UsageError(`${name} expects ${what}, got '${text}'`);
@@ -125,6 +138,20 @@ export function parseFloatList(text: string, name: string): number[] {
   return splitList(text, name).map((p) => parseFloatText(p, name));
 }
 
+/**
+ * The one rule for repeated values in every list flag that names a set (depths, β values, channel
+ * counts, initializers): a repeat, also one made by overlapping ranges, is an error, never dropped.
+ * Lists that are sequences (the widths n_0..n_d of one net) repeat freely.
+ */
+export function noRepeats<T>(values: readonly T[], name: string): T[] {
+  const seen = new Set<T>();
+  for (const v of values) {
+    if (seen.has(v)) throw new UsageError(`${name} lists ${String(v)} twice`);
+    seen.add(v);
+  }
+  return [...values];
+}
+
 /** Parses "i/N" with 1 ≤ i ≤ N. */
 export function parseShard(text: string, name = '--shard'): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
@@ -157,13 +184,50 @@ export function floatFlag(help: string, opts: { default?: number; min?: number; 
   };
 }
 
-/** Positive integers (or ≥ opts.min): "10,20,30", "10:100:10", "5,10:30:10". */
-export function intListFlag(help: string, opts: { default?: number[]; min?: number; max?: number } = {}): Flag<number[]> {
-  return { help, metavar: 'LIST', default: opts.default, parse: (t, n) => parseIntList(t, n, opts.min ?? 1, opts.max) };
+/**
+ * Positive integers (or ≥ opts.min): "10,20,30", "10:100:10", "5,10:30:10". A set: a repeated value
+ * is an error (noRepeats) unless opts.sequence (the widths of one net).
+ */
+export function intListFlag(help: string, opts: { default?: number[]; min?: number; max?: number; sequence?: boolean } = {}): Flag<number[]> {
+  return {
+    help, metavar: 'LIST', default: opts.default,
+    parse: (t, n) => {
+      const v = parseIntList(t, n, opts.min ?? 1, opts.max);
+      if (opts.sequence) return v;
+      // Depths and module counts size arrays while the cells are built, before any estimate: bound their sum.
+      if (v.reduce((s, x) => s + x, 0) > MAX_LIST_SUM) throw new UsageError(`${n}: the values add up to more than ${MAX_LIST_SUM.toLocaleString('en-US')}; no run can use that many`);
+      return noRepeats(v, n);
+    },
+  };
 }
 
+/** A set of numbers: a repeated value is an error. */
 export function floatListFlag(help: string, opts: { default?: number[] } = {}): Flag<number[]> {
-  return { help, metavar: 'LIST', default: opts.default, parse: parseFloatList };
+  return { help, metavar: 'LIST', default: opts.default, parse: (t, n) => noRepeats(parseFloatList(t, n), n) };
+}
+
+/** A comma list of names, each one of `values`, none twice. */
+export function enumListFlag<const V extends string>(values: readonly V[], help: string, opts: { default?: V[] } = {}): Flag<V[]> {
+  return {
+    help: `${help} (${values.join(',')})`,
+    metavar: 'LIST',
+    default: opts.default,
+    parse: (t, n) => {
+      const names = splitList(t, n);
+      for (const x of names) if (!(values as readonly string[]).includes(x)) throw new UsageError(`${n}: unknown value '${x}' (known: ${values.join(', ')})`);
+      return noRepeats(names as V[], n);
+    },
+  };
+}
+
+/** A flag that serves only some values of --part (see Flag.parts). */
+export function forPart<T>(parts: readonly string[], flag: Flag<T>): Flag<T> {
+  return { ...flag, parts };
+}
+
+/** Every flag of a table serves only some values of --part. */
+export function forParts<F extends FlagTable>(parts: readonly string[], flags: F): F {
+  return Object.fromEntries(Object.entries(flags).map(([k, f]) => [k, forPart(parts, f)])) as F;
 }
 
 export function enumFlag<const V extends string>(values: readonly V[], help: string, opts: { default?: V } = {}): Flag<V> {
@@ -209,7 +273,8 @@ function experimentFlags(name: string, presets: readonly string[], defaultPreset
     out: stringFlag('output folder', { default: `results/${name}`, metavar: 'DIR' }),
     seed: seedFlag(),
     workers: intFlag('worker threads (1 runs inline, for debuggers)', { default: os.availableParallelism(), min: 1, max: 1024 }),
-    resume: boolFlag('skip cells already finished in the output folder\'s log'),
+    resume: boolFlag('skip cells already finished in the output folder\'s log (the flags must be the ones it was run with)'),
+    plan: boolFlag('print the cells, estimated core-hours and peak memory, then exit without running anything'),
     shard: { help: 'run only share i of N of the cells (1-based)', metavar: 'i/N', default: null, parse: (t: string, n: string) => parseShard(t, n) } as Flag<Shard | null>,
     help: boolFlag('print this help and exit'),
   };
@@ -222,22 +287,26 @@ export function usage<F extends FlagTable, K extends CliKind>(spec: CliSpec<F, K
   const rows = Object.entries(all).map(([key, f]) => {
     const left = `  --${key}${f.metavar ? ` ${f.metavar}` : ''}`;
     const defs: string[] = [];
-    if (!f.boolean && f.default !== undefined && f.default !== null) defs.push(`default ${show(f.default)}`);
+    const fmt = (v: unknown) => (f.format ? f.format(v) : show(v));
+    if (!f.boolean && f.default !== undefined && f.default !== null && f.default !== '') defs.push(`default ${fmt(f.default)}`);
     for (const p of presetNames) {
       const v = (spec.presets![p] as Record<string, unknown>)[key];
-      if (v !== undefined) defs.push(`${p}: ${show(v)}`);
+      if (v !== undefined) defs.push(`${p}: ${fmt(v)}`);
     }
     return [left, f.help + (defs.length ? ` [${defs.join('; ')}]` : '')];
   });
   const w = Math.max(...rows.map((r) => r[0].length)) + 2;
-  return `usage: ${spec.name} [flags]\n${spec.summary}\n\nflags:\n${rows.map(([l, r]) => l.padEnd(w) + r).join('\n')}\n${spec.epilog ? `\n${spec.epilog.trimEnd()}\n` : ''}`;
+  const pos = spec.positionals;
+  const head = `usage: ${spec.name} [flags]${pos ? ` ${pos.metavar}` : ''}\n${spec.summary}\n${pos ? `\n${pos.metavar}: ${pos.help}\n` : ''}`;
+  return `${head}\nflags:\n${rows.map(([l, r]) => l.padEnd(w) + r).join('\n')}\n${spec.epilog ? `\n${spec.epilog.trimEnd()}\n` : ''}`;
 }
 
 function show(v: unknown): string {
   return Array.isArray(v) ? v.join(',') : String(v);
 }
 
-export type ParsedCli<F extends FlagTable, K extends CliKind = 'experiment'> = FlagValues<F> & (K extends 'tool' ? unknown : CommonValues);
+export type ParsedCli<F extends FlagTable, K extends CliKind = 'experiment'> = FlagValues<F> & (K extends 'tool' ? unknown : CommonValues)
+  & { readonly positionals: readonly string[] };
 
 /**
  * Parses argv (without node and script) against the table. Returns null after printing usage when
@@ -263,8 +332,13 @@ export function parseCli<F extends FlagTable, K extends CliKind = 'experiment'>(
   });
 
   const given = new Map<string, unknown>();
+  const positionals: string[] = [];
   for (const tok of tokens) {
-    if (tok.kind === 'positional') throw new UsageError(`unexpected argument '${tok.value}' (flags look like --name value)`);
+    if (tok.kind === 'positional') {
+      if (!spec.positionals) throw new UsageError(`unexpected argument '${tok.value}' (flags look like --name value)`);
+      positionals.push(tok.value);
+      continue;
+    }
     if (tok.kind !== 'option') continue;
     const flag = Object.hasOwn(table, tok.name) ? table[tok.name] : undefined;
     if (!flag) throw new UsageError(`unknown flag ${tok.rawName} (see --help)`);
@@ -283,6 +357,9 @@ export function parseCli<F extends FlagTable, K extends CliKind = 'experiment'>(
     stdout.write(usage(spec));
     return null;
   }
+  if (spec.positionals && positionals.length < (spec.positionals.min ?? 0)) {
+    throw new UsageError(`needs at least ${spec.positionals.min} ${spec.positionals.metavar} (see --help)`);
+  }
   const preset = (given.get('preset') as string | undefined) ?? (common.preset?.default as string | undefined) ?? 'none';
   const presetValues = (spec.presets?.[preset] ?? {}) as Record<string, unknown>;
 
@@ -295,7 +372,24 @@ export function parseCli<F extends FlagTable, K extends CliKind = 'experiment'>(
     out[k] = v;
   }
   if (spec.kind !== 'tool') out.preset = preset;
+  // A flag given for a part that is not run would be silently ignored: say so instead.
+  const part = out.part;
+  if (typeof part === 'string' && part !== 'all') {
+    for (const k of given.keys()) {
+      const parts = table[k].parts;
+      if (parts !== undefined && !parts.includes(part)) throw new UsageError(`--${k} has no effect with --part ${part} (it sets part ${parts.join('/')})`);
+    }
+  }
+  out.positionals = positionals;
   return out as ParsedCli<F, K>;
+}
+
+/** Ends the script with this exit code and no message of its own (a child already printed its error). */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit code ${code}`);
+    this.name = 'ExitCode';
+  }
 }
 
 /**
@@ -309,6 +403,7 @@ export function main(fn: () => Promise<void> | void): void {
     .then(
       () => { process.exitCode = 0; },
       (err: unknown) => {
+        if (err instanceof ExitCode) process.exit(err.code);
         if (isUsageError(err)) {
           process.stderr.write(`error: ${err.message}\n`);
           process.exit(2);

@@ -280,7 +280,8 @@ async function runPartA(args: Args, session: Session, archs: readonly Arch[]): P
   writeCsv(path.join(args.out, 'fig2a.csv'), FIG2A_COLUMNS, rows);
   writeCsv(path.join(args.out, 'fig2a_equal_beta.csv'), EQUAL_BETA_COLUMNS, equalBeta);
 
-  const plots = [...await writePlots(args, rows), await writePlot(path.join(args.out, 'fig2a_equal_beta'), equalBetaChartSpec(equalBeta))];
+  // Equal β needs two families at one β and depth; a run of one family has no comparison to draw.
+  const plots = [...await writePlots(args, rows), ...(equalBeta.length === 0 ? [] : [await writePlot(path.join(args.out, 'fig2a_equal_beta'), equalBetaChartSpec(equalBeta))])];
   const { seconds, files } = writeRunRecord(args.out, 'fig2a', args, { started, cellSeconds, csvs: ['fig2a.csv', 'fig2a_equal_beta.csv'], plots, extra: { dtype: dtype.dtype ?? 'float64' } });
   printSummary(args, rows, equalBeta);
   process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);

@@ -203,7 +203,8 @@ async function runPartA(args: Args, session: Session): Promise<void> {
     theory: theoryMean.filter((r) => kept(r as { convention: string; schedule: string })),
   });
   const plot = await writePlot(path.join(args.out, 'fig3a'), meanSpec);
-  const plotZoom = await writePlot(path.join(args.out, 'fig3a_zoom'), zoomSpec);
+  // Every curve may explode (η = 1 alone, say): then there is nothing to zoom into.
+  const plotZoom = meanRows.some(kept) ? await writePlot(path.join(args.out, 'fig3a_zoom'), zoomSpec) : null;
   const plotFm2 = await writePlot(path.join(args.out, 'fig3a_fm2'), fm2Spec);
 
   // One line per convention × schedule at the largest L: does the mean stay bounded, as the theory says?

@@ -70,9 +70,15 @@ describe('every available backend serves every figure (smallest configurations)'
     expect(b.length).to.equal(a.length);
     // Same streams (float32 draws are the float64 draws rounded); a depth-3 pass rounds a few times
     // at 6e-8 each, far below 1e-5 in log10.
+    // At these tiny sizes a column can be undefined (every net dead at a layer: the per-layer product
+    // has no mean there); the backends must then agree on that too.
+    const same = (x: string, y: string, what: string) => {
+      if (!Number.isFinite(Number(x)) || !Number.isFinite(Number(y))) expect(y, what).to.equal(x);
+      else expect(Math.abs(Number(x) - Number(y)), what).to.be.below(1e-5);
+    };
     a.forEach((r, i) => {
-      expect(Math.abs(Number(r.log10_mean_ratio) - Number(b[i].log10_mean_ratio)), `row ${i}`).to.be.below(1e-5);
-      expect(Math.abs(Number(r.mean_log10_ratio) - Number(b[i].mean_log10_ratio)), `row ${i}`).to.be.below(1e-5);
+      same(r.log10_mean_ratio, b[i].log10_mean_ratio, `row ${i} log10_mean_ratio`);
+      same(r.mean_log10_ratio, b[i].mean_log10_ratio, `row ${i} mean_log10_ratio`);
     });
   });
 });

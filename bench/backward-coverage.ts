@@ -5,8 +5,8 @@
 //   node bench/backward-coverage.js [--filter <text in the case name>] [--backend wasm|reference] [--seed 1]
 
 import { parseArgs } from 'node:util';
-import { createBackend } from '../lib/kernels/index';
-import { coverageTable, measureCoverage, studyCases, type CoverageRow } from '../spec/backward-coverage';
+import { createBackend } from '../lib';
+import { coverageTable, measureCoverage, studyCases, type CoverageRow } from './backward-coverage-study';
 
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);

@@ -6,13 +6,7 @@
 //   node bench/jacobian-growth.js [--inits he_normal,he_uniform,he_normal_truncated] [--backend wasm|reference] [--seed 1]
 
 import { parseArgs } from 'node:util';
-import { createBackend } from '../lib/kernels/index';
-import { sampleJacobianNets } from '../lib/nn/dense/grad-statistics';
-import { jacobianLaw } from '../lib/nn/dense/jacobian-theory';
-import { initializerById } from '../lib/nn/init';
-import { profileForBeta, WIDTH_FAMILIES } from '../lib/nn/profiles';
-import { logMeanExp, slope } from '../lib/nn/stats';
-import { beta } from '../lib/nn/dense/theory';
+import { beta, createBackend, initializerById, jacobianLaw, logMeanExp, profileForBeta, sampleJacobianNets, slope, WIDTH_FAMILIES } from '../lib';
 
 const BETAS = [0.1, 0.25, 0.5, 1, 2];
 /** Nets per architecture: the cost per net falls with β (narrower layers). */

@@ -1,7 +1,7 @@
 // The interval published for mean_sq_jacobian, at reduced size (THEORY.md §10.9 has the full study,
 // bench/backward-coverage.js reprints it). Coverage over R replicates has sd √(p(1 − p)/R).
 import { expect } from 'chai';
-import { measureCoverage } from './backward-coverage';
+import { measureCoverage } from '../bench/backward-coverage-study';
 
 describe('mean_sq_jacobian interval coverage (reduced study)', () => {
   it('covers at the nominal 95% where the per-net values are light-tailed (r ≈ 1.6)', () => {

@@ -4,14 +4,7 @@
 // log-normal (Cox) interval the length experiments use is measured beside it for comparison.
 // spec/backward-coverage.spec.ts runs a reduced case; bench/backward-coverage.ts prints the table.
 
-import type { Backend } from '../lib/kernels/backend';
-import { logBootstrapTInterval, logTInterval, sampleJacobianNets } from '../lib/nn/dense/grad-statistics';
-import { jacobianLaw } from '../lib/nn/dense/jacobian-theory';
-import { initializerById } from '../lib/nn/init';
-import { profileForBeta, type WidthFamily } from '../lib/nn/profiles';
-import { logNormalMeanInterval } from '../lib/nn/stats';
-import { beta } from '../lib/nn/dense/theory';
-import { Rng } from '../lib/tensor/rng';
+import { beta, initializerById, jacobianLaw, logBootstrapTInterval, logNormalMeanInterval, logTInterval, profileForBeta, Rng, sampleJacobianNets, type Backend, type WidthFamily } from '../lib';
 
 export interface CoverageCase {
   readonly name: string;

@@ -194,9 +194,10 @@ async function runPartA(args: Args, session: Session): Promise<void> {
   });
   // The plain ResNet (η = 1) reaches 10^90 and flattens every other curve: a second chart leaves out
   // the curves whose measured mean passes 10^ZOOM_LIMIT.
-  const exploding = new Set(rows.filter((r) => !(r.log10_mean_ratio <= ZOOM_LIMIT)).map((r) => `${r.convention}/${r.schedule}`));
+  // (An undefined estimate, NaN at tiny sizes where nets die, is not an explosion.)
+  const exploding = new Set(rows.filter((r) => r.log10_mean_ratio > ZOOM_LIMIT).map((r) => `${r.convention}/${r.schedule}`));
   const kept = (r: { convention: string; schedule: string }) => !exploding.has(`${r.convention}/${r.schedule}`);
-  const zoomSpec = lineChartSpec({
+  const zoomSpec = !meanRows.some(kept) ? null : lineChartSpec({
     ...meanChart,
     title: { text: `Figure 3(a), curves that stay below 10^${ZOOM_LIMIT} (${args.nets} nets per point, n = ${args.width})`, subtitle: legend },
     measured: meanRows.filter(kept), hollow: sampleRows.filter(kept),
@@ -204,7 +205,7 @@ async function runPartA(args: Args, session: Session): Promise<void> {
   });
   const plot = await writePlot(path.join(args.out, 'fig3a'), meanSpec);
   // Every curve may explode (η = 1 alone, say): then there is nothing to zoom into.
-  const plotZoom = meanRows.some(kept) ? await writePlot(path.join(args.out, 'fig3a_zoom'), zoomSpec) : null;
+  const plotZoom = zoomSpec === null ? null : await writePlot(path.join(args.out, 'fig3a_zoom'), zoomSpec);
   const plotFm2 = await writePlot(path.join(args.out, 'fig3a_fm2'), fm2Spec);
 
   // One line per convention × schedule at the largest L: does the mean stay bounded, as the theory says?
@@ -219,7 +220,7 @@ async function runPartA(args: Args, session: Session): Promise<void> {
     };
   });
   const { seconds, files } = writeRunRecord(args.out, 'fig3a', args, {
-    started, cellSeconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), plots: [plot, plotZoom, plotFm2], extra: { dtype: dtype.dtype ?? 'float64', summary },
+    started, cellSeconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), plots: [plot, ...(plotZoom === null ? [] : [plotZoom]), plotFm2], extra: { dtype: dtype.dtype ?? 'float64', summary },
   });
 
   process.stdout.write(`\nFigure 3(a): log10 of the mean of M_L/M_0 (${args.nets} nets per point, n = ${args.width}, modules ${mw.join('→')}, ${args.init}; `

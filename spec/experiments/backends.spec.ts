@@ -72,8 +72,8 @@ describe('every available backend serves every figure (smallest configurations)'
     // at 6e-8 each, far below 1e-5 in log10.
     // At these tiny sizes a column can be undefined (every net dead at a layer: the per-layer product
     // has no mean there); the backends must then agree on that too.
-    const same = (x: string, y: string, what: string) => {
-      if (!Number.isFinite(Number(x)) || !Number.isFinite(Number(y))) expect(y, what).to.equal(x);
+    const same = (x: unknown, y: unknown, what: string) => {
+      if (!Number.isFinite(Number(x)) || !Number.isFinite(Number(y))) expect(String(y), what).to.equal(String(x));
       else expect(Math.abs(Number(x) - Number(y)), what).to.be.below(1e-5);
     };
     a.forEach((r, i) => {

@@ -22,7 +22,7 @@ bad() { failed=$((failed + 1)); echo "FAILED: $1"; }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
 finish() { echo "cluster check: ${SECONDS}s"; echo "$passed passed, $failed failed"; exit $((failed > 0)); }
 same_outputs() { local f; for f in $OUTPUTS; do cmp "$tmp/single/$f" "$1/$f" || return 1; done; }
-# The shards' logs hold every cell of the single run (merge.js would quietly compute missing ones).
+# The shards' logs hold every cell of the single run (merge.js refuses to finish without them).
 shard_logs() {
   [ "$(find "$1" -name "fig1a.shard-*-of-$NSHARDS.jsonl" | wc -l)" = "$NSHARDS" ] &&
     [ "$(cat "$1"/fig1a.shard-*-of-"$NSHARDS".jsonl | wc -l)" = "$(wc -l < "$tmp/single/fig1a.jsonl")" ]

@@ -5,7 +5,7 @@
 // (a DatasetError, as for MNIST).
 
 import * as fs from 'node:fs';
-import { DatasetError } from './mnist';
+import { DatasetError } from './verify';
 
 export const CIFAR_CHANNELS = 3;
 export const CIFAR_SIZE = 32;

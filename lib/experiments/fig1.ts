@@ -12,16 +12,16 @@
 import * as path from 'node:path';
 import { FIGURE1_INITS, gain, initializerById } from '../nn/init';
 import { slope, weightedSlope } from '../nn/stats';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli } from './cli/cli';
+import { defineCli, enumFlag, forParts, intFlag, intListFlag, main, type ParsedCli } from './cli/cli';
+import { experimentScript, type Session } from './cli/script';
 import { runTrainingPanel } from './report/panel';
-import { ensureOutDir, writeCsv } from './out/files';
+import { writeCsv } from './out/files';
 import { lengthsTask } from './cells/lengths';
 import { meanRatioChartSpec, writePlot } from './out/plot';
-import { runExperiment, type Cell } from './run/runner';
+import type { Cell } from './run/runner';
 import { printTable } from './out/table';
 import { writeRunRecord } from './out/record';
-import { recordInvocation } from './cli/invocation';
-import { backendFlag, countOrDepthFlag, initListFlag, trainingFlags } from './cli/flags';
+import { backendFlag, countOrDepthFlag, dtypeFlag, initListFlag, lengthsDtype, trainingFlags } from './cli/flags';
 import { bandTask, planBands } from './cells/band';
 import { fixedImage, inputShape, type ImageInput } from '../../data/images';
 import { describeImage, inputFlag, inputText, resolveImageInput } from './cli/image-input';
@@ -41,14 +41,19 @@ export const FIG1_CLI = defineCli({
   flags: {
     part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
     inits: initListFlag([...FIGURE1_INITS]),
-    depths: intListFlag('depths d (number of ReLU layers)', { default: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] }),
+    ...forParts(['a'], {
+      depths: intListFlag('depths d (number of ReLU layers)', { default: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] }),
+      nets: intFlag('independently initialized nets per init × depth (part a)', { min: 1 }),
+      input: inputFlag(),
+      'band-replicates': intFlag('simulated experiments behind each theory band of the sample mean (part a)', { default: 1000, min: 100, max: 1000000 }),
+    }),
     width: countOrDepthFlag("hidden width n_j, or 'depth' for width = depth (β = 1)"),
-    nets: intFlag('independently initialized nets per init × depth (part a)', { min: 1 }),
-    input: inputFlag(),
-    'band-replicates': intFlag('simulated experiments behind each theory band of the sample mean (part a)', { default: 1000, min: 100, max: 1000000 }),
     backend: backendFlag(),
-    'train-depths': intListFlag('depths trained in part (b) (width = depth unless --width)', {}),
-    ...trainingFlags(),
+    dtype: dtypeFlag(),
+    ...forParts(['b'], {
+      'train-depths': intListFlag('depths trained in part (b) (width = depth unless --width)', {}),
+      ...trainingFlags(),
+    }),
   },
   presets: {
     quick: { nets: 100, 'train-depths': [20, 30, 40], runs: 2, 'max-epochs': 8 },
@@ -59,7 +64,7 @@ export const FIG1_CLI = defineCli({
 
 /** What a row of fig1a.csv says about its cell, beside the result. */
 interface Fig1aMeta { readonly init: string; readonly depth: number; readonly width: number }
-type Fig1Args = NonNullable<ReturnType<typeof parseCli<typeof FIG1_CLI.flags>>>;
+type Fig1Args = ParsedCli<typeof FIG1_CLI.flags>;
 
 /** q(x) = ‖x‖₄⁴/‖x‖⁴ of a fixed input: how a non-Gaussian law's first layer sees it (THEORY.md §3.2). */
 function fourthMomentRatio(x: ArrayLike<number>): number {
@@ -68,28 +73,27 @@ function fourthMomentRatio(x: ArrayLike<number>): number {
   return s4 / (s2 * s2);
 }
 
-async function runPartA(args: Fig1Args, image: ImageInput | null): Promise<void> {
+async function runPartA(args: Fig1Args, session: Session): Promise<void> {
   const started = Date.now();
+  // The image is opened while the plan is made, before the output folder is touched: a missing data set fails with exit 2.
+  const image: ImageInput | null = resolveImageInput(args.input);
   const cells: Cell<Parameters<typeof lengthsTask.run>[0], Fig1aMeta>[] = [];
+  const dtype = lengthsDtype('fig1a', args, session.planning);
   const n0 = image === null ? null : inputShape(image).reduce((a, b) => a * b, 1);
   for (const init of args.inits) {
     for (const depth of args.depths) {
       const width = args.width === 'depth' ? depth : args.width;
       const widths = [n0 ?? width, ...new Array<number>(depth).fill(width)];
-      cells.push({ key: `init=${init}/depth=${depth}`, params: { init, widths, nets: args.nets, seed: args.seed, input: image, backend: args.backend }, meta: { init, depth, width } });
+      cells.push({ key: `init=${init}/depth=${depth}`, params: { init, widths, nets: args.nets, seed: args.seed, input: image, backend: args.backend, ...dtype }, meta: { init, depth, width } });
     }
   }
-  const run = { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard };
-  const outcome = await runExperiment({ name: 'fig1a', task: lengthsTask, cells }, run);
+  const outcome = await session.run({ name: 'fig1a', task: lengthsTask, cells });
   // The theory's band for the sample mean: one cell per width profile and law serves every initializer.
   const x = image === null ? null : fixedImage(image)!;
   const plan = planBands(cells.map((c) => ({ widths: c.params.widths, init: c.params.init, ...(x === null ? {} : { inputQ: fourthMomentRatio(x) }) })),
     args.nets, args['band-replicates'], args.seed);
-  const bandOutcome = await runExperiment({ name: 'fig1a_band', task: bandTask, cells: plan.cells }, run);
-  if (!outcome.complete || !bandOutcome.complete) {
-    process.stderr.write(`fig1a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
-    return;
-  }
+  const bandOutcome = await session.run({ name: 'fig1a_band', task: bandTask, cells: plan.cells });
+  if (!outcome.complete || !bandOutcome.complete) return;
   const band = new Map(bandOutcome.results.map((r) => [r.key, r.result]));
   const input = inputText(args.input);
   const rows = outcome.results.map(({ meta, result }, i) => {
@@ -125,7 +129,7 @@ async function runPartA(args: Fig1Args, image: ImageInput | null): Promise<void>
   const plot = await writePlot(path.join(args.out, 'fig1a'), spec);
   const cellSeconds = rows.reduce((s, r) => s + r.seconds, 0) + bandOutcome.results.reduce((s, r) => s + r.result.seconds, 0);
   const { seconds } = writeRunRecord(args.out, 'fig1a', args, {
-    started, cellSeconds, plots: [plot], extra: { slopes, input, ...(image === null ? {} : { image: describeImage(image) }) },
+    started, cellSeconds, plots: [plot], extra: { dtype: dtype.dtype ?? 'float64', slopes, input, ...(image === null ? {} : { image: describeImage(image) }) },
   });
 
   process.stdout.write(`\nFigure 1(a): log10 E[M_d/M_0] (${args.nets} nets per cell, ${input} input). log10_mean_ratio: the per-layer product `
@@ -142,24 +146,18 @@ async function runPartA(args: Fig1Args, image: ImageInput | null): Promise<void>
   process.stdout.write(`\nwrote ${args.out}/fig1a.csv, fig1a.json, fig1a.svg${plot.png ? ', fig1a.png' : ''} in ${seconds.toFixed(1)} s\n`);
 }
 
-async function fig1(argv: readonly string[]): Promise<void> {
-  const args = parseCli(FIG1_CLI, argv);
-  if (args === null) return;
-  // The image is opened before the output folder is touched: a missing data set fails with exit 2.
-  const image = args.part === 'b' ? null : resolveImageInput(args.input);
-  ensureOutDir(args.out);
-  recordInvocation(args.out, 'fig1', argv);
-  if (args.part === 'a' || args.part === 'all') await runPartA(args, image);
-  if (args.part === 'b' || args.part === 'all') await runPartB(args);
-}
+export const FIG1 = experimentScript(FIG1_CLI, async (args, session) => {
+  if (args.part === 'a' || args.part === 'all') await runPartA(args, session);
+  if (args.part === 'b' || args.part === 'all') await runPartB(args, session);
+});
 
-async function runPartB(args: Fig1Args): Promise<void> {
+async function runPartB(args: Fig1Args, session: Session): Promise<void> {
   const archs = args.inits.flatMap((init) => args['train-depths'].map((depth) => {
     const width = args.width === 'depth' ? depth : args.width;
     return { group: { init, depth, width }, key: `init=${init}/depth=${depth}`, init, hidden: new Array<number>(depth).fill(width) };
   }));
   await runTrainingPanel({
-    name: 'fig1b', figure: 'Figure 1(b)', args, archs,
+    name: 'fig1b', figure: 'Figure 1(b)', args, session, archs,
     groupColumns: ['init', 'depth', 'width'],
     x: { field: 'depth', title: 'depth d (width = ' + (args.width === 'depth' ? 'depth' : String(args.width)) + ')' },
     color: 'init',
@@ -167,4 +165,4 @@ async function runPartB(args: Fig1Args): Promise<void> {
   });
 }
 
-if (require.main === module) main(() => fig1(process.argv.slice(2)));
+if (require.main === module) main(() => FIG1.main(process.argv.slice(2)));

@@ -18,17 +18,17 @@ import { archName, compactWidths, type WidthProfile } from '../nn/profiles';
 import {
   deadProbability, expectedVHatRatio, gains, log10RatioQuantile, log10SecondMoments, logRatioLaw, netsForSecondMoment, secondMomentSpread,
 } from '../nn/dense/theory';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, noRepeats, parseIntList, UsageError, type Flag, type ParsedCli } from './cli/cli';
 import { betaListFlag, checkedExplicit, familyProfiles, profileFlags, type ProfileArgs } from './cli/profiles';
-import { ensureOutDir, writeCsv } from './out/files';
-import { recordInvocation } from './cli/invocation';
-import { backendFlag, initFlag, initListFlag, trainingFlags } from './cli/flags';
+import { experimentScript, type Session } from './cli/script';
+import { writeCsv } from './out/files';
+import { backendFlag, dtypeFlag, lengthsDtype, initFlag, initListFlag, trainingFlags } from './cli/flags';
 import { runTrainingPanel } from './report/panel';
 import { fm2Task, type Fm2CellResult, type Fm2Method } from './cells/fm2';
 import { equalBetaAnalysis, equalBetaChartSpec, EQUAL_BETA_COLUMNS, type EqualBetaRow } from './report/equal-beta';
 import { lineChartSpec, writePlot, type Row } from './out/plot';
 import { writeRunRecord } from './out/record';
-import { runExperiment, type Cell } from './run/runner';
+import type { Cell } from './run/runner';
 import { printTable } from './out/table';
 
 /** The issue's fixed columns first; extra columns after them. */
@@ -51,23 +51,30 @@ export const FIG2_CLI = defineCli({
   flags: {
     part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
     ...profileFlags(),
-    betas: betaListFlag('target β values, run with real nets and with the exact sampler', { allowNone: true }),
-    'sampler-betas': betaListFlag('more target β values run with the exact Gaussian sampler only (large β)', { allowNone: true }),
-    depths: intListFlag('depths d (number of hidden ReLU layers); every family is built at each depth'),
-    'sampler-depths': {
-      help: "more depths run with the exact Gaussian sampler only, at every --betas and --sampler-betas: equal β where every width stays ≥ 10 ('none' for none)",
-      metavar: 'LIST', default: [],
-      parse: (t, n) => (t.trim() === 'none' ? [] : parseIntList(t, n)),
-    } satisfies Flag<number[]>,
-    'input-dim': intFlag('input width n_0 (784, as for vectorized MNIST in part b)', { default: 784, min: 1, max: 100000 }),
-    inits: initListFlag(['he_normal', 'he_uniform']),
-    nets: intFlag('real nets per architecture × init', { min: 2 }),
-    'sampler-nets': intFlag('exact-sampler paths per architecture (0: no sampler rows)', { min: 0 }),
+    ...forParts(['a'], {
+      betas: betaListFlag('target β values, run with real nets and with the exact sampler', { allowNone: true }),
+      'sampler-betas': betaListFlag('more target β values run with the exact Gaussian sampler only (large β)', { allowNone: true }),
+      depths: intListFlag('depths d (number of hidden ReLU layers); every family is built at each depth'),
+      'sampler-depths': {
+        help: "more depths run with the exact Gaussian sampler only, at every --betas and --sampler-betas: equal β where every width stays ≥ 10 ('none' for none)",
+        metavar: 'LIST', default: [],
+        parse: (t, n) => (t.trim() === 'none' ? [] : noRepeats(parseIntList(t, n), n)),
+      } satisfies Flag<number[]>,
+    }),
+    'input-dim': forPart(['a'], intFlag('input width n_0 (784, as for vectorized MNIST in part b)', { default: 784, min: 1, max: 100000 })),
+    ...forParts(['a'], {
+      inits: initListFlag(['he_normal', 'he_uniform']),
+      nets: intFlag('real nets per architecture × init', { min: 2 }),
+      'sampler-nets': intFlag('exact-sampler paths per architecture (0: no sampler rows)', { min: 0 }),
+    }),
     backend: backendFlag(),
-    'train-betas': betaListFlag('target β values trained in part (b)', { allowNone: true }),
-    'train-depths': intListFlag('depths trained in part (b); every family at each'),
-    'train-init': initFlag('initializer of the trained nets (part b)', 'he_normal'),
-    ...trainingFlags(),
+    dtype: dtypeFlag(),
+    ...forParts(['b'], {
+      'train-betas': betaListFlag('target β values trained in part (b)', { allowNone: true }),
+      'train-depths': intListFlag('depths trained in part (b); every family at each'),
+      'train-init': initFlag('initializer of the trained nets (part b)', 'he_normal'),
+      ...trainingFlags(),
+    }),
   },
   presets: {
     quick: {
@@ -174,26 +181,24 @@ function theoryRow(arch: Arch, init: string, widths: readonly number[], result: 
   };
 }
 
-async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
+async function runPartA(args: Args, session: Session, archs: readonly Arch[]): Promise<void> {
   const started = Date.now();
   const n0 = args['input-dim'];
   const cells: Cell<Parameters<typeof fm2Task.run>[0], Arch>[] = [];
+  const dtype = lengthsDtype('fig2a', args, session.planning);
   for (const arch of archs) {
     const widths = [n0, ...arch.profile.hidden];
     for (const method of arch.methods) {
       const inits = method === 'net' ? args.inits : [SAMPLER_INIT];
       const nets = method === 'net' ? args.nets : args['sampler-nets'];
       for (const init of inits) {
-        cells.push({ key: `method=${method}/init=${init}/arch=${arch.name}`, params: { init, widths, nets, seed: args.seed, method, backend: args.backend }, meta: arch });
+        cells.push({ key: `method=${method}/init=${init}/arch=${arch.name}`, params: { init, widths, nets, seed: args.seed, method, backend: args.backend, ...dtype }, meta: arch });
       }
     }
   }
   const exp = { name: 'fig2a', task: fm2Task, cells };
-  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
-  if (!outcome.complete) {
-    process.stderr.write(`fig2a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
-    return;
-  }
+  const outcome = await session.run(exp);
+  if (!outcome.complete) return;
   const rows = outcome.results.map(({ meta, params, result }) => theoryRow(meta, params.init, params.widths, result, params.method, n0));
   const cellSeconds = outcome.results.reduce((s, r) => s + r.result.seconds, 0);
   const equalBeta = equalBetaAnalysis(outcome.results.flatMap(({ params, result }, i) => rows[i].beta_target === null || rows[i].family === 'explicit' ? [] : [{
@@ -203,8 +208,9 @@ async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
   writeCsv(path.join(args.out, 'fig2a.csv'), FIG2A_COLUMNS, rows);
   writeCsv(path.join(args.out, 'fig2a_equal_beta.csv'), EQUAL_BETA_COLUMNS, equalBeta);
 
-  const plots = [...await writePlots(args, rows), await writePlot(path.join(args.out, 'fig2a_equal_beta'), equalBetaChartSpec(equalBeta))];
-  const { seconds, files } = writeRunRecord(args.out, 'fig2a', args, { started, cellSeconds, csvs: ['fig2a.csv', 'fig2a_equal_beta.csv'], plots });
+  // Equal β needs two families at one β and depth; a run of one family has no comparison to draw.
+  const plots = [...await writePlots(args, rows), ...(equalBeta.length === 0 ? [] : [await writePlot(path.join(args.out, 'fig2a_equal_beta'), equalBetaChartSpec(equalBeta))])];
+  const { seconds, files } = writeRunRecord(args.out, 'fig2a', args, { started, cellSeconds, csvs: ['fig2a.csv', 'fig2a_equal_beta.csv'], plots, extra: { dtype: dtype.dtype ?? 'float64' } });
   printSummary(args, rows, equalBeta);
   process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
 }
@@ -283,24 +289,20 @@ function printSummary(args: Args, rows: readonly Fig2aRow[], equalBeta: readonly
   }
 }
 
-async function fig2(argv: readonly string[]): Promise<void> {
-  const args = parseCli(FIG2_CLI, argv);
-  if (args === null) return;
+export const FIG2 = experimentScript(FIG2_CLI, async (args, session) => {
   // Everything the user can get wrong is checked here, before the output folder is touched.
   checkInits(args.inits);
   const partA = args.part === 'a' || args.part === 'all', partB = args.part === 'b' || args.part === 'all';
   const archs = partA ? buildArchitectures(args) : [];
   const trained = partB ? buildTrainArchitectures(args) : [];
-  ensureOutDir(args.out);
-  recordInvocation(args.out, 'fig2', argv);
-  if (partA) await runPartA(args, archs);
-  if (partB) await runPartB(args, trained);
-}
+  if (partA) await runPartA(args, session, archs);
+  if (partB) await runPartB(args, session, trained);
+});
 
-async function runPartB(args: Args, profiles: readonly WidthProfile[]): Promise<void> {
+async function runPartB(args: Args, session: Session, profiles: readonly WidthProfile[]): Promise<void> {
   const init = args['train-init'];
   await runTrainingPanel({
-    name: 'fig2b', figure: 'Figure 2(b)', args,
+    name: 'fig2b', figure: 'Figure 2(b)', args, session,
     archs: profiles.map((p) => ({
       key: `init=${init}/arch=${archName(p)}`, init, hidden: p.hidden,
       // The exact share of inputs a fresh net maps to zero (THEORY.md §4.3): at equal β it differs between families.
@@ -314,4 +316,4 @@ async function runPartB(args: Args, profiles: readonly WidthProfile[]): Promise<
   });
 }
 
-if (require.main === module) main(() => fig2(process.argv.slice(2)));
+if (require.main === module) main(() => FIG2.main(process.argv.slice(2)));

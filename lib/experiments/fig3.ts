@@ -19,15 +19,15 @@ import { initializerById } from '../nn/init';
 import { MODULE_CONVENTIONS, moduleWidths, type ModuleConvention } from '../nn/residual/net';
 import { log10LinearGaussianSecondMomentRatio, log10LinearMeanRatio, log10ReluMeanFieldRatios, moduleKappa } from '../nn/residual/theory';
 import { parseSchedule, parseScheduleList, scales, SCHEDULE_SYNTAX, type Schedule } from '../nn/residual/schedule';
-import { defineCli, enumFlag, intFlag, intListFlag, main, parseCli, parseIntList, UsageError, type Flag, type ParsedCli } from './cli/cli';
-import { ensureOutDir, writeCsv } from './out/files';
-import { recordInvocation } from './cli/invocation';
-import { backendFlag, initFlag, trainingFlags } from './cli/flags';
+import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, parseIntList, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { experimentScript, type Session } from './cli/script';
+import { writeCsv } from './out/files';
+import { backendFlag, dtypeFlag, lengthsDtype, initFlag, trainingFlags } from './cli/flags';
 import { lineChartSpec, writePlot, type Row } from './out/plot';
 import { writeRunRecord } from './out/record';
 import { runTrainingPanel } from './report/panel';
 import { residualLengthsTask } from './cells/residual-lengths';
-import { runExperiment, type Cell } from './run/runner';
+import type { Cell } from './run/runner';
 import { printTable } from './out/table';
 
 const FIG3A_COLUMNS = [
@@ -76,15 +76,20 @@ export const FIG3_CLI = defineCli({
     part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
     schedules: schedulesFlag,
     convention: enumFlag(['linear', 'relu', 'both'] as const, 'module convention: linear output, ReLU at the module end, or both', { default: 'both' }),
-    modules: intListFlag('numbers of residual modules L', { default: [1, 2, 5, 10, 20, 50, 100, 200] }),
-    width: intFlag('stream width n (and input width)', { min: 1 }),
+    ...forParts(['a'], {
+      modules: intListFlag('numbers of residual modules L', { default: [1, 2, 5, 10, 20, 50, 100, 200] }),
+      width: intFlag('stream width n (and input width)', { min: 1 }),
+    }),
     'module-widths': moduleWidthsFlag,
     init: initFlag('initializer id of every layer (see node lib/experiments/inits.js); the relu theory needs a normal law', 'he_normal'),
-    nets: intFlag('independently initialized nets per point (part a)', { min: 2 }),
+    nets: forPart(['a'], intFlag('independently initialized nets per point (part a)', { min: 2 })),
     backend: backendFlag(),
-    'train-modules': intListFlag('numbers of residual modules L trained in part (b)'),
-    'train-width': intFlag('stream width n of the trained nets (part b; input 784, output 10)', { min: 1 }),
-    ...trainingFlags(),
+    dtype: dtypeFlag(),
+    ...forParts(['b'], {
+      'train-modules': intListFlag('numbers of residual modules L trained in part (b)'),
+      'train-width': intFlag('stream width n of the trained nets (part b; input 784, output 10)', { min: 1 }),
+      ...trainingFlags(),
+    }),
   },
   presets: {
     quick: { width: 32, nets: 200, 'train-modules': [1, 10, 50], 'train-width': 16, runs: 2, 'max-epochs': 5 },
@@ -109,7 +114,6 @@ function checkArgs(args: Args): void {
   if (args.part !== 'b') lists.push(['--modules', args.modules]);
   if (args.part !== 'a') lists.push(['--train-modules', args['train-modules']]);
   for (const [flag, Ls] of lists) {
-    if (new Set(Ls).size !== Ls.length) throw new UsageError(`${flag} lists a value twice`);
     const Lmax = Math.max(...Ls);
     for (const s of args.schedules.map(parseSchedule)) {
       if (Lmax > s.maxModules) throw new UsageError(`--schedules: '${s.text}' defines ${s.maxModules} scales, but ${flag} asks for L = ${Lmax}`);
@@ -138,26 +142,24 @@ function theoryCurve(convention: ModuleConvention, s: Schedule, Lmax: number, mw
   return { mean, fm2 };
 }
 
-async function runPartA(args: Args): Promise<void> {
+async function runPartA(args: Args, session: Session): Promise<void> {
   const started = Date.now();
   const hidden = hiddenOf(args);
   const modules = [...args.modules].sort((a, b) => a - b);
   const cells: Cell<Parameters<typeof residualLengthsTask.run>[0]>[] = [];
   const schedules = args.schedules.map(parseSchedule);
+  const dtype = lengthsDtype('fig3a', args, session.planning);
   for (const convention of conventions(args)) {
     for (const s of schedules) {
       cells.push({
         key: `convention=${convention}/schedule=${s.text}`,
-        params: { convention, schedule: s.text, modules, width: args.width, hidden, init: args.init, nets: args.nets, seed: args.seed, backend: args.backend },
+        params: { convention, schedule: s.text, modules, width: args.width, hidden, init: args.init, nets: args.nets, seed: args.seed, backend: args.backend, ...dtype },
       });
     }
   }
   const exp = { name: 'fig3a', task: residualLengthsTask, cells };
-  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
-  if (!outcome.complete) {
-    process.stderr.write(`fig3a: ${outcome.results.length} of ${cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
-    return;
-  }
+  const outcome = await session.run(exp);
+  if (!outcome.complete) return;
   const mw = moduleWidths(args.width, hidden);
   const rows = outcome.results.flatMap(({ params, result }) => result.points.map((pt) => ({
     convention: params.convention, schedule: params.schedule, width: params.width, kappa: result.kappa,
@@ -192,16 +194,18 @@ async function runPartA(args: Args): Promise<void> {
   });
   // The plain ResNet (η = 1) reaches 10^90 and flattens every other curve: a second chart leaves out
   // the curves whose measured mean passes 10^ZOOM_LIMIT.
-  const exploding = new Set(rows.filter((r) => !(r.log10_mean_ratio <= ZOOM_LIMIT)).map((r) => `${r.convention}/${r.schedule}`));
+  // (An undefined estimate, NaN at tiny sizes where nets die, is not an explosion.)
+  const exploding = new Set(rows.filter((r) => r.log10_mean_ratio > ZOOM_LIMIT).map((r) => `${r.convention}/${r.schedule}`));
   const kept = (r: { convention: string; schedule: string }) => !exploding.has(`${r.convention}/${r.schedule}`);
-  const zoomSpec = lineChartSpec({
+  const zoomSpec = !meanRows.some(kept) ? null : lineChartSpec({
     ...meanChart,
     title: { text: `Figure 3(a), curves that stay below 10^${ZOOM_LIMIT} (${args.nets} nets per point, n = ${args.width})`, subtitle: legend },
     measured: meanRows.filter(kept), hollow: sampleRows.filter(kept),
     theory: theoryMean.filter((r) => kept(r as { convention: string; schedule: string })),
   });
   const plot = await writePlot(path.join(args.out, 'fig3a'), meanSpec);
-  const plotZoom = await writePlot(path.join(args.out, 'fig3a_zoom'), zoomSpec);
+  // Every curve may explode (η = 1 alone, say): then there is nothing to zoom into.
+  const plotZoom = zoomSpec === null ? null : await writePlot(path.join(args.out, 'fig3a_zoom'), zoomSpec);
   const plotFm2 = await writePlot(path.join(args.out, 'fig3a_fm2'), fm2Spec);
 
   // One line per convention × schedule at the largest L: does the mean stay bounded, as the theory says?
@@ -216,7 +220,7 @@ async function runPartA(args: Args): Promise<void> {
     };
   });
   const { seconds, files } = writeRunRecord(args.out, 'fig3a', args, {
-    started, cellSeconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), plots: [plot, plotZoom, plotFm2], extra: { summary },
+    started, cellSeconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), plots: [plot, ...(plotZoom === null ? [] : [plotZoom]), plotFm2], extra: { dtype: dtype.dtype ?? 'float64', summary },
   });
 
   process.stdout.write(`\nFigure 3(a): log10 of the mean of M_L/M_0 (${args.nets} nets per point, n = ${args.width}, modules ${mw.join('→')}, ${args.init}; `
@@ -235,7 +239,7 @@ async function runPartA(args: Args): Promise<void> {
  * with Figure 1(b)'s protocol and panel (lib/experiments/report/panel.ts); the residual net is passed to
  * train() through its config (lib/nn/residual/classifier.ts).
  */
-async function runPartB(args: Args): Promise<void> {
+async function runPartB(args: Args, session: Session): Promise<void> {
   const width = args['train-width'];
   const hidden = args['module-widths'] === 'n' ? [width] : args['module-widths'];
   const modules = [...args['train-modules']].sort((a, b) => a - b);
@@ -247,7 +251,7 @@ async function runPartB(args: Args): Promise<void> {
     extra: { residual: { convention, schedule, modules: L, hidden } },
   }))));
   await runTrainingPanel({
-    name: 'fig3b', figure: 'Figure 3(b)', args, archs,
+    name: 'fig3b', figure: 'Figure 3(b)', args, session, archs,
     groupColumns: ['convention', 'schedule', 'modules', 'width'],
     x: { field: 'modules', title: `residual modules L (stream width ${width})`, log: true },
     color: 'schedule',
@@ -256,14 +260,10 @@ async function runPartB(args: Args): Promise<void> {
   });
 }
 
-async function fig3(argv: readonly string[]): Promise<void> {
-  const args = parseCli(FIG3_CLI, argv);
-  if (args === null) return;
+export const FIG3 = experimentScript(FIG3_CLI, async (args, session) => {
   checkArgs(args);
-  ensureOutDir(args.out);
-  recordInvocation(args.out, 'fig3', argv);
-  if (args.part === 'a' || args.part === 'all') await runPartA(args);
-  if (args.part === 'b' || args.part === 'all') await runPartB(args);
-}
+  if (args.part === 'a' || args.part === 'all') await runPartA(args, session);
+  if (args.part === 'b' || args.part === 'all') await runPartB(args, session);
+});
 
-if (require.main === module) main(() => fig3(process.argv.slice(2)));
+if (require.main === module) main(() => FIG3.main(process.argv.slice(2)));

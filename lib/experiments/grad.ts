@@ -14,26 +14,25 @@
 // → nn/dense/grad-statistics (sampleJacobianNets, initGradientNorms) → backward.ts → kernels.
 
 import * as path from 'node:path';
-import { fashionMnistAvailable, mnistDataDir, DatasetError } from '../../data/mnist';
+import { DatasetError, verifyDataset } from '../../data/mnist';
 import { publishedMeanSqCoverage } from '../nn/dense/grad-statistics';
 import { beta } from '../nn/dense/theory';
 import { initializerById } from '../nn/init';
 import { archName, compactWidths, type WidthProfile } from '../nn/profiles';
 import { quantile, sortedCopy } from '../nn/stats';
-import { defineCli, enumFlag, floatFlag, intFlag, intListFlag, main, parseCli, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { defineCli, enumFlag, floatFlag, forParts, intFlag, intListFlag, main, parseFloatList, UsageError, type Flag, type ParsedCli } from './cli/cli';
+import { experimentScript, type Session } from './cli/script';
 import { backendFlag, initListFlag } from './cli/flags';
-import { recordInvocation } from './cli/invocation';
 import { betaListFlag, checkedExplicit, familyProfiles, profileFlags } from './cli/profiles';
 import { gradJacobianTask, type GradJacobianParams, type GradJacobianResult } from './cells/grad-jacobian';
 import { gradNormsTask, type GradNormsParams, type GradNormsResult } from './cells/grad-norms';
-import { gradJacobianCost, gradNormsCost } from './cells/grad-cost';
-import { ensureOutDir, writeCsv } from './out/files';
+import { writeCsv } from './out/files';
 import { lineChartSpec, writePlot, type Row, type WrittenPlot } from './out/plot';
 import { writeRunRecord } from './out/record';
 import { printTable } from './out/table';
 import { equalBetaAnalysis, EQUAL_BETA_COLUMNS } from './report/equal-beta';
 import { fourthMomentRelSe, GROWTH_FIT_COLUMNS, growthFits, growthPoints } from './report/growth';
-import { runExperiment, type Cell, type CellResult, type Experiment } from './run/runner';
+import type { Cell } from './run/runner';
 
 /** The issue's fixed columns, then the fourth-moment theory's method, then extras. */
 export const GRAD_A_COLUMNS = [
@@ -108,13 +107,17 @@ export const GRAD_CLI = defineCli({
     ...profileFlags(),
     betas: betaListFlag('target β values; every family at each', { allowNone: true }),
     depths: intListFlag('depths d (hidden ReLU layers); every family at each'),
-    'input-dim': intFlag('input width n_0 of part (a) (784, as MNIST in part b)', { default: 784, min: 1, max: 100000 }),
     inits: initListFlag(['he_normal', 'he_uniform', 'he_normal_truncated']),
-    nets: netsFlag,
-    'norm-nets': intFlag('part (b): nets per architecture × init, each on its own batch', { min: 1 }),
-    batch: intFlag('part (b): images per batch', { min: 1, max: 60000 }),
-    lr: floatFlag('part (b): the learning rate of the first SGD step', { default: PAPER_LR, above: 0 }),
-    dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'part (b): training images', { default: 'mnist' }),
+    ...forParts(['a'], {
+      'input-dim': intFlag('input width n_0 of part (a) (784, as MNIST in part b)', { default: 784, min: 1, max: 100000 }),
+      nets: netsFlag,
+    }),
+    ...forParts(['b'], {
+      'norm-nets': intFlag('part (b): nets per architecture × init, each on its own batch', { min: 1 }),
+      batch: intFlag('part (b): images per batch', { min: 1, max: 60000 }),
+      lr: floatFlag('part (b): the learning rate of the first SGD step', { default: PAPER_LR, above: 0 }),
+      dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'part (b): training images', { default: 'mnist' }),
+    }),
     backend: backendFlag(),
   },
   presets: {
@@ -148,32 +151,28 @@ export function buildArchitectures(args: Pick<Args, 'families' | 'betas' | 'dept
   return [...byName.values()];
 }
 
-/** The data of part (b) must be there before any work starts. */
+/** The data of part (b) must be there, and be the published files, before any work starts. */
 function checkDataset(name: 'mnist' | 'fashion-mnist'): void {
   try {
-    if (name === 'mnist') mnistDataDir();
-    else if (!fashionMnistAvailable()) throw new DatasetError('Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)');
+    verifyDataset(name);
   } catch (err) {
-    if (err instanceof DatasetError) throw new UsageError(`--dataset: ${err.message}`);
+    if (err instanceof DatasetError) throw new UsageError(`--dataset ${name}: ${err.message}`);
     throw err;
   }
 }
 
-async function grad(argv: readonly string[]): Promise<void> {
-  const args = parseCli(GRAD_CLI, argv);
-  if (args === null) return;
-  // Everything the user can get wrong is checked here, before the output folder is touched.
+/**
+ * The script: its flags, checked (with every architecture built) before anything runs; then the
+ * experiments grad_a and grad_b through the session, which plans them (--plan prints the plan: cells,
+ * core-hours, memory, from the cost models of cells/cost.ts) before it runs them.
+ */
+export const GRAD = experimentScript(GRAD_CLI, async (args, session) => {
   const partA = args.part === 'a' || args.part === 'all', partB = args.part === 'b' || args.part === 'all';
   const archs = buildArchitectures(args);
   if (partB) checkDataset(args.dataset);
-  ensureOutDir(args.out);
-  recordInvocation(args.out, 'grad', argv);
-  const cost = (partA ? jacobianCells(args, archs) : []).reduce((t, c) => t + gradJacobianCost(c.params).seconds, 0)
-    + (partB ? normsCells(args, archs) : []).reduce((t, c) => t + gradNormsCost(c.params).seconds, 0);
-  process.stderr.write(`grad: about ${cost < 120 ? `${cost.toFixed(0)} core-seconds` : `${(cost / 60).toFixed(1)} core-minutes`} of cells (estimate: cells/grad-cost.ts), on ${args.workers} workers\n`);
-  if (partA) await runPartA(args, archs);
-  if (partB) await runPartB(args, archs);
-}
+  if (partA) await runPartA(args, session, archs);
+  if (partB) await runPartB(args, session, archs);
+});
 
 // ---- Part (a)
 
@@ -199,14 +198,6 @@ function gradARow(arch: Arch, p: GradJacobianParams, r: GradJacobianResult): Gra
   };
 }
 
-/** Runs a part's cells; null (and a note) when this shard's share is done but others' are not. */
-async function runCells<P, R>(args: Args, exp: Experiment<P, R, Arch>): Promise<CellResult<P, R, Arch>[] | null> {
-  const outcome = await runExperiment(exp, { out: args.out, workers: args.workers, resume: args.resume, shard: args.shard });
-  if (outcome.complete) return outcome.results;
-  process.stderr.write(`${exp.name}: ${outcome.results.length} of ${exp.cells.length} cells done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
-  return null;
-}
-
 function jacobianCells(args: Args, archs: readonly Arch[]): Cell<GradJacobianParams, Arch>[] {
   return archs.flatMap((arch) => args.inits.map((init) => {
     const widths = [args['input-dim'], ...arch.profile.hidden];
@@ -214,10 +205,11 @@ function jacobianCells(args: Args, archs: readonly Arch[]): Cell<GradJacobianPar
   }));
 }
 
-async function runPartA(args: Args, archs: readonly Arch[]): Promise<void> {
+async function runPartA(args: Args, session: Session, archs: readonly Arch[]): Promise<void> {
   const started = Date.now();
-  const results = await runCells(args, { name: 'grad_a', task: gradJacobianTask, cells: jacobianCells(args, archs) });
-  if (results === null) return;
+  const outcome = await session.run({ name: 'grad_a', task: gradJacobianTask, cells: jacobianCells(args, archs) });
+  if (!outcome.complete) return;
+  const results = outcome.results;
   const rows = results.map(({ meta, params, result }) => gradARow(meta, params, result));
   const fits = growthFits(growthPoints(rows));
   // Equal β, net by net: the law of log10 T over nets (dead atom, then live nets), as for Figure 2.
@@ -334,10 +326,11 @@ function normsCells(args: Args, archs: readonly Arch[]): Cell<GradNormsParams, A
   })));
 }
 
-async function runPartB(args: Args, archs: readonly Arch[]): Promise<void> {
+async function runPartB(args: Args, session: Session, archs: readonly Arch[]): Promise<void> {
   const started = Date.now();
-  const results = await runCells(args, { name: 'grad_b', task: gradNormsTask, cells: normsCells(args, archs) });
-  if (results === null) return;
+  const outcome = await session.run({ name: 'grad_b', task: gradNormsTask, cells: normsCells(args, archs) });
+  if (!outcome.complete) return;
+  const results = outcome.results;
   const rows = results.flatMap(({ meta, params, result }) => gradBRows(meta, params, result));
   writeCsv(path.join(args.out, 'grad_b.csv'), GRAD_B_COLUMNS, rows);
   const plots = await writePartBPlots(args, rows);
@@ -385,5 +378,5 @@ async function writePartBPlots(args: Args, rows: readonly GradBRow[]): Promise<W
   return [await writePlot(path.join(args.out, 'grad_b'), example), await writePlot(path.join(args.out, 'grad_b_update'), update)];
 }
 
-if (require.main === module) main(() => grad(process.argv.slice(2)));
+if (require.main === module) main(() => GRAD.main(process.argv.slice(2)));
 

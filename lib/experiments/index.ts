@@ -11,5 +11,11 @@ export * from './run/runlog';
 export * from './run/runner';
 export { defineTask, type ReportProgress, type Task } from './run/task';
 export { CellError } from './run/pool';
-// The cell tasks, for benchmarks that time one cell.
+// The cell tasks, for benchmarks that time one cell, and their cost model (bench/cost-model.ts checks one against the other).
 export { runLengthCell } from './cells/lengths';
+export { runFm2Cell } from './cells/fm2';
+export { runResidualCell } from './cells/residual-lengths';
+export { runConvCell } from './cells/conv-lengths';
+export { runTrainCell } from './cells/training';
+export { convCost, fm2Cost, lengthsCost, residualCost, trainingCost } from './cells/cost';
+export { formatBytes, type CellCost } from './run/plan';

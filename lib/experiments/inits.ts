@@ -6,7 +6,8 @@
 import { INITIALIZERS, gain, initializerById } from '../nn/init';
 import { Rng } from '../tensor/rng';
 import { Tensor } from '../tensor/tensor';
-import { boolFlag, defineCli, intFlag, main, parseCli, seedFlag } from './cli/cli';
+import { boolFlag, defineCli, intFlag, main, parseCli, seedFlag, UsageError } from './cli/cli';
+import { checkMemory, PROCESS_BYTES } from './run/plan';
 import { initListFlag, outputFileFlag } from './cli/flags';
 import { writeCsv } from './out/files';
 import { stringKey } from './cells/shared';
@@ -15,7 +16,10 @@ import { printTable } from './out/table';
 const COLUMNS = ['init', 'law', 'fan_in', 'fan_out', 'nominal_variance', 'exact_variance', 'measured_variance',
   'mu4', 'measured_mu4', 'gain_c', 'log10_rate_per_layer', 'description'] as const;
 
-const INITS_CLI = defineCli({
+/** Weights drawn per initializer at most: about a minute each at ~10 ns per weight. */
+const MAX_DRAWN = 1e10;
+
+export const INITS_CLI = defineCli({
   name: 'inits',
   kind: 'tool',
   summary: 'Every initializer: nominal, exact and measured variance, μ̃₄, gain c = fan_in·Var/2, and log10 c (the FM1 rate per layer).',
@@ -30,10 +34,14 @@ const INITS_CLI = defineCli({
   },
 });
 
-function inits(argv: readonly string[]): void {
+export function inits(argv: readonly string[]): void {
   const args = parseCli(INITS_CLI, argv);
   if (args === null) return;
   const fi = args['fan-in'], fo = args['fan-out'];
+  checkMemory(PROCESS_BYTES + 8 * fi * fo, `a ${fo}×${fi} weight matrix`);
+  if (args.draws * fi * fo > MAX_DRAWN) {
+    throw new UsageError(`--draws ${args.draws} of ${fo}×${fi} matrices are ${(args.draws * fi * fo).toExponential(1)} weights per initializer; at most ${MAX_DRAWN.toExponential(0)} (minutes) are drawn`);
+  }
   const rows = args.inits.map((id) => {
     const init = initializerById(id);
     const rng = new Rng(args.seed, [stringKey(id), fi, fo]);

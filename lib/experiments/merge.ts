@@ -1,84 +1,162 @@
 // Combine the outputs of sharded runs into exactly the files a single run writes.
 //
-//   node lib/experiments/merge.js [--out DIR] SHARD_DIR...
+//   node lib/experiments/merge.js [--out DIR] [--compute] SHARD_DIR...
 //
 // Each shard folder holds <experiment>.shard-i-of-N.jsonl logs and <script>.invocation.json (the
-// flags that determine results). merge copies every log into --out (default: the first folder),
-// checks that all shards of a script were run with the same flags, then reruns each script there
-// with --resume: every cell is found in the logs, nothing is recomputed, and the CSVs, plots and run
-// records are written by the same code as in a single run.
+// flags that determine results). merge reads the records as untrusted data: a record picks one of
+// the figure scripts below by name (never a file), its flags must parse by that script's own table,
+// and every folder's flags must be equal (by value, in any order). It then checks that the logs hold
+// every cell, copies them into --out (default: the first folder) and runs the script there in this
+// process from the logs alone, so the CSVs, plots and run records are written by the same code as a
+// single run. Nothing is recomputed: a missing shard is an error naming it, unless --compute.
 
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main, UsageError } from './cli/cli';
-import { ensureOutDir, writeFileAtomic } from './out/files';
-import { invocationFile, readInvocations, recordInvocation, type Invocation } from './cli/invocation';
+import { boolFlag, defineCli, intFlag, main, parseCli, stringFlag, UsageError } from './cli/cli';
+import { conflictingFlags, coveredBy, readInvocation, recordedArgs, recordedScripts } from './cli/invocation';
+import type { ExperimentScript } from './cli/script';
+import { ensureOutDir, isOwnFile, writeFileAtomic } from './out/files';
+import { canonicalJson, readLog } from './run/runlog';
+import { CONV } from './conv';
+import { FIG1 } from './fig1';
+import { FIG2 } from './fig2';
+import { FIG3 } from './fig3';
+import { GRAD } from './grad';
 
-const LOG = /\.jsonl$/;
+/** The scripts that shard: a record names one of these, and nothing else can run. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each script has its own flag table
+const SCRIPTS: Readonly<Record<string, ExperimentScript<any>>> = { fig1: FIG1, fig2: FIG2, fig3: FIG3, conv: CONV, grad: GRAD };
 
-/** The figure scripts that record invocations (cli/invocation.ts), and their compiled files beside this one. */
-const SHARDABLE_SCRIPTS = { fig1: 'fig1.js', fig2: 'fig2.js', fig3: 'fig3.js', conv: 'conv.js', grad: 'grad.js' } as const;
+export const MERGE_CLI = defineCli({
+  name: 'merge',
+  kind: 'tool',
+  summary: 'Combine sharded runs into the files a single run writes.',
+  positionals: { metavar: 'SHARD_DIR...', help: 'the shard folders, each with its logs and <script>.invocation.json', min: 1 },
+  flags: {
+    out: stringFlag('where the merged outputs go (default: the first shard folder)', { default: '', metavar: 'DIR' }),
+    compute: boolFlag('compute the cells no shard log holds, here, instead of refusing'),
+    workers: intFlag('worker threads for --compute', { default: 1, min: 1, max: 1024 }),
+  },
+});
 
-export function mergeShards(dirs: readonly string[], out: string, stderr: NodeJS.WritableStream = process.stderr): void {
-  if (dirs.length === 0) throw new UsageError('merge needs at least one shard folder');
-  const byScript = new Map<string, Invocation>();
+interface Shards {
+  /** The distinct runs the records name (one, unless the folders hold runs of different parts). */
+  readonly runs: (readonly string[])[];
+  /** The shard logs to copy: file name → source path. */
+  readonly logs: Map<string, string>;
+  /** What is missing, one phrase per experiment; empty when the logs hold every cell. */
+  readonly missing: string[];
+}
+
+const SHARD_LOG = /^(.+)\.shard-(\d+)-of-(\d+)\.jsonl$/;
+
+/** The shard logs of one experiment in the folders, and which shards of an N-way split have none. */
+function shardLogs(name: string, dirs: readonly string[]): { files: Map<string, string>; absent: string[] } {
+  const files = new Map<string, string>();
+  const counts = new Map<number, Set<number>>();
   for (const dir of dirs) {
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`no such folder: ${dir}`);
-    const invs = readInvocations(dir);
-    if (invs.length === 0) throw new UsageError(`${dir} has no *.invocation.json: not the output folder of a figure script`);
-    for (const inv of invs) {
-      const seen = byScript.get(inv.script);
-      if (seen && JSON.stringify(seen.argv) !== JSON.stringify(inv.argv)) {
-        throw new UsageError(`${inv.script} was run with different flags in ${dir} (${inv.argv.join(' ')}) than elsewhere (${seen.argv.join(' ')})`);
+    for (const f of fs.readdirSync(dir)) {
+      const m = SHARD_LOG.exec(f);
+      if (m === null || m[1] !== name) continue;
+      const src = path.join(dir, f);
+      if (!isOwnFile(src)) continue;
+      const old = files.get(f);
+      if (old !== undefined && !fs.readFileSync(old).equals(fs.readFileSync(src))) {
+        throw new UsageError(`${f} differs between ${path.dirname(old)} and ${dir}: the same shard was run twice with other results`);
       }
-      byScript.set(inv.script, inv);
+      files.set(f, src);
+      const n = Number(m[3]);
+      counts.set(n, (counts.get(n) ?? new Set()).add(Number(m[2])));
     }
   }
-  const target = ensureOutDir(out);
+  const absent: string[] = [];
+  for (const [n, got] of counts) for (let i = 1; i <= n; i++) if (!got.has(i)) absent.push(`${name}.shard-${i}-of-${n}.jsonl`);
+  return { files, absent };
+}
+
+/** Checks one script's records across the folders and finds its logs; throws on hostile or conflicting records. */
+async function gather(id: string, dirs: readonly string[], target: string): Promise<Shards> {
+  const script = SCRIPTS[id];
+  const runs: { dir: string; argv: readonly string[]; args: Record<string, unknown> }[] = [];
   for (const dir of dirs) {
-    if (path.resolve(dir) === target) continue;
-    for (const f of fs.readdirSync(dir).filter((f) => LOG.test(f) && f.includes('.shard-'))) {
+    for (const argv of readInvocation(dir, id)?.runs ?? []) {
+      const args = recordedArgs(script.cli, dir, argv) as Record<string, unknown>;
+      let same = false;
+      for (const r of runs) {
+        const diff = conflictingFlags(script.cli, r.args, args);
+        if (diff.length > 0) throw new UsageError(`${id} was run with different flags in ${dir} than in ${r.dir}: ${diff.join(', ')}`);
+        same ||= coveredBy(script.cli, r.args, args) && coveredBy(script.cli, args, r.args);
+      }
+      if (!same) runs.push({ dir, argv, args });
+    }
+  }
+  const logs = new Map<string, string>();
+  const missing: string[] = [];
+  for (const run of runs) {
+    for (const exp of await script.experiments(parseCli(script.cli, [...run.argv, '--out', target])!)) {
+      const { files, absent } = shardLogs(exp.name, dirs);
+      for (const [f, src] of files) logs.set(f, src);
+      // What the target will hold: the shard logs, and its own logs.
+      const want = new Map(exp.cells.map((c) => [c.key, canonicalJson(c.params)]));
+      const done = new Set<string>();
+      const own = fs.existsSync(target) ? fs.readdirSync(target).filter((f) => f === `${exp.name}.jsonl` || SHARD_LOG.exec(f)?.[1] === exp.name) : [];
+      for (const file of [...files.values(), ...own.map((f) => path.join(target, f))]) {
+        for (const r of readLog(file).records) if (want.get(r.key) === canonicalJson(r.params)) done.add(r.key);
+      }
+      const lacking = exp.cells.filter((c) => !done.has(c.key));
+      if (lacking.length > 0) {
+        missing.push(`${exp.name} lacks ${lacking.length} of ${exp.cells.length} cells (${absent.length > 0 ? `no ${absent.join(', ')}` : 'no shard log holds them'}; e.g. '${lacking[0].key}')`);
+      }
+    }
+  }
+  return { runs: runs.map((r) => r.argv), logs, missing };
+}
+
+export async function mergeShards(dirs: readonly string[], opts: { out?: string; compute?: boolean; workers?: number; stderr?: NodeJS.WritableStream } = {}): Promise<void> {
+  const stderr = opts.stderr ?? process.stderr;
+  if (dirs.length === 0) throw new UsageError('merge needs at least one shard folder');
+  for (const dir of dirs) if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`no such folder: ${dir}`);
+  const ids = new Set<string>();
+  for (const dir of dirs) {
+    const here = recordedScripts(dir);
+    if (here.length === 0) throw new UsageError(`${dir} has no *.invocation.json: not the output folder of a figure script`);
+    for (const id of here) {
+      if (!Object.hasOwn(SCRIPTS, id)) throw new UsageError(`${path.join(dir, `${id}.invocation.json`)}: unknown script '${id}' (known: ${Object.keys(SCRIPTS).join(', ')})`);
+      ids.add(id);
+    }
+  }
+  const target = path.resolve(opts.out || dirs[0]);
+  // Everything is read and checked before anything is written.
+  const plans = new Map<string, Shards>();
+  for (const id of [...ids].sort()) plans.set(id, await gather(id, dirs, target));
+  const missing = [...plans.values()].flatMap((p) => p.missing);
+  if (missing.length > 0 && !opts.compute) throw new UsageError(`incomplete shards: ${missing.join('; ')}; copy the missing logs in, or pass --compute to compute those cells here`);
+
+  ensureOutDir(target);
+  for (const p of plans.values()) {
+    for (const [f, src] of p.logs) {
       const dest = path.join(target, f);
-      const bytes = fs.readFileSync(path.join(dir, f));
-      if (fs.existsSync(dest) && !fs.readFileSync(dest).equals(bytes)) {
-        throw new UsageError(`${f} differs between ${dir} and ${target}: the same shard was run twice with other results`);
+      if (path.resolve(src) === dest) continue;
+      const bytes = fs.readFileSync(src);
+      if (isOwnFile(dest) && !fs.readFileSync(dest).equals(bytes)) {
+        throw new UsageError(`${f} differs between ${path.dirname(src)} and ${target}: the same shard was run twice with other results`);
       }
       writeFileAtomic(dest, bytes);
     }
   }
-  for (const inv of byScript.values()) {
-    if (!fs.existsSync(invocationFile(target, inv.script))) recordInvocation(target, inv.script, inv.argv);
-    // The record only picks one of these fixed scripts: a results folder never names a file to run.
-    const file = Object.hasOwn(SHARDABLE_SCRIPTS, inv.script) ? SHARDABLE_SCRIPTS[inv.script as keyof typeof SHARDABLE_SCRIPTS] : undefined;
-    if (file === undefined) throw new UsageError(`unknown script '${inv.script}' in an invocation record (known: ${Object.keys(SHARDABLE_SCRIPTS).join(', ')})`);
-    const script = path.join(__dirname, file);
-    stderr.write(`merge: ${inv.script} ${inv.argv.join(' ')} --out ${target} --resume\n`);
-    const r = spawnSync(process.execPath, [script, ...inv.argv, '--out', target, '--resume', '--workers', '1'], { stdio: ['ignore', 'inherit', 'inherit'] });
-    if (r.status !== 0) throw new UsageError(`${inv.script} could not finish from the merged logs (exit ${r.status}); are all shards there?`);
-  }
-}
-
-function parse(argv: readonly string[]): { out: string | null; dirs: string[] } {
-  let out: string | null = null;
-  const dirs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--help') {
-      process.stdout.write('usage: merge [--out DIR] SHARD_DIR...\nCombine sharded runs into the files a single run writes (default --out: the first folder).\n');
-      process.exit(0);
+  for (const [id, p] of plans) {
+    for (const run of p.runs) {
+      stderr.write(`merge: ${id} ${run.join(' ')} --out ${target} --resume${opts.compute ? '' : ' (from the logs only)'}\n`);
+      await SCRIPTS[id].main([...run, '--out', target, '--resume', '--workers', String(opts.workers ?? 1)], { logsOnly: !opts.compute, stderr });
     }
-    if (a === '--out') { out = argv[++i] ?? null; if (out === null) throw new UsageError('--out needs a value'); continue; }
-    if (a.startsWith('--out=')) { out = a.slice(6); continue; }
-    if (a.startsWith('--')) throw new UsageError(`unknown flag ${a} (see --help)`);
-    dirs.push(a);
   }
-  return { out, dirs };
 }
 
-if (require.main === module) {
-  main(() => {
-    const { out, dirs } = parse(process.argv.slice(2));
-    mergeShards(dirs, out ?? dirs[0] ?? '');
-  });
+/** The CLI body: flags and folders in, merged outputs out (UsageError on bad input). */
+export async function merge(argv: readonly string[]): Promise<void> {
+  const a = parseCli(MERGE_CLI, argv);
+  if (a === null) return;
+  await mergeShards(a.positionals, { out: a.out, compute: a.compute, workers: a.workers });
 }
+
+if (require.main === module) main(() => merge(process.argv.slice(2)));

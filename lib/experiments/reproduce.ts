@@ -7,20 +7,45 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Claim } from './report/claims';
-import { defineCli, enumFlag, main, parseCli, stringFlag, UsageError } from './cli/cli';
+import { defineCli, enumFlag, enumListFlag, ExitCode, main, parseCli, UsageError, type Flag } from './cli/cli';
+import { backendDtypes } from './cli/flags';
+import { planOf, type ExperimentScript } from './cli/script';
 import { readCsv, type CsvRow } from './out/csv';
 import { ensureOutDir, writeFileAtomic, writeJson } from './out/files';
 import { FIGURES, type FigureSpec } from './report/figures';
 import { versions } from './out/record';
 import { formatValue } from './out/table';
+import { Plan } from './run/plan';
+import { CONV } from './conv';
+import { FIG1 } from './fig1';
+import { FIG2 } from './fig2';
+import { FIG3 } from './fig3';
 
-const REPRODUCE_CLI = defineCli({
+/** Each figure's script, to plan and check its flags in this process before any figure runs. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each script has its own flag table
+const SCRIPTS: Readonly<Record<string, ExperimentScript<any>>> = { fig1: FIG1, fig2: FIG2, fig3: FIG3, conv: CONV };
+
+/** A backend for every figure, or '' for each script's own default; checked here like --backend of the scripts. */
+const backendOrDefault: Flag<string> = {
+  help: 'kernel backend passed to every script (default: each script\'s default)', metavar: 'NAME', default: '',
+  parse: (t, n) => {
+    if (t === '') throw new UsageError(`${n} needs a non-empty value`);
+    try {
+      backendDtypes(t);
+    } catch (err) {
+      throw new UsageError(`${n}: ${(err as Error).message}`);
+    }
+    return t;
+  },
+};
+
+export const REPRODUCE_CLI = defineCli({
   name: 'reproduce',
   summary: 'Run every figure script and write REPORT.md: plots, key tables, and a verdict for each of the paper\'s claims.',
   flags: {
-    only: stringFlag(`comma list of figures to run (${FIGURES.map((f) => f.id).join(',')})`, { default: FIGURES.map((f) => f.id).join(','), metavar: 'LIST' }),
+    only: enumListFlag(FIGURES.map((f) => f.id), 'comma list of figures to run', { default: FIGURES.map((f) => f.id) }),
     report: enumFlag(['run', 'only'] as const, "'only' rewrites REPORT.md from existing outputs without running anything", { default: 'run' }),
-    backend: stringFlag('kernel backend passed to every script (default: each script\'s default)', { default: '', metavar: 'NAME' }),
+    backend: backendOrDefault,
   },
   presets: { quick: {}, paper: {} },
   defaultPreset: 'quick',
@@ -33,15 +58,25 @@ interface FigureRun {
   readonly exitCode: number | null;
 }
 
-function runFigure(f: FigureSpec, dir: string, a: { preset: string; seed: number; workers: number; resume: boolean; backend: string }): FigureRun {
-  const args = [path.join(__dirname, f.script), '--preset', a.preset, '--out', dir, '--seed', String(a.seed), '--workers', String(a.workers)];
-  if (a.resume) args.push('--resume');
-  if (a.backend !== '') args.push('--backend', a.backend);
+interface FigureArgs { readonly preset: string; readonly seed: number; readonly workers: number; readonly resume: boolean; readonly backend: string }
+
+/** The flags reproduce gives a figure script (without --out). */
+function figureArgv(a: FigureArgs): string[] {
+  const argv = ['--preset', a.preset, '--seed', String(a.seed), '--workers', String(a.workers)];
+  if (a.resume) argv.push('--resume');
+  if (a.backend !== '') argv.push('--backend', a.backend);
+  return argv;
+}
+
+function runFigure(f: FigureSpec, dir: string, a: FigureArgs): FigureRun {
+  const args = [path.join(__dirname, f.script), ...figureArgv(a), '--out', dir];
   process.stderr.write(`\n== ${f.title}: node ${path.relative(process.cwd(), args[0])} ${args.slice(1).join(' ')}\n`);
   const t0 = Date.now();
   // stdout (the summary tables) goes to a file for the report; progress on stderr stays live.
   const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
   const seconds = (Date.now() - t0) / 1000;
+  // Killed by a signal (Ctrl-C reaches the child too): 128 + its number, as a shell reports it.
+  if (r.status === null && r.signal) return { id: f.id, seconds, status: 'failed', exitCode: r.signal === 'SIGINT' ? 130 : 143 };
   writeFileAtomic(path.join(dir, 'stdout.txt'), r.stdout ?? '');
   process.stdout.write(r.stdout ?? '');
   return { id: f.id, seconds, status: r.status === 0 ? 'ok' : 'failed', exitCode: r.status };
@@ -107,24 +142,41 @@ export function writeReport(out: string, preset: string, runs: readonly FigureRu
   return file;
 }
 
-async function reproduce(argv: readonly string[]): Promise<void> {
+/** Every figure's plan with these flags, built in this process: bad sizes fail here, before any figure runs. */
+async function planFigures(ids: readonly string[], out: string, a: FigureArgs): Promise<Plan> {
+  const plan = new Plan();
+  for (const id of ids) {
+    const script = SCRIPTS[id];
+    const args = parseCli(script.cli, [...figureArgv(a), '--out', path.join(out, id)])!;
+    const p = planOf(await script.experiments(args), args);
+    p.check(id, a.workers);
+    plan.experiments.push(...p.experiments);
+  }
+  return plan;
+}
+
+export async function reproduce(argv: readonly string[]): Promise<void> {
   const a = parseCli(REPRODUCE_CLI, argv);
   if (a === null) return;
-  const only = a.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const id of only) if (!FIGURES.some((f) => f.id === id)) throw new UsageError(`--only: unknown figure '${id}' (known: ${FIGURES.map((f) => f.id).join(', ')})`);
   if (a.shard !== null) throw new UsageError('--shard: reproduce runs whole figures; shard the figure scripts themselves (see README)');
+  const ids = a.report === 'only' ? [] : FIGURES.filter((f) => a.only.includes(f.id)).map((f) => f.id);
+  const plan = await planFigures(ids, a.out, a);
+  if (a.plan) {
+    process.stdout.write(plan.format('reproduce', a.workers));
+    return;
+  }
   const out = ensureOutDir(a.out);
   const started = new Date();
   const runs: FigureRun[] = [];
   for (const f of FIGURES) {
-    if (!only.includes(f.id) || a.report === 'only') { runs.push({ id: f.id, seconds: null, status: 'skipped', exitCode: null }); continue; }
-    const dir = ensureOutDir(path.join(out, f.id));
-    runs.push(runFigure(f, dir, { ...a, backend: a.backend }));
+    if (!ids.includes(f.id)) { runs.push({ id: f.id, seconds: null, status: 'skipped', exitCode: null }); continue; }
+    const run = runFigure(f, ensureOutDir(path.join(out, f.id)), a);
+    // A failed figure stops the run with its own error (already on stderr) and exit code; no REPORT.md claims a tally.
+    if (run.status === 'failed') throw new ExitCode(run.exitCode ?? 1);
+    runs.push(run);
   }
   const file = writeReport(out, a.preset, runs, started);
   process.stdout.write(`\nwrote ${file}\n`);
-  const failed = runs.filter((r) => r.status === 'failed');
-  if (failed.length > 0) throw new Error(`${failed.map((r) => r.id).join(', ')} failed; see the messages above (REPORT.md marks them)`);
 }
 
 if (require.main === module) main(() => reproduce(process.argv.slice(2)));

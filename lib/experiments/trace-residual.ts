@@ -14,11 +14,13 @@ import { parseSchedule, scales, SCHEDULE_SYNTAX } from '../nn/residual/schedule'
 import { Rng } from '../tensor/rng';
 import { defineCli, enumFlag, intFlag, main, parseCli, parseIntList, seedFlag, stringFlag } from './cli/cli';
 import { writeJson } from './out/files';
-import { backendFlag, flagValue, initFlag, outputFileFlag } from './cli/flags';
+import { backendFlag, dtypeFlag, flagValue, initFlag, outputFileFlag, resolveDtype } from './cli/flags';
 import { printTable } from './out/table';
+import { residualCost } from './cells/cost';
+import { checkFits } from './run/plan';
 import { randomUnitInput } from '../nn/input';
 
-const TRACE_RESIDUAL_CLI = defineCli({
+export const TRACE_RESIDUAL_CLI = defineCli({
   name: 'trace-residual',
   kind: 'tool',
   summary: 'One forward pass of a random residual net, module by module: M_ℓ, skip/branch shares, the predicted E[M_ℓ | x_{ℓ−1}].',
@@ -30,22 +32,26 @@ const TRACE_RESIDUAL_CLI = defineCli({
     convention: enumFlag(['linear', 'relu'] as const, 'module convention', { default: 'linear' }),
     init: initFlag('initializer id', 'he_normal'),
     backend: backendFlag(),
+    dtype: dtypeFlag(),
     json: outputFileFlag('also write the trace as JSON to this file'),
     seed: seedFlag(),
   },
 });
 
-function traceResidual(argv: readonly string[]): void {
+export function traceResidual(argv: readonly string[]): void {
   const args = parseCli(TRACE_RESIDUAL_CLI, argv);
   if (args === null) return;
   const init = initializerById(args.init);
   const hidden = args.hidden === 'none' ? [] : parseIntList(args.hidden, '--hidden');
   const etas = flagValue('--schedule', () => scales(parseSchedule(args.schedule), args.modules));
+  const dtype = resolveDtype(args.dtype, args.backend, 'lengths');
+  checkFits(residualCost({ convention: args.convention, schedule: args.schedule, modules: [args.modules], width: args.width, hidden, init: args.init, nets: 1,
+    seed: args.seed, backend: args.backend, dtype }), `a residual net of ${args.modules} modules of width ${args.width}`);
   const net = new ResidualNet({ inputWidth: args.width, width: args.width, hidden, outputWidth: 10, convention: args.convention }, etas, init,
-    { backend: createBackend(args.backend) });
+    { backend: createBackend(args.backend), dtype });
   const rng = new Rng(args.seed);
   net.initialize(rng);
-  const t = traceResidualForward(net, randomUnitInput(rng, args.width));
+  const t = traceResidualForward(net, randomUnitInput(rng, args.width, dtype));
   printTable(['module', 'eta', 'log10M', 'predictedLog10M', 'skipShare', 'branchShare', 'crossShare'], t.modules.map((m) => ({ ...m })), { digits: 4 });
   process.stdout.write(`log10 M_0 = ${(t.logM0 * Math.LOG10E).toFixed(4)} (stream after the projection); log10 M_L/M_0 = ${(t.logRatio * Math.LOG10E).toFixed(4)}`
     + `${t.dead ? ' (dead: x_0 = 0)' : ''}; κ = ${moduleKappa(net.moduleWidths(), init).toFixed(4)}\n`);

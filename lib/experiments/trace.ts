@@ -10,37 +10,42 @@ import { createBackend } from '../kernels/index';
 import { Rng } from '../tensor/rng';
 import { defineCli, enumFlag, floatFlag, intListFlag, main, parseCli, seedFlag, UsageError } from './cli/cli';
 import { writeJson } from './out/files';
-import { backendFlag, initFlag, outputFileFlag } from './cli/flags';
+import { backendFlag, dtypeFlag, initFlag, outputFileFlag, resolveDtype } from './cli/flags';
 import { printTable } from './out/table';
+import { lengthsCost } from './cells/cost';
+import { checkFits } from './run/plan';
 import { randomUnitInput } from '../nn/input';
 
-const TRACE_CLI = defineCli({
+export const TRACE_CLI = defineCli({
   name: 'trace',
   kind: 'tool',
   summary: 'One forward pass of a random ReLU net, layer by layer: M_j, active units, the predicted E[M_j | a_{j−1}].',
   flags: {
-    widths: intListFlag('widths n_0,n_1,...,n_d', { default: [100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100] }),
+    widths: intListFlag('widths n_0,n_1,...,n_d', { default: [100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100], sequence: true }),
     init: initFlag('initializer id', 'he_normal'),
     bias: enumFlag(['zero', 'normal', 'uniform'] as const, 'bias law at init', { default: 'zero' }),
     'bias-variance': floatFlag('σ_b² when --bias is not zero', { default: 0, min: 0 }),
-    dtype: enumFlag(['float64', 'float32'] as const, 'weight and activation dtype', { default: 'float64' }),
+    dtype: dtypeFlag(),
     backend: backendFlag(),
     json: outputFileFlag('also write the trace as JSON to this file'),
     seed: seedFlag(),
   },
 });
 
-function trace(argv: readonly string[]): void {
+export function trace(argv: readonly string[]): void {
   const args = parseCli(TRACE_CLI, argv);
   if (args === null) return;
   if (args.widths.length < 2) throw new UsageError('--widths needs an input width and at least one layer');
+  if (args.bias === 'zero' && args['bias-variance'] !== 0) throw new UsageError(`--bias-variance ${args['bias-variance']} has no effect with --bias zero`);
+  const dtype = resolveDtype(args.dtype, args.backend, 'lengths');
+  checkFits(lengthsCost({ init: args.init, widths: args.widths, nets: 1, seed: args.seed, input: null, backend: args.backend, dtype }), `a net of widths ${args.widths.join(',')}`);
   const net = new DenseReluNet(args.widths, initializerById(args.init), {
-    dtype: args.dtype, backend: createBackend(args.backend),
+    dtype, backend: createBackend(args.backend),
     bias: { law: args.bias, variance: args['bias-variance'] },
   });
   const rng = new Rng(args.seed);
   net.initialize(rng);
-  const x = randomUnitInput(rng, args.widths[0]);
+  const x = randomUnitInput(rng, args.widths[0], dtype);
   const t = traceForward(net, x);
   printTable(['layer', 'width', 'log10M', 'predictedLog10M', 'predictedRelSd', 'zScore', 'activeUnits', 'activeFraction'], t.layers.map((l) => ({ ...l })), { digits: 4 });
   process.stdout.write(`log10 M_d/M_0 = ${(t.logRatio * Math.LOG10E).toFixed(4)}${t.dead ? ' (dead: the output is all zero)' : ''}; `

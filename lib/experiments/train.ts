@@ -7,9 +7,11 @@ import { DatasetError, fillBatch, loadDataset, type DatasetName } from '../../da
 import { train, type TrainConfig } from '../nn/train/loop';
 import { Tensor } from '../tensor/tensor';
 import type { DenseClassifier } from '../nn/dense/classifier';
-import { boolFlag, defineCli, intFlag, main, parseCli as parseFlags, seedFlag, UsageError } from './cli/cli';
+import { boolFlag, defineCli, enumFlag, intFlag, main, parseCli as parseFlags, seedFlag, UsageError } from './cli/cli';
 import { writeFileAtomic } from './out/files';
-import { backendFlag, classifierWidthsFlag, initFlag, limitFlags, limitOrNull, outputFileFlag, protocolFlags } from './cli/flags';
+import { trainingCost } from './cells/cost';
+import { checkFits } from './run/plan';
+import { backendFlag, classifierWidthsFlag, resolveDtype, initFlag, limitFlags, limitOrNull, outputFileFlag, protocolFlags } from './cli/flags';
 
 export const TRAIN_CLI = defineCli({
   name: 'train',
@@ -21,6 +23,7 @@ export const TRAIN_CLI = defineCli({
     epochs: intFlag('epochs to run (the paper allows 100)', { default: 3, min: 0 }),
     seed: seedFlag(1),
     ...protocolFlags(),
+    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype', { default: 'float32' }),
     ...limitFlags({ train: 0, test: 0 }),
     'stop-at-target': boolFlag('stop once the target test accuracy is reached'),
     trace: outputFileFlag('write the initial parameters, every step\'s batch indices and loss, and the final parameters as JSON to FILE'),
@@ -44,7 +47,7 @@ export interface CliArgs {
 export function parseCli(argv: readonly string[], stdout: NodeJS.WritableStream = process.stdout): CliArgs | null {
   const a = parseFlags(TRAIN_CLI, argv, stdout);
   if (a === null) return null;
-  if (!createBackend(a.backend).dtypes.includes(a.dtype)) throw new UsageError(`--backend ${a.backend} does not compute in ${a.dtype}`);
+  resolveDtype(a.dtype, a.backend, 'training');
   const config: TrainConfig = {
     widths: a.widths,
     init: a.init,
@@ -60,6 +63,7 @@ export function parseCli(argv: readonly string[], stdout: NodeJS.WritableStream 
     limitTrain: limitOrNull(a['limit-train']),
     limitTest: limitOrNull(a['limit-test']),
   };
+  checkFits(trainingCost({ config, backend: a.backend }), `training a net of widths ${a.widths.join(',')} with batch ${a.batch}`);
   return { config, backend: a.backend, trace: a.trace, json: a.json };
 }
 

@@ -96,7 +96,7 @@ const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssem
 
 const PAGE_BYTES = 65536;
 const MAX_MEMORY_BYTES = 65536 * PAGE_BYTES;
-const DEFAULT_MEMORY_BYTES = 1 << 30;
+export const DEFAULT_MEMORY_BYTES = 1 << 30;
 /** Allocations start on cache-line boundaries, so no two arrays share a line. */
 const ALIGN = 64;
 /** Elements per pass when a sampler fills an array outside wasm memory: small enough to stay in L2, and a multiple of LANES. */

@@ -1,10 +1,14 @@
 // Inputs of the forward-pass experiments: a random point of the unit sphere (every kind of net).
 
+import type { DType, FloatArray } from '../kernels/backend';
 import { Tensor } from '../tensor/tensor';
 
-/** A unit-norm input of length n drawn uniformly on the sphere (normalized Gaussian). */
-export function randomUnitInput(rng: { fillNormal(t: Tensor, mean?: number, std?: number): void }, n: number): Float64Array {
-  const t = Tensor.zeros([n]);
+/**
+ * A unit-norm input of length n drawn uniformly on the sphere (normalized Gaussian), in the net's
+ * dtype (float32 for a float32-only backend, whose samplers fill float32 arrays only).
+ */
+export function randomUnitInput(rng: { fillNormal(t: Tensor, mean?: number, std?: number): void }, n: number, dtype: DType = 'float64'): FloatArray {
+  const t = Tensor.zeros([n], dtype);
   for (;;) {
     rng.fillNormal(t);
     let s = 0;
@@ -12,7 +16,7 @@ export function randomUnitInput(rng: { fillNormal(t: Tensor, mean?: number, std?
     if (s > 0) {
       const r = 1 / Math.sqrt(s);
       for (let i = 0; i < n; i++) t.data[i] *= r;
-      return t.data as Float64Array;
+      return t.data;
     }
   }
 }

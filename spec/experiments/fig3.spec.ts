@@ -20,7 +20,7 @@ describe('fig3.js (spawned)', () => {
     [['--schedules', 'geom:-0.9'], /scales must be ≥ 0/],
     [['--schedules', 'harmonic'], /--schedules: unknown schedule 'harmonic'/],
     [['--modules', '0'], /--modules expects an integer ≥ 1/],
-    [['--modules', '5,5'], /--modules lists a value twice/],
+    [['--modules', '5,5'], /--modules lists 5 twice/],
     [['--schedules', 'list:1,2', '--modules', '1,3'], /defines 2 scales, but --modules asks for L = 3/],
     [['--module-widths', '0'], /--module-widths/],
     [['--init', 'nope'], /--init: unknown initializer/],

@@ -3,7 +3,7 @@
 // summarize R = M_d/M_0 over the nets: its mean and second moment with Cox log-normal intervals, and
 // the exact theory mean (§8.1) for the same input law. Plain-object params in, plain-object result out.
 
-import { inArena, type Backend } from '../../kernels/backend';
+import { inArena, type Backend, type DType } from '../../kernels/backend';
 import { fixedImage, inputShape, type ConvInput } from '../../../data/images';
 import type { ConvLayerSpec } from '../../nn/conv/layer';
 import { ConvReluNet, convTraceForward } from '../../nn/conv/net';
@@ -22,6 +22,8 @@ export interface ConvCellParams {
   readonly layers: readonly ConvLayerSpec[];
   readonly nets: number;
   readonly seed: number;
+  /** Default float64; float32 for float32-only backends (gpu.js). */
+  readonly dtype?: DType;
 }
 
 export interface ConvCellResult {
@@ -60,7 +62,7 @@ export function runConvCell(p: ConvCellParams, backend?: Backend): ConvCellResul
 function convCell(p: ConvCellParams, started: number, backend: Backend | undefined): ConvCellResult {
   const init = initializerById(p.init);
   const shape = inputShape(p.input);
-  const net = new ConvReluNet(shape, p.layers, init, { backend });
+  const net = new ConvReluNet(shape, p.layers, init, { backend, dtype: p.dtype });
   const image = fixedImage(p.input);
   const size = shape[0] * shape[1] * shape[2];
   const logs = new Float64Array(p.nets);
@@ -70,7 +72,7 @@ function convCell(p: ConvCellParams, started: number, backend: Backend | undefin
     // One stream per (cell, net): results do not depend on worker count, order or sharding.
     const rng = new Rng(p.seed, [...cellKeys, k], backend);
     net.initialize(rng);
-    const t = convTraceForward(net, image ?? randomUnitInput(rng, size), false);
+    const t = convTraceForward(net, image ?? randomUnitInput(rng, size, p.dtype), false);
     logs[k] = t.logRatio;
     if (t.dead) dead++;
   }

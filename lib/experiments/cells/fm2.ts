@@ -4,7 +4,7 @@
 // summarize R = M_d/M_0 and the per-layer spread V̂ over the nets. Plain-object params in, plain-object
 // result out, so it runs in a worker.
 
-import type { Backend } from '../../kernels/backend';
+import type { Backend, DType } from '../../kernels/backend';
 import { DenseReluNet } from '../../nn/dense/net';
 import { initializerById } from '../../nn/init';
 import { logMeanExp, mean, quantile, sortedCopy, variance } from '../../nn/stats';
@@ -24,6 +24,8 @@ export interface Fm2CellParams {
   readonly widths: readonly number[];
   readonly nets: number;
   readonly seed: number;
+  /** Default float64; float32 for float32-only backends (gpu.js). */
+  readonly dtype?: DType;
   readonly method: Fm2Method;
 }
 
@@ -89,7 +91,7 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
   if (p.method === 'exact_sampler' && init.law !== 'normal') {
     throw new RangeError(`the exact sampler draws the Gaussian law (THEORY.md §4.2); '${p.init}' draws from a ${init.law} law`);
   }
-  const net = p.method === 'net' ? new DenseReluNet(p.widths, init, { backend }) : null;
+  const net = p.method === 'net' ? new DenseReluNet(p.widths, init, { backend, dtype: p.dtype }) : null;
   const logGains = gains(p.widths, init).map(Math.log);
   const logs = new Float64Array(p.nets), vhat = new Float64Array(p.nets), perLayer = new Float64Array(d);
   let dead = 0;
@@ -99,7 +101,7 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
     const rng = new Rng(p.seed, [...cellKeys, k], backend);
     if (net !== null) {
       net.initialize(rng);
-      const t = traceForward(net, randomUnitInput(rng, p.widths[0]), true);
+      const t = traceForward(net, randomUnitInput(rng, p.widths[0], p.dtype), true);
       for (let j = 0; j < d; j++) perLayer[j] = t.layers[j].logM - t.logM0;
       logs[k] = t.logRatio;
     } else {

@@ -2,7 +2,7 @@
 // networks of one architecture and initializer, push one input through each, and summarize
 // M_d/M_0 over the nets. Plain-object params in, plain-object result out, so it runs in a worker.
 
-import { inArena, type Backend } from '../../kernels/backend';
+import { inArena, type Backend, type DType } from '../../kernels/backend';
 import { DenseReluNet } from '../../nn/dense/net';
 import { initializerById } from '../../nn/init';
 import { logLengthSummary } from '../../nn/stats';
@@ -23,6 +23,8 @@ export interface LengthCellParams {
   readonly seed: number;
   /** null: a fresh random unit-norm input per net; otherwise this data-set image (n_0 pixels) for every net. */
   readonly input: ImageInput | null;
+  /** Default float64; float32 for float32-only backends (gpu.js): the log-domain trace keeps it safe. */
+  readonly dtype?: DType;
 }
 
 export interface LengthCellResult {
@@ -55,7 +57,7 @@ export function runLengthCell(p: LengthCellParams, backend?: Backend): LengthCel
 
 function lengthCell(p: LengthCellParams, started: number, backend: Backend | undefined): LengthCellResult {
   const init = initializerById(p.init);
-  const net = new DenseReluNet(p.widths, init, { backend });
+  const net = new DenseReluNet(p.widths, init, { backend, dtype: p.dtype });
   const d = p.widths.length - 1;
   const image = p.input === null ? null : fixedImage(p.input);
   if (image !== null && image.length !== p.widths[0]) throw new RangeError(`the image has ${image.length} pixels, the net expects n_0 = ${p.widths[0]}`);
@@ -67,7 +69,7 @@ function lengthCell(p: LengthCellParams, started: number, backend: Backend | und
     // One stream per (cell, net): results do not depend on worker count, order or sharding.
     const rng = new Rng(p.seed, [...cellKeys, k], backend);
     net.initialize(rng);
-    const x = image ?? randomUnitInput(rng, p.widths[0]);
+    const x = image ?? randomUnitInput(rng, p.widths[0], p.dtype);
     // The per-layer record gives every ln M_j: the per-layer product needs each layer's ratio.
     const t = traceForward(net, x, true);
     for (let j = 0; j < d; j++) path[j] = t.layers[j].logM - t.logM0;

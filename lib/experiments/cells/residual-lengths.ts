@@ -8,7 +8,7 @@
 // curve's points share their nets (as a single training run's depths would). For invL and invsqrtL
 // every L needs its own nets.
 
-import { inArena, type Backend } from '../../kernels/backend';
+import { inArena, type Backend, type DType } from '../../kernels/backend';
 import { initializerById } from '../../nn/init';
 import { type ModuleConvention, moduleWidths, ResidualNet } from '../../nn/residual/net';
 import {
@@ -38,6 +38,8 @@ export interface ResidualCellParams {
   readonly init: string;
   readonly nets: number;
   readonly seed: number;
+  /** Default float64; float32 for float32-only backends (gpu.js). */
+  readonly dtype?: DType;
 }
 
 /** One point of the figure: the nets' M_L/M_0 at one L. */
@@ -150,7 +152,7 @@ function residualCell(p: ResidualCellParams, backend: Backend | undefined): Resi
   const groups: [number, number[]][] = schedule.dependsOnL ? p.modules.map((L) => [L, [L]]) : [[Lmax, [...p.modules]]];
   const points: ResidualPoint[] = [];
   for (const [netL, Ls] of groups) {
-    const net = new ResidualNet(arch, scales(schedule, netL), init, { backend });
+    const net = new ResidualNet(arch, scales(schedule, netL), init, { backend, dtype: p.dtype });
     const logs = Ls.map(() => new Float64Array(p.nets));
     // Nets of L modules are prefixes of this one, so one per-module product serves every L.
     const product = new PerLayerProduct(netL), path = new Float64Array(netL);
@@ -160,7 +162,7 @@ function residualCell(p: ResidualCellParams, backend: Backend | undefined): Resi
       // prefixes use key 0, which no L takes.
       const rng = new Rng(p.seed, [...cellKeys, schedule.dependsOnL ? netL : 0, k], backend);
       net.initialize(rng);
-      const t = traceResidualForward(net, randomUnitInput(rng, p.width), false);
+      const t = traceResidualForward(net, randomUnitInput(rng, p.width, p.dtype), false);
       if (t.dead) dead++;
       Ls.forEach((L, i) => { logs[i][k] = t.dead ? NaN : t.logM[L] - t.logM0; });
       if (!t.dead) {

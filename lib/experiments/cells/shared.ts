@@ -3,7 +3,8 @@
 
 import type { Backend } from '../../kernels/backend';
 import { createBackend } from '../../kernels/index';
-import { loadDataset, type DatasetName, type ImageDataset } from '../../../data/mnist';
+import { DatasetError, loadDataset, type DatasetName, type ImageDataset } from '../../../data/mnist';
+import { UsageError } from '../errors';
 
 /** A stable 32-bit key for a string (FNV-1a), so streams depend on an id, not on list order. */
 export function stringKey(s: string): number {
@@ -30,7 +31,13 @@ const datasets = new Map<DatasetName, ImageDataset>();
 export function threadDataset(name: DatasetName): ImageDataset {
   let d = datasets.get(name);
   if (d === undefined) {
-    d = loadDataset(name);
+    try {
+      d = loadDataset(name);
+    } catch (err) {
+      // The user's to fix (install or reinstall the data): exit 2 with one line, from any thread.
+      if (err instanceof DatasetError) throw new UsageError(err.message);
+      throw err;
+    }
     datasets.set(name, d);
   }
   return d;

@@ -1,11 +1,11 @@
 // Flags shared by several scripts, each setting validated here once: initializers, the kernel
 // backend, output files, and the training protocol of train.js and every "does it start training?" panel.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { availableBackends, BACKEND_NAMES, createBackend } from '../../kernels/index';
+import type { DType } from '../../kernels/backend';
 import { initializerById } from '../../nn/init';
 import { PAPER_PROTOCOL } from '../../nn/train/loop';
+import { checkOutputFile } from '../out/files';
 import { enumFlag, floatFlag, intFlag, parseIntList, UsageError, type Flag } from './cli';
 
 /** A library RangeError from a flag's value becomes a one-line usage error naming the flag. */
@@ -58,6 +58,20 @@ export function defaultBackend(): string {
   return here.includes('wasm') ? 'wasm' : 'reference';
 }
 
+const dtypesOf = new Map<string, readonly DType[]>();
+
+/** The dtypes a backend computes in (gpujs: float32 only); the backend is created once per name. */
+export function backendDtypes(name: string): readonly DType[] {
+  let d = dtypesOf.get(name);
+  if (d === undefined) {
+    const b = createBackend(name);
+    d = b.dtypes;
+    b.dispose?.();
+    dtypesOf.set(name, d);
+  }
+  return d;
+}
+
 /** A kernel backend name, created once while parsing so that one that cannot run here fails before any work. */
 export function backendFlag(): Flag<string> {
   return {
@@ -65,20 +79,60 @@ export function backendFlag(): Flag<string> {
     metavar: 'NAME',
     default: defaultBackend(),
     parse: (t, n) => {
-      flagValue(n, () => createBackend(t).dispose?.());
+      flagValue(n, () => backendDtypes(t));
       return t;
     },
   };
 }
 
-/** An output file, or null (the default, or '-') for none: its folder must exist now, before any work. */
+export type DtypeChoice = 'auto' | DType;
+
+/**
+ * The length experiments' dtype, as a cell param: {} for float64 (so that float64 cells and their
+ * logs stay as they were), {dtype: 'float32'} otherwise. Says so on stderr when 'auto' picked
+ * float32 for a float32-only backend (not while planning: once per run).
+ */
+export function lengthsDtype(name: string, args: { dtype: DtypeChoice; backend: string }, planning: boolean): { dtype?: 'float32' } {
+  const dtype = resolveDtype(args.dtype, args.backend, 'lengths');
+  if (dtype === 'float64') return {};
+  if (args.dtype === 'auto' && !planning) {
+    process.stderr.write(`${name}: --backend ${args.backend} computes in float32 only, so the length experiments run in float32 (the run record says so)\n`);
+  }
+  return { dtype };
+}
+
+/** --dtype of the experiment scripts: 'auto' picks per use and backend (resolveDtype). */
+export function dtypeFlag(): Flag<DtypeChoice> {
+  return enumFlag(['auto', 'float32', 'float64'] as const,
+    'dtype; auto: float64 for the length experiments and float32 for training, float32 where the backend computes in nothing else', { default: 'auto' });
+}
+
+/**
+ * The dtype a use runs in: the one asked for, which the backend must compute in (else a UsageError
+ * naming both), or for 'auto' float64 for the length experiments (float32 on a float32-only backend:
+ * the log-domain trace keeps it safe) and float32 for training (the paper's protocol).
+ */
+export function resolveDtype(choice: DtypeChoice, backend: string, use: 'lengths' | 'training'): DType {
+  const here = backendDtypes(backend);
+  if (choice === 'auto') {
+    const want: DType = use === 'lengths' ? 'float64' : 'float32';
+    return here.includes(want) ? want : here[0];
+  }
+  if (!here.includes(choice)) throw new UsageError(`--backend ${backend} computes in ${here.join(' and ')} only, not --dtype ${choice}`);
+  return choice;
+}
+
+/**
+ * An output file, or null (the default, or '-') for none, checked now, before any work: a file that
+ * may be replaced, a new file in a folder that exists, or a FIFO / character device (written through).
+ */
 export function outputFileFlag(help: string): Flag<string | null> {
   return {
     help: `${help} ('-' for none)`, metavar: 'FILE', default: null,
     parse: (t, n) => {
       if (t === '') throw new UsageError(`${n} needs a non-empty value`);
       if (t === '-') return null;
-      if (!fs.existsSync(path.dirname(path.resolve(t)))) throw new UsageError(`${n}: folder ${path.dirname(t)} does not exist`);
+      checkOutputFile(t, n);
       return t;
     },
   };
@@ -105,18 +159,17 @@ export function classifierWidthsFlag(help: string): Flag<number[]> {
 export function protocolFlags() {
   return {
     target: floatFlag('test accuracy to reach', { default: PAPER_PROTOCOL.target, min: 0, max: 1 }),
-    batch: intFlag('batch size', { default: PAPER_PROTOCOL.batchSize, min: 1 }),
+    batch: intFlag('batch size (at most the 60,000 training images)', { default: PAPER_PROTOCOL.batchSize, min: 1, max: 60000 }),
     lr: floatFlag('SGD learning rate', { default: PAPER_PROTOCOL.lr, above: 0 }),
     'eval-every': intFlag('also evaluate every k steps (0: once per epoch)', { default: 0, min: 0 }),
-    dtype: enumFlag(['float32', 'float64'] as const, 'training dtype', { default: 'float32' }),
     dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'training data', { default: 'mnist' }),
   };
 }
 
-/** The panels' training flags: the protocol, and --runs and --max-epochs from each script's presets. */
+/** The panels' training flags: the protocol, and --runs and --max-epochs from each script's presets (--dtype is the script's own, dtypeFlag). */
 export function trainingFlags() {
   return {
-    runs: intFlag('training runs per architecture (part b)', { min: 1 }),
+    runs: intFlag('training runs per architecture (part b)', { min: 1, max: 10000 }),
     'max-epochs': intFlag('epoch limit per run (part b)', { min: 1 }),
     ...protocolFlags(),
   };
@@ -125,8 +178,8 @@ export function trainingFlags() {
 /** --limit-train and --limit-test: the first N images only; 0 for all of them. */
 export function limitFlags(defaults: { train?: number; test?: number } = {}) {
   return {
-    'limit-train': intFlag('train on the first N training images only (0: all 60,000)', { default: defaults.train, min: 0 }),
-    'limit-test': intFlag('evaluate on the first N test images only (0: all 10,000)', { default: defaults.test, min: 0 }),
+    'limit-train': intFlag('train on the first N training images only (0: all 60,000)', { default: defaults.train, min: 0, max: 60000 }),
+    'limit-test': intFlag('evaluate on the first N test images only (0: all 10,000)', { default: defaults.test, min: 0, max: 10000 }),
   };
 }
 

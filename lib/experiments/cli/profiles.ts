@@ -3,7 +3,7 @@
 // that turn an unreachable β or a too-wide profile into a one-line usage error before any work.
 
 import { isWidthFamily, parseArchitectures, profileForBeta, WIDTH_FAMILIES, type WidthFamily, type WidthProfile } from '../../nn/profiles';
-import { floatFlag, intFlag, parseFloatList, UsageError, type Flag } from './cli';
+import { floatFlag, intFlag, noRepeats, parseFloatList, UsageError, type Flag } from './cli';
 
 export const familiesFlag: Flag<WidthFamily[]> = {
   help: `width families, comma separated (${WIDTH_FAMILIES.join(', ')}), or 'none' with --widths`,
@@ -27,7 +27,7 @@ export function betaListFlag(help: string, opts: { default?: number[]; allowNone
     default: opts.default,
     parse: (t, n) => {
       if (opts.allowNone && t.trim() === 'none') return [];
-      const vs = parseFloatList(t, n);
+      const vs = noRepeats(parseFloatList(t, n), n);
       for (const v of vs) if (!(v > 0)) throw new UsageError(`${n} expects β values > 0, got ${v}`);
       return vs;
     },

@@ -2,6 +2,7 @@
 // folder check, CSV and JSON writers, and the JSON codec the run log shares with them.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { UsageError } from '../errors';
@@ -10,27 +11,75 @@ export type Chunk = string | Uint8Array;
 /** Content, or a producer that writes it in chunks (for large files); if it throws, nothing is written. */
 export type Content = Chunk | ((write: (chunk: Chunk) => void) => void);
 
-// Distinguishes temporary names within one thread; pid and threadId distinguish the rest.
+// Distinguishes temporary names within one thread; host, pid and threadId distinguish the rest (a
+// results folder may be shared by shards on several machines).
 let tmpCounter = 0;
+const HOST = os.hostname().replace(/[^A-Za-z0-9.-]/g, '_') || 'host';
+
+/** `.name.<host>-<pid>-<thread>-<n>.tmp` of this machine: what a write killed mid-way leaves behind. */
+const TMP = new RegExp(`^\\..+\\.${HOST.replace(/\./g, '\\.')}-(\\d+)-(\\d+)-(\\d+)\\.tmp$`);
+
+function tmpName(dir: string, base: string): string {
+  return path.join(dir, `.${base}.${HOST}-${process.pid}-${threadId}-${tmpCounter++}.tmp`);
+}
+
+/** What a path is, following symbolic links ('missing' when nothing is there). */
+export type PathKind = 'missing' | 'file' | 'folder' | 'fifo' | 'character device' | 'block device' | 'socket' | 'other';
+
+export function pathKind(file: string): PathKind {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'missing';
+    throw new UsageError(`cannot inspect ${file} (${code ?? String(err)})`);
+  }
+  return st.isFile() ? 'file' : st.isDirectory() ? 'folder' : st.isFIFO() ? 'fifo' : st.isCharacterDevice() ? 'character device'
+    : st.isBlockDevice() ? 'block device' : st.isSocket() ? 'socket' : 'other';
+}
+
+/** A FIFO or a character device (/dev/null, a terminal) is written through, never replaced by a file. */
+function writtenThrough(kind: PathKind): boolean {
+  return kind === 'fifo' || kind === 'character device';
+}
+
+function writeAll(fd: number, content: Content): void {
+  const write = (chunk: Chunk) => {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    // writeSync may write less than asked; loop until all of it is out.
+    for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
+  };
+  if (typeof content === 'function') content(write);
+  else write(content);
+}
 
 /**
  * Writes the file through a temporary file in the same folder, fsynced, then renamed over the
  * target: rename within a file system is atomic, so the target is either the old or the new file.
  * On any failure the temporary file is removed and the error rethrown.
+ *
+ * Only a regular file (or nothing) is replaced. A FIFO or a character device is opened and written
+ * through (renaming over /dev/null would replace the device); a folder, socket or block device is a
+ * UsageError.
  */
 export function writeFileAtomic(file: string, content: Content): void {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}-${threadId}-${tmpCounter++}.tmp`);
+  const kind = pathKind(file);
+  if (writtenThrough(kind)) {
+    const fd = fs.openSync(file, fs.constants.O_WRONLY);
+    try {
+      writeAll(fd, content);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return;
+  }
+  if (kind !== 'file' && kind !== 'missing') throw new UsageError(`${file} is a ${kind}, not a file: refusing to write it`);
+  const tmp = tmpName(path.dirname(file), path.basename(file));
   const fd = fs.openSync(tmp, 'wx');
   let ok = false;
   try {
-    const write = (chunk: Chunk) => {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      // writeSync may write less than asked; loop until all of it is out.
-      for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
-    };
-    if (typeof content === 'function') content(write);
-    else write(content);
+    writeAll(fd, content);
     fs.fsyncSync(fd);
     ok = true;
   } finally {
@@ -43,6 +92,35 @@ export function writeFileAtomic(file: string, content: Content): void {
     fs.rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/** Whether a process of this id runs on this machine (EPERM: it runs, as another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files that writes killed mid-way left in dir: those of this machine whose
+ * process is gone. A live writer's file (another shard, another thread) is left alone. Returns the names removed.
+ */
+export function removeOrphanTemps(dir: string): string[] {
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const m = TMP.exec(name);
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    const file = path.join(dir, name);
+    if (!fs.lstatSync(file).isFile()) continue;
+    fs.rmSync(file, { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /**
@@ -61,6 +139,13 @@ function makeDirs(abs: string): void {
   for (const dir of missing.reverse()) fs.mkdirSync(dir);
 }
 
+/** Creates and removes a file in dir: access(W_OK) is not enough, root passes it on read-only mounts. */
+function probeWritable(dir: string): void {
+  const probe = tmpName(dir, 'write-probe');
+  fs.writeFileSync(probe, '', { flag: 'wx' });
+  fs.rmSync(probe);
+}
+
 /**
  * Creates the output folder (and parents) and checks that files can be created in it, so that a
  * bad --out fails at once with exit code 2, not after hours of computing.
@@ -69,15 +154,51 @@ export function ensureOutDir(dir: string): string {
   const abs = path.resolve(dir);
   try {
     makeDirs(abs);
-    // access(W_OK) is not enough: root passes it on read-only mounts. Create and remove a file.
-    const probe = path.join(abs, `.write-probe-${process.pid}-${threadId}`);
-    fs.writeFileSync(probe, '');
-    fs.rmSync(probe);
+    probeWritable(abs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new UsageError(`cannot write to output folder ${dir} (${code})`);
   }
   return abs;
+}
+
+/**
+ * Checks an output file named on the command line before any work: a regular file that may be
+ * replaced, a path whose folder exists and takes new files, or a FIFO / character device (written
+ * through). Anything else is a UsageError naming the flag.
+ */
+export function checkOutputFile(file: string, flag: string): void {
+  const kind = pathKind(file);
+  if (writtenThrough(kind)) return;
+  if (kind === 'folder') throw new UsageError(`${flag}: ${file} is a folder; name a file`);
+  if (kind !== 'file' && kind !== 'missing') throw new UsageError(`${flag}: ${file} is a ${kind}; only files, FIFOs and character devices can be written`);
+  if (kind === 'file' && (fs.statSync(file).mode & 0o222) === 0) throw new UsageError(`${flag}: ${file} is read-only`);
+  const dir = path.dirname(path.resolve(file));
+  const dirKind = pathKind(dir);
+  if (dirKind === 'missing') throw new UsageError(`${flag}: folder ${path.dirname(file)} does not exist`);
+  if (dirKind !== 'folder') throw new UsageError(`${flag}: ${path.dirname(file)} is not a folder`);
+  try {
+    probeWritable(dir);
+  } catch (err) {
+    throw new UsageError(`${flag}: cannot create files in ${path.dirname(file)} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/**
+ * Opens a file that results are read from or appended to (a run log, an invocation record) only
+ * when it is a regular file, not a link: a results folder is untrusted, and a link planted there
+ * must not make a run read, or append to, a file elsewhere. Returns false when it does not exist.
+ */
+export function isOwnFile(file: string): boolean {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+  if (!st.isFile()) throw new UsageError(`${file} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}: a results folder holds plain files only`);
+  return true;
 }
 
 export type CsvValue = string | number | boolean | null | undefined;

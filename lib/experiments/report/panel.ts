@@ -4,15 +4,19 @@
 // (one row per architecture), <name>.json, the plot, and a summary table.
 
 import * as path from 'node:path';
+import { DatasetError, verifyDataset } from '../../../data/mnist';
+import { UsageError } from '../errors';
 import type { TrainConfig } from '../../nn/train/loop';
 import { mean, variance } from '../../nn/stats';
 import { Rng } from '../../tensor/rng';
 import type { CommonValues } from '../cli/cli';
+import type { Session } from '../cli/script';
+import { resolveDtype, type DtypeChoice } from '../cli/flags';
 import { writeCsv } from '../out/files';
 import { stringKey } from '../cells/shared';
 import { lineChartSpec, writePlot, type Axis } from '../out/plot';
 import { writeRunRecord } from '../out/record';
-import { runExperiment, type Cell } from '../run/runner';
+import type { Cell } from '../run/runner';
 import { printTable } from '../out/table';
 import { trainingTask, type TrainCellParams, type TrainCellResult } from '../cells/training';
 
@@ -37,7 +41,7 @@ export interface PanelArgs extends CommonValues {
   readonly batch: number;
   readonly lr: number;
   readonly 'eval-every': number;
-  readonly dtype: 'float32' | 'float64';
+  readonly dtype: DtypeChoice;
   readonly dataset: 'mnist' | 'fashion-mnist';
   readonly backend: string;
 }
@@ -46,6 +50,7 @@ export interface PanelOptions {
   readonly name: string;
   readonly figure: string;
   readonly args: PanelArgs;
+  readonly session: Session;
   readonly archs: readonly PanelArch[];
   readonly groupColumns: readonly string[];
   /** More group fields, written after the run/summary columns (so a figure's fixed leading columns stay first). */
@@ -67,8 +72,20 @@ export function runSeed(master: number, archKey: string, run: number): number {
   return (r.u32() & 0x1fffff) * 4294967296 + r.u32();
 }
 
+/** The data set every run will load: installed and intact (sizes and MD5s), checked before any cell runs. */
+export function checkTrainingData(name: PanelArgs['dataset']): void {
+  try {
+    verifyDataset(name);
+  } catch (err) {
+    if (err instanceof DatasetError) throw new UsageError(`--dataset ${name}: ${err.message}`);
+    throw err;
+  }
+}
+
 export async function runTrainingPanel(o: PanelOptions): Promise<void> {
   const a = o.args;
+  checkTrainingData(a.dataset);
+  const dtype = resolveDtype(a.dtype, a.backend, 'training');
   const started = Date.now();
   const cells: Cell<TrainCellParams, { arch: PanelArch; run: number }>[] = [];
   const dataWidth = 784, classes = 10;
@@ -76,18 +93,15 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
     for (let run = 1; run <= a.runs; run++) {
       const config: TrainConfig = {
         widths: [dataWidth, ...arch.hidden, classes], init: arch.init, seed: runSeed(a.seed, arch.key, run),
-        dataset: a.dataset, dtype: a.dtype, batchSize: a.batch, lr: a.lr, maxEpochs: a['max-epochs'], target: a.target,
+        dataset: a.dataset, dtype, batchSize: a.batch, lr: a.lr, maxEpochs: a['max-epochs'], target: a.target,
         evalEverySteps: a['eval-every'] === 0 ? null : a['eval-every'], stopAtTarget: true, ...arch.extra,
       };
       cells.push({ key: `${arch.key}/run=${run}`, params: { config, backend: a.backend }, meta: { arch, run } });
     }
   }
   const exp = { name: o.name, task: trainingTask, cells };
-  const outcome = await runExperiment(exp, { out: a.out, workers: a.workers, resume: a.resume, shard: a.shard });
-  if (!outcome.complete) {
-    process.stderr.write(`${o.name}: ${outcome.results.length} of ${cells.length} runs done (shard run); when every shard is done: node lib/experiments/merge.js SHARD_DIR...\n`);
-    return;
-  }
+  const outcome = await o.session.run(exp);
+  if (!outcome.complete) return;
   const runRows: Record<string, GroupValue | number | null>[] = [];
   const summary: Record<string, GroupValue | number | null>[] = [];
   for (const arch of o.archs) {
@@ -149,7 +163,7 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
   });
 
   process.stdout.write(`\n${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% ${a.dataset} test accuracy — ${a.runs} runs per row, `
-    + `at most ${a['max-epochs']} epochs, batch ${a.batch}, lr ${a.lr}, ${a.dtype}\n`);
+    + `at most ${a['max-epochs']} epochs, batch ${a.batch}, lr ${a.lr}, ${dtype}\n`);
   printTable([...o.groupColumns, 'runs', 'reached', 'mean_epochs_to_target', 'not_reached', 'diverged', 'stuck', 'mean_final_test_acc', ...trailing], summary, { digits: 3 });
   process.stdout.write(`(${o.paperNote})\nwrote ${a.out}/${o.name}_runs.csv, ${o.name}.csv, ${o.name}.json, ${o.name}.svg in ${seconds.toFixed(1)} s\n`);
 }

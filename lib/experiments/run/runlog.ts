@@ -6,7 +6,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeJson, encodeJson, writeFileAtomic } from '../out/files';
+import { decodeJson, encodeJson, isOwnFile, writeFileAtomic } from '../out/files';
 
 /** One process's share of a run's cells: cells with index % count === index − 1 (index is 1-based). */
 export interface Shard {
@@ -61,7 +61,7 @@ export function logFiles(dir: string, name: string): string[] {
 
 /** Reads a log; a missing file is an empty log. */
 export function readLog(file: string): LogContents {
-  if (!fs.existsSync(file)) return { records: [], corrupt: [], validLines: [], endsClean: true };
+  if (!isOwnFile(file)) return { records: [], corrupt: [], validLines: [], endsClean: true };
   const text = fs.readFileSync(file, 'utf8');
   const lines = text.split('\n');
   // A final "" after the last newline is not a line.
@@ -110,13 +110,14 @@ export class LogWriter {
    */
   constructor(readonly file: string, fresh: boolean) {
     if (fresh) {
-      if (fs.existsSync(file) && fs.statSync(file).size > 0) fs.renameSync(file, `${file}.prev`);
+      if (isOwnFile(file) && fs.statSync(file).size > 0) fs.renameSync(file, `${file}.prev`);
       writeFileAtomic(file, '');
     } else {
       const c = readLog(file);
       if (c.corrupt.length > 0 || !c.endsClean) writeFileAtomic(file, c.validLines.map((l) => l + '\n').join(''));
     }
-    this.fd = fs.openSync(file, 'a');
+    // O_NOFOLLOW: never append through a link planted in the folder since the checks above.
+    this.fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW);
   }
 
   /** Appends the record and returns the line written (without its newline). */

@@ -40,6 +40,8 @@ export interface RunOptions {
   readonly stderr?: (NodeJS.WritableStream & { isTTY?: boolean; columns?: number }) | null;
   /** Seconds between plain progress lines when stderr is not a terminal. Default 10. */
   readonly progressEvery?: number;
+  /** Compute nothing: every cell must be in the folder's logs, or the run is refused (merge.js). */
+  readonly logsOnly?: boolean;
 }
 
 export interface CellResult<P, R, M = undefined> {
@@ -136,6 +138,13 @@ export function mergeLogs<P, R, M>(exp: Experiment<P, R, M>, dir: string, stderr
   return outcome(exp, k.results, logPath(dir, exp.name, null));
 }
 
+/** Keys of this shard's cells already in the folder's logs (read only; nothing is created). */
+export function finishedKeys<P, R, M>(exp: Experiment<P, R, M>, dir: string, shard: Shard | null): Set<string> {
+  const canon = validateCells(exp);
+  const k = collect(exp, canon, logFiles(dir, exp.name));
+  return new Set(shardCells(exp.cells, shard).map((c) => c.key).filter((key) => k.results.has(key)));
+}
+
 /** Raised when SIGINT/SIGTERM stops a run; main() prints it and exits 130. */
 export class Interrupted extends Error {
   constructor(message: string) {
@@ -167,6 +176,9 @@ export async function runExperiment<P, R, M>(exp: Experiment<P, R, M>, opts: Run
 
   const mine = shardCells(exp.cells.map((c, index): PoolItem => ({ index, key: c.key, params: c.params })), opts.shard);
   const todo = mine.filter((it) => !results.has(it.key));
+  if (opts.logsOnly && todo.length > 0) {
+    throw new UsageError(`${exp.name}: ${todo.length} of ${mine.length} cells have no record in the logs of ${opts.out} (e.g. '${todo[0].key}'); nothing was computed`);
+  }
   const progress = stderr ? new Progress({ label, total: mine.length, already: mine.length - todo.length, stream: stderr, lineEvery: opts.progressEvery }) : null;
 
   const writer = new LogWriter(log, !opts.resume);

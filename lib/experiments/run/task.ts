@@ -3,6 +3,8 @@
 // code (cells/worker.ts), never by a path or name read from data, so a results folder can never make
 // a thread load a module.
 
+import type { CellCost } from './plan';
+
 /** How far a running cell is (0..1), with a short note such as "epoch 3/10"; shown on stderr. */
 export type ReportProgress = (fraction: number, note?: string) => void;
 
@@ -13,13 +15,15 @@ export interface Task<P, R> {
   /** Absolute path of the compiled worker entry whose fixed table holds this task: a constant of the code. */
   readonly worker: string;
   readonly run: (params: P, progress: ReportProgress) => R | Promise<R>;
+  /** The estimated cost of a cell (run/plan.ts), for --plan and the memory check; absent: unknown. */
+  readonly cost?: (params: P) => CellCost;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a table holds tasks of every type
 export type AnyTask = Task<any, unknown>;
 
-export function defineTask<P, R>(worker: string, id: string, run: (params: P, progress: ReportProgress) => R | Promise<R>): Task<P, R> {
-  return { id, worker, run };
+export function defineTask<P, R>(worker: string, id: string, run: (params: P, progress: ReportProgress) => R | Promise<R>, cost?: (params: P) => CellCost): Task<P, R> {
+  return { id, worker, run, cost };
 }
 
 /** A table's task by id; an id that is not in it is a bug of the caller, never a module to load. */

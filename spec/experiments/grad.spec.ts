@@ -83,6 +83,15 @@ describe('grad.js', () => {
     }
   });
 
+  it('--plan lists both parts\' cells with their cost and writes nothing', async () => {
+    const out = path.join(tmp(), 'out');
+    const r = await run(...SMALL, '--plan', '--out', out);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/grad_a\s+10 cells/);
+    expect(r.stdout).to.match(/grad_b\s+10 cells/);
+    expect(fs.existsSync(out)).to.equal(false);
+  });
+
   it('orthogonal layers: E[Z²] exact, no fourth-moment recursion (the theory column empty, the method says so)', async () => {
     const out = tmp();
     const r = await run('--part', 'a', '--families', 'constant', '--betas', '0.5', '--depths', '2', '--input-dim', '8', '--inits', 'orthogonal', '--nets', '20', '--workers', '1', '--out', out);

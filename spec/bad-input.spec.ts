@@ -16,6 +16,7 @@ import { CONV, CONV_CLI } from '../lib/experiments/conv';
 import { FIG1, FIG1_CLI } from '../lib/experiments/fig1';
 import { FIG2, FIG2_CLI } from '../lib/experiments/fig2';
 import { FIG3, FIG3_CLI } from '../lib/experiments/fig3';
+import { GRAD, GRAD_CLI } from '../lib/experiments/grad';
 import { inits, INITS_CLI } from '../lib/experiments/inits';
 import { merge, MERGE_CLI } from '../lib/experiments/merge';
 import { reproduce, REPRODUCE_CLI } from '../lib/experiments/reproduce';
@@ -28,11 +29,11 @@ const ROOT = path.join(__dirname, '..');
 type Entry = (argv: readonly string[]) => unknown;
 const quiet = { stderr: { write: () => true } as unknown as NodeJS.WritableStream };
 const ENTRIES: Record<string, Entry> = {
-  fig1: (a) => FIG1.main(a, quiet), fig2: (a) => FIG2.main(a, quiet), fig3: (a) => FIG3.main(a, quiet), conv: (a) => CONV.main(a, quiet),
+  fig1: (a) => FIG1.main(a, quiet), fig2: (a) => FIG2.main(a, quiet), fig3: (a) => FIG3.main(a, quiet), conv: (a) => CONV.main(a, quiet), grad: (a) => GRAD.main(a, quiet),
   inits, trace, 'trace-residual': traceResidual, train: runTrainCli, merge, reproduce,
 };
 const SPECS: Record<string, CliSpec<FlagTable>> = {
-  fig1: FIG1_CLI, fig2: FIG2_CLI, fig3: FIG3_CLI, conv: CONV_CLI, inits: INITS_CLI, trace: TRACE_CLI,
+  fig1: FIG1_CLI, fig2: FIG2_CLI, fig3: FIG3_CLI, conv: CONV_CLI, grad: GRAD_CLI, inits: INITS_CLI, trace: TRACE_CLI,
   'trace-residual': TRACE_RESIDUAL_CLI, train: TRAIN_CLI, merge: MERGE_CLI, reproduce: REPRODUCE_CLI,
 } as unknown as Record<string, CliSpec<FlagTable>>;
 
@@ -112,6 +113,8 @@ const BASE: Record<string, string[]> = {
   fig3: ['--part', 'a', '--schedules', 'inv', '--convention', 'linear', '--modules', '1,2', '--width', '2', '--nets', '2', '--workers', '1', '--backend', 'reference'],
   conv: ['--part', 'a', '--depths', '1', '--channels', '1', '--size', '4', '--nets', '2', '--inits', 'he_normal', '--workers', '1', '--backend', 'reference'],
   convb: ['--part', 'b', '--b-depths', '2', '--b-channels', '4', '--b-nets', '2', '--size', '4', '--workers', '1', '--backend', 'reference'],
+  grad: ['--part', 'a', '--families', 'constant', '--betas', '0.5', '--depths', '2', '--input-dim', '4', '--nets', '2', '--inits', 'he_normal', '--workers', '1', '--backend', 'reference'],
+  gradb: ['--part', 'b', '--families', 'constant', '--betas', '0.5', '--depths', '2', '--norm-nets', '1', '--batch', '2', '--inits', 'he_normal', '--workers', '1', '--backend', 'reference'],
 };
 
 /** [cli, base, extra flags, what the message must say]. */
@@ -139,7 +142,7 @@ const EXPERIMENT_COMMON = (cli: string): Case[] => [
 
 function cases(): Case[] {
   return [
-    ...['fig1', 'fig2', 'fig3', 'conv'].flatMap(EXPERIMENT_COMMON),
+    ...['fig1', 'fig2', 'fig3', 'conv', 'grad'].flatMap(EXPERIMENT_COMMON),
     ['fig1', 'fig1', ['--depths', '5,5'], /--depths lists 5 twice/],
     ['fig1', 'fig1', ['--depths', '5,5:10:5'], /--depths lists 5 twice/],
     ['fig1', 'fig1', ['--depths', '0'], /--depths/],
@@ -221,6 +224,20 @@ function cases(): Case[] {
     ['conv', 'conv', ['--head', 'x'], /--head/],
     ['conv', 'conv', ['--limit-train', '70000'], /--limit-train/],
     ['conv', 'conv', ['--runs', '2'], /--runs has no effect with --part a/],
+    ['grad', 'grad', ['--betas', '0.5,0.5'], /--betas lists 0.5 twice/],
+    ['grad', 'grad', ['--betas', '20'], /reaches β = 20/],
+    ['grad', 'grad', ['--families', 'foo'], /unknown family 'foo'/],
+    ['grad', 'grad', ['--nets', '1'], /--nets expects counts that are integers ≥ 2/],
+    ['grad', 'grad', ['--nets', '0.5:10,x:3'], /--nets expects a number/],
+    ['grad', 'grad', ['--nets', '10,20'], /--nets expects one count or β:count pairs/],
+    ['grad', 'grad', ['--nets', '1000000000'], /of memory/],
+    ['grad', 'grad', ['--input-dim', '0'], /--input-dim/],
+    ['grad', 'grad', ['--inits', 'he_normal,he_normal'], /--inits lists an initializer twice/],
+    ['grad', 'grad', ['--batch', '8'], /--batch has no effect with --part a/],
+    ['grad', 'gradb', ['--nets', '3'], /--nets has no effect with --part b/],
+    ['grad', 'gradb', ['--batch', '0'], /--batch/],
+    ['grad', 'gradb', ['--lr', '0'], /--lr expects a number > 0/],
+    ['grad', 'gradb', ['--dataset', 'cifar'], /--dataset expects one of/],
   ];
 }
 

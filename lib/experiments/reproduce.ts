@@ -20,10 +20,11 @@ import { CONV } from './conv';
 import { FIG1 } from './fig1';
 import { FIG2 } from './fig2';
 import { FIG3 } from './fig3';
+import { GRAD } from './grad';
 
 /** Each figure's script, to plan and check its flags in this process before any figure runs. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each script has its own flag table
-const SCRIPTS: Readonly<Record<string, ExperimentScript<any>>> = { fig1: FIG1, fig2: FIG2, fig3: FIG3, conv: CONV };
+const SCRIPTS: Readonly<Record<string, ExperimentScript<any>>> = { fig1: FIG1, fig2: FIG2, fig3: FIG3, conv: CONV, grad: GRAD };
 
 /** A backend for every figure, or '' for each script's own default; checked here like --backend of the scripts. */
 const backendOrDefault: Flag<string> = {

@@ -10,6 +10,7 @@ import { CONV } from '../../lib/experiments/conv';
 import { FIG1 } from '../../lib/experiments/fig1';
 import { FIG2 } from '../../lib/experiments/fig2';
 import { FIG3 } from '../../lib/experiments/fig3';
+import { GRAD } from '../../lib/experiments/grad';
 import { reproduce } from '../../lib/experiments/reproduce';
 import { Plan } from '../../lib/experiments/run/plan';
 
@@ -38,7 +39,7 @@ describe('experiment scripts: plan, folders, debugger', function () {
 
   it('--plan prints cells, core-hours and peak memory for every experiment CLI, and writes nothing', async () => {
     const runs: [string, (argv: string[]) => Promise<void>][] = [
-      ['fig1', (a) => FIG1.main(a)], ['fig2', (a) => FIG2.main(a)], ['fig3', (a) => FIG3.main(a)], ['conv', (a) => CONV.main(a)], ['reproduce', (a) => reproduce(a)],
+      ['fig1', (a) => FIG1.main(a)], ['fig2', (a) => FIG2.main(a)], ['fig3', (a) => FIG3.main(a)], ['conv', (a) => CONV.main(a)], ['grad', (a) => GRAD.main(a)], ['reproduce', (a) => reproduce(a)],
     ];
     for (const [name, run] of runs) {
       const out = path.join(tmp, `plan-${name}`);

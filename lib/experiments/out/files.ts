@@ -14,13 +14,19 @@ export type Content = Chunk | ((write: (chunk: Chunk) => void) => void);
 // Distinguishes temporary names within one thread; host, pid and threadId distinguish the rest (a
 // results folder may be shared by shards on several machines).
 let tmpCounter = 0;
-const HOST = os.hostname().replace(/[^A-Za-z0-9.-]/g, '_') || 'host';
+// Asked when first needed, not at load: the explorer's browser bundle imports formatCsv from this
+// file, and a browser has no host name.
+function host(): string {
+  return os.hostname().replace(/[^A-Za-z0-9.-]/g, '_') || 'host';
+}
 
 /** `.name.<host>-<pid>-<thread>-<n>.tmp` of this machine: what a write killed mid-way leaves behind. */
-const TMP = new RegExp(`^\\..+\\.${HOST.replace(/\./g, '\\.')}-(\\d+)-(\\d+)-(\\d+)\\.tmp$`);
+function tmpPattern(): RegExp {
+  return new RegExp(`^\\..+\\.${host().replace(/\./g, '\\.')}-(\\d+)-(\\d+)-(\\d+)\\.tmp$`);
+}
 
 function tmpName(dir: string, base: string): string {
-  return path.join(dir, `.${base}.${HOST}-${process.pid}-${threadId}-${tmpCounter++}.tmp`);
+  return path.join(dir, `.${base}.${host()}-${process.pid}-${threadId}-${tmpCounter++}.tmp`);
 }
 
 /** What a path is, following symbolic links ('missing' when nothing is there). */
@@ -110,6 +116,7 @@ function alive(pid: number): boolean {
  */
 export function removeOrphanTemps(dir: string): string[] {
   const removed: string[] = [];
+  const TMP = tmpPattern();
   for (const name of fs.readdirSync(dir)) {
     const m = TMP.exec(name);
     if (m === null) continue;

@@ -9,7 +9,7 @@ import { parseSchedule } from '../../nn/residual/schedule';
 import { readCsv, type CsvRow } from '../out/csv';
 import { weightedSlope } from '../../nn/stats';
 import { binomialTwoSidedP } from '../../nn/stats';
-import { normalQuantile } from '../../nn/special';
+import { normalQuantile, studentTQuantile } from '../../nn/special';
 import { Rng } from '../../tensor/rng';
 import { growthFits, growthPoints } from './growth';
 
@@ -90,24 +90,9 @@ function scatterSlope(xs: readonly number[], ys: readonly number[], theory: read
   return { slope: t + b, se: Math.sqrt(rss / (n - 2) / sxx), limit: studentQuantile(1 - 0.0027 / 2, n - 2) };
 }
 
-/** P(|T| ≤ t) for Student's t with an integer ν ≥ 1 df: the finite series of Abramowitz & Stegun 26.7.3–4. */
-function studentAbs(t: number, nu: number): number {
-  const th = Math.atan(t / Math.sqrt(nu)), c = Math.cos(th), sn = Math.sin(th);
-  if (nu === 1) return (2 * th) / Math.PI;
-  let term = 1, sum = 1;
-  if (nu % 2 === 0) {
-    for (let k = 2; k <= nu - 2; k += 2) { term *= ((k - 1) / k) * c * c; sum += term; }
-    return sn * sum;
-  }
-  for (let k = 3; k <= nu - 2; k += 2) { term *= ((k - 1) / k) * c * c; sum += term; }
-  return (2 / Math.PI) * (th + (nu > 1 ? sn * c * sum : 0));
-}
-
-/** The p-quantile (p > ½) of Student's t with an integer ν df, by bisection on studentAbs. */
+/** The p-quantile (p > ½) of Student's t with an integer ν df: P(|T| ≤ t) = 2p − 1 (special.ts). */
 export function studentQuantile(p: number, nu: number): number {
-  let lo = 0, hi = 1e6;
-  for (let i = 0; i < 200; i++) { const m = (lo + hi) / 2; if ((1 + studentAbs(m, nu)) / 2 < p) lo = m; else hi = m; }
-  return (lo + hi) / 2;
+  return studentTQuantile(2 * p - 1, nu);
 }
 
 /** Figure 1(a): the per-layer log10 gain of the mean equals log10 c for every initializer. */

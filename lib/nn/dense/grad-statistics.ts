@@ -11,39 +11,13 @@ import type { DenseClassifier } from './classifier';
 import { DenseReluNet } from './net';
 import type { Initializer } from '../init';
 import { logMeanExp } from '../stats';
+import { studentTQuantile } from '../special';
 import { beta } from './theory';
 import { randomUnitInput } from '../input';
 import { jacobianEntryMoments, traceBackward } from './backward';
 import { gradientMoments, jacobianLaw, type FourthMomentMethod } from './jacobian-theory';
 
 // ---- Student's t quantile (exact for integer degrees of freedom)
-
-/** P(|T| ≤ t) for Student's t with ν degrees of freedom (Abramowitz & Stegun 26.7.3–4, exact finite sums). */
-export function studentTAbsCdf(t: number, nu: number): number {
-  if (!Number.isInteger(nu) || nu < 1) throw new RangeError(`degrees of freedom must be a positive integer, got ${nu}`);
-  if (!(t >= 0)) return 0;
-  const theta = Math.atan(t / Math.sqrt(nu)), c2 = Math.cos(theta) ** 2, s = Math.sin(theta);
-  if (nu % 2 === 1) {
-    let term = Math.cos(theta), sum = nu > 1 ? term : 0;
-    for (let k = 3; k <= nu - 2; k += 2) { term *= (c2 * (k - 1)) / k; sum += term; }
-    return (2 / Math.PI) * (theta + s * sum);
-  }
-  let term = 1, sum = 1;
-  for (let k = 2; k <= nu - 2; k += 2) { term *= (c2 * (k - 1)) / k; sum += term; }
-  return s * sum;
-}
-
-/** The two-sided quantile t with P(|T| ≤ t) = level, by bisection on the exact CDF. */
-export function studentTQuantile(level: number, nu: number): number {
-  if (!(level > 0 && level < 1)) throw new RangeError(`level must lie in (0, 1), got ${level}`);
-  let lo = 0, hi = 1;
-  while (studentTAbsCdf(hi, nu) < level) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (studentTAbsCdf(mid, nu) < level) lo = mid; else hi = mid;
-  }
-  return 0.5 * (lo + hi);
-}
 
 /**
  * The t interval for a mean from values given as logs (−Infinity = 0): x̄ ± t_{N−1}·s/√N, computed at the

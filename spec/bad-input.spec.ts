@@ -23,6 +23,7 @@ import { reproduce, REPRODUCE_CLI } from '../lib/experiments/reproduce';
 import { trace, TRACE_CLI } from '../lib/experiments/trace';
 import { traceResidual, TRACE_RESIDUAL_CLI } from '../lib/experiments/trace-residual';
 import { runTrainCli, TRAIN_CLI } from '../lib/experiments/train';
+import { silently } from './fixtures/capture';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -42,19 +43,6 @@ const tally = new Map<string, { tried: number; ok: number; generated: number }>(
 function count(cli: string, ok: boolean, generated = 0): void {
   const t = tally.get(cli) ?? { tried: 0, ok: 0, generated: 0 };
   tally.set(cli, generated > 0 ? { ...t, generated: t.generated + generated } : { ...t, tried: t.tried + 1, ok: t.ok + (ok ? 1 : 0) });
-}
-
-/** Runs fn with stdout and stderr silenced (a valid case's tables, JSON and progress). */
-async function silently<T>(fn: () => T | Promise<T>): Promise<T> {
-  const out = process.stdout.write.bind(process.stdout), err = process.stderr.write.bind(process.stderr);
-  (process.stdout as { write: unknown }).write = () => true;
-  (process.stderr as { write: unknown }).write = () => true;
-  try {
-    return await fn();
-  } finally {
-    (process.stdout as { write: unknown }).write = out;
-    (process.stderr as { write: unknown }).write = err;
-  }
 }
 
 /**

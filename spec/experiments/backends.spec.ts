@@ -13,20 +13,9 @@ import { CONV } from '../../lib/experiments/conv';
 import { FIG1 } from '../../lib/experiments/fig1';
 import { FIG2 } from '../../lib/experiments/fig2';
 import { FIG3 } from '../../lib/experiments/fig3';
+import { silently } from '../fixtures/capture';
 
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
-
-async function silently(fn: () => Promise<void>): Promise<void> {
-  const out = process.stdout.write.bind(process.stdout), err = process.stderr.write.bind(process.stderr);
-  (process.stdout as { write: unknown }).write = () => true;
-  (process.stderr as { write: unknown }).write = () => true;
-  try {
-    await fn();
-  } finally {
-    (process.stdout as { write: unknown }).write = out;
-    (process.stderr as { write: unknown }).write = err;
-  }
-}
 
 /** The smallest run of each figure part (conv (c) trains on 64 images: the only training panel with a data limit). */
 const SMALLEST: [string, typeof FIG1 | typeof FIG2 | typeof FIG3 | typeof CONV, string[], string[]][] = [

@@ -13,23 +13,9 @@ import { FIG3 } from '../../lib/experiments/fig3';
 import { GRAD } from '../../lib/experiments/grad';
 import { reproduce } from '../../lib/experiments/reproduce';
 import { Plan } from '../../lib/experiments/run/plan';
+import { stdoutOf } from '../fixtures/capture';
 
 const ROOT = path.join(__dirname, '..', '..');
-
-/** Runs fn and returns what it wrote to stdout (stderr silenced). */
-async function stdoutOf(fn: () => Promise<void>): Promise<string> {
-  const chunks: string[] = [];
-  const out = process.stdout.write.bind(process.stdout), err = process.stderr.write.bind(process.stderr);
-  (process.stdout as { write: unknown }).write = (s: string) => { chunks.push(String(s)); return true; };
-  (process.stderr as { write: unknown }).write = () => true;
-  try {
-    await fn();
-  } finally {
-    (process.stdout as { write: unknown }).write = out;
-    (process.stderr as { write: unknown }).write = err;
-  }
-  return chunks.join('');
-}
 
 describe('experiment scripts: plan, folders, debugger', function () {
   this.timeout(120000);

@@ -82,8 +82,9 @@ export const FIG2_CLI = defineCli({
       // Evaluating every 15 of the 59 steps of an epoch resolves epochs to target in quarters.
       'train-depths': [10], 'train-betas': [0.5, 1, 2], runs: 2, 'max-epochs': 5, 'eval-every': 15,
     },
+    // Sampler depths start at 20: at depth 10 no integer constant width gives β = 4 (10/2.5).
     paper: {
-      nets: 5000, 'sampler-nets': 1000000, depths: [20], 'sampler-depths': [10, 40, 80], betas: [0.1, 0.25, 0.5, 1, 2, 4], 'sampler-betas': [5, 10],
+      nets: 5000, 'sampler-nets': 1000000, depths: [20], 'sampler-depths': [20, 40, 80], betas: [0.1, 0.25, 0.5, 1, 2, 4], 'sampler-betas': [5, 10],
       'train-depths': [20], 'train-betas': [0.1, 0.25, 0.5, 1, 2, 4], runs: 5, 'max-epochs': 100,
     },
   },

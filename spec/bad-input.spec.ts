@@ -19,6 +19,7 @@ import { FIG3, FIG3_CLI } from '../lib/experiments/fig3';
 import { GRAD, GRAD_CLI } from '../lib/experiments/grad';
 import { inits, INITS_CLI } from '../lib/experiments/inits';
 import { merge, MERGE_CLI } from '../lib/experiments/merge';
+import { recheck, RECHECK_CLI } from '../lib/experiments/recheck';
 import { reproduce, REPRODUCE_CLI } from '../lib/experiments/reproduce';
 import { trace, TRACE_CLI } from '../lib/experiments/trace';
 import { traceResidual, TRACE_RESIDUAL_CLI } from '../lib/experiments/trace-residual';
@@ -31,11 +32,11 @@ type Entry = (argv: readonly string[]) => unknown;
 const quiet = { stderr: { write: () => true } as unknown as NodeJS.WritableStream };
 const ENTRIES: Record<string, Entry> = {
   fig1: (a) => FIG1.main(a, quiet), fig2: (a) => FIG2.main(a, quiet), fig3: (a) => FIG3.main(a, quiet), conv: (a) => CONV.main(a, quiet), grad: (a) => GRAD.main(a, quiet),
-  inits, trace, 'trace-residual': traceResidual, train: runTrainCli, merge, reproduce,
+  inits, trace, 'trace-residual': traceResidual, train: runTrainCli, merge, reproduce, recheck: (a) => recheck(a, { write: () => true } as unknown as NodeJS.WritableStream),
 };
 const SPECS: Record<string, CliSpec<FlagTable>> = {
   fig1: FIG1_CLI, fig2: FIG2_CLI, fig3: FIG3_CLI, conv: CONV_CLI, grad: GRAD_CLI, inits: INITS_CLI, trace: TRACE_CLI,
-  'trace-residual': TRACE_RESIDUAL_CLI, train: TRAIN_CLI, merge: MERGE_CLI, reproduce: REPRODUCE_CLI,
+  'trace-residual': TRACE_RESIDUAL_CLI, train: TRAIN_CLI, merge: MERGE_CLI, reproduce: REPRODUCE_CLI, recheck: RECHECK_CLI,
 } as unknown as Record<string, CliSpec<FlagTable>>;
 
 /** Per CLI: table cases tried, and those that ended as the contract says; fast-check runs apart. */
@@ -460,6 +461,20 @@ describe('bad input to every CLI: one line, exit 2, nothing written', function (
       expect(await refused('merge', ['--out', fresh(), dirs[0], linked, dirs[2]], null)).to.match(/symbolic link/);
     });
 
+    it('recheck refuses bad folders, flags and records before checking anything', async () => {
+      expect(await refused('recheck', [], null)).to.match(/needs at least 1 DIR/);
+      expect(await refused('recheck', [path.join(tmp, 'nope')], null)).to.match(/no such folder/);
+      const empty = fresh();
+      fs.mkdirSync(empty);
+      expect(await refused('recheck', [empty], null)).to.match(/no \*\.invocation\.json/);
+      expect(await refused('recheck', ['--cells', '-1', dirs[0]], null)).to.match(/--cells/);
+      expect(await refused('recheck', ['--bogus', dirs[0]], null)).to.match(/unknown flag --bogus/);
+      const hostile = fresh();
+      fs.cpSync(dirs[0], hostile, { recursive: true });
+      fs.writeFileSync(path.join(hostile, 'fig1.invocation.json'), JSON.stringify({ script: 'fig1', runs: [['--depths', '2;rm -rf /']] }));
+      expect(await refused('recheck', [hostile], null)).to.match(/its flags do not parse/);
+    });
+
     it('merge compares flags by value, not by order', async () => {
       const dir = fresh();
       fs.cpSync(dirs[1], dir, { recursive: true });
@@ -544,6 +559,7 @@ describe('bad input to every CLI: one line, exit 2, nothing written', function (
       ['lib/experiments/train.js', ['--widths', '784,10,10', '--epochs', '-1']],
       ['lib/experiments/merge.js', [path.join(tmp, 'nope')]],
       ['lib/experiments/reproduce.js', ['--only', ',', '--out', out]],
+      ['lib/experiments/recheck.js', ['--cells', 'x', out]],
       ['bench/run.js', ['--bogus']],
       ['bench/cost-model.js', ['--bogus']],
       ['bench/fig1a.js', ['--bogus']],

@@ -14,18 +14,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { boolFlag, defineCli, intFlag, main, parseCli, stringFlag, UsageError } from './cli/cli';
 import { conflictingFlags, coveredBy, readInvocation, recordedArgs, recordedScripts } from './cli/invocation';
-import type { ExperimentScript } from './cli/script';
 import { ensureOutDir, isOwnFile, writeFileAtomic } from './out/files';
 import { canonicalJson, readLog } from './run/runlog';
-import { CONV } from './conv';
-import { FIG1 } from './fig1';
-import { FIG2 } from './fig2';
-import { FIG3 } from './fig3';
-import { GRAD } from './grad';
-
-/** The scripts that shard: a record names one of these, and nothing else can run. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each script has its own flag table
-const SCRIPTS: Readonly<Record<string, ExperimentScript<any>>> = { fig1: FIG1, fig2: FIG2, fig3: FIG3, conv: CONV, grad: GRAD };
+import { EXPERIMENT_SCRIPTS as SCRIPTS, scriptNamed } from './scripts';
 
 export const MERGE_CLI = defineCli({
   name: 'merge',
@@ -121,7 +112,7 @@ export async function mergeShards(dirs: readonly string[], opts: { out?: string;
     const here = recordedScripts(dir);
     if (here.length === 0) throw new UsageError(`${dir} has no *.invocation.json: not the output folder of a figure script`);
     for (const id of here) {
-      if (!Object.hasOwn(SCRIPTS, id)) throw new UsageError(`${path.join(dir, `${id}.invocation.json`)}: unknown script '${id}' (known: ${Object.keys(SCRIPTS).join(', ')})`);
+      scriptNamed(id, path.join(dir, `${id}.invocation.json`));
       ids.add(id);
     }
   }

@@ -72,6 +72,15 @@ describe('report: CSV read-back and claims', () => {
         pair_live: 'a/b', D_live_second_order: dLive, delta_S2: 0.01, exact_misfit: misfit, crit_1e6: 0.027, next_beta: null, min_D_live_next_beta: null,
       });
       const write = (rows: object[]) => fs.writeFileSync(path.join(tmp, 'fig2a_equal_beta.csv'), formatCsv(EQUAL_BETA_COLUMNS, rows as never));
+      // Dead counts per family row (fig2a.csv): the exact binomial test decides them. One dead net
+      // where 0.01 are expected is no evidence (p ≈ 0.02, above the Bonferroni level; a normal z of
+      // 9.9 would call it a failure); 30 where 25 are expected at depth 10 is within chance.
+      const counts = (deadWide: number, deadNarrow: number) => fs.writeFileSync(path.join(tmp, 'fig2a.csv'), formatCsv(['method', 'init', 'depth', 'beta_target', 'nets', 'dead', 'dead_expected'], [
+        { method: 'exact_sampler', init: 'he_normal', depth: 40, beta_target: 1, nets: 20000, dead: deadWide, dead_expected: 0.01 },
+        { method: 'exact_sampler', init: 'he_normal', depth: 10, beta_target: 2, nets: 20000, dead: deadNarrow, dead_expected: 25 },
+        { method: 'net', init: 'he_normal', depth: 10, beta_target: 2, nets: 100, dead: 100, dead_expected: 0 },
+      ] as never));
+      counts(1, 30);
       write([row(40, 1, 19, 0.01, 0.5), row(10, 2, 2, 0.2, 0.5)]);
       let claims = equalBetaClaims(tmp);
       // One paper claim (the wide group) and one exact-law claim over both groups.
@@ -80,6 +89,14 @@ describe('report: CSV read-back and claims', () => {
       write([row(40, 1, 19, 0.05, 0.5), row(10, 2, 2, 0.2, 1.5)]);
       claims = equalBetaClaims(tmp);
       expect(claims.map((c) => c.verdict)).to.deep.equal(['fails', 'fails']);
+      // Misfits gone, but dead counts the exact law does not allow: 5 where 0.01 are expected.
+      write([row(40, 1, 19, 0.01, 0.5), row(10, 2, 2, 0.2, 0.5)]);
+      counts(5, 30);
+      expect(equalBetaClaims(tmp)[1].verdict).to.equal('fails');
+      counts(0, 80);
+      expect(equalBetaClaims(tmp)[1].verdict).to.equal('fails');
+      counts(0, 25);
+      expect(equalBetaClaims(tmp)[1].verdict).to.equal('holds');
       for (const c of claims) for (const k of ['statistic', 'test', 'sample'] as const) expect(c[k]).to.not.equal('');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });

@@ -4,7 +4,8 @@
 //
 // The engine's Node-only imports (node:fs and friends, reached through lib/kernels/wasm.ts and the
 // CSV writer) are never called in the page; they resolve to web/node-shim.js, whose every member
-// throws if called.
+// throws if called. gpu.js, reached through the backend registry the nets import, resolves to
+// web/gpu-shim.js the same way: the page runs the reference and wasm backends only.
 
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -14,6 +15,7 @@ const ROOT = path.join(__dirname, '..');
 const WEB = path.join(__dirname, 'web');
 const DIST = path.join(__dirname, 'dist');
 const SHIM = path.join(WEB, 'node-shim.js');
+const GPU_SHIM = path.join(WEB, 'gpu-shim.js');
 const NODE_MODULES = ['fs', 'path', 'v8', 'os', 'util', 'worker_threads', 'zlib'];
 
 async function build(): Promise<void> {
@@ -30,7 +32,7 @@ async function build(): Promise<void> {
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
-    alias: Object.fromEntries(NODE_MODULES.flatMap((m) => [[`node:${m}`, SHIM], [m, SHIM]])),
+    alias: { ...Object.fromEntries(NODE_MODULES.flatMap((m) => [[`node:${m}`, SHIM], [m, SHIM]])), 'gpu.js': GPU_SHIM },
   });
   for (const f of ['index.html', 'style.css']) fs.copyFileSync(path.join(WEB, f), path.join(DIST, f));
   for (const v of ['simd', 'relaxed']) {

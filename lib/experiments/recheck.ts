@@ -93,26 +93,31 @@ export async function recheckFolder(dir: string, opts: { cells: number; scratch:
   for (const id of ids) {
     const script = scriptNamed(id, path.join(dir, `${id}.invocation.json`));
     const runs = readInvocation(dir, id)?.runs ?? [];
-    let complete = true;
+    // Runs whose logs hold every cell; only those are rebuilt (a shard, or a run not finished, is not).
+    const complete: (readonly string[])[] = [];
     for (const argv of runs) {
       recordedArgs(script.cli, dir, argv);
       const args = parseCli(script.cli, [...argv, '--out', dir])!;
-      for (const exp of await script.experiments(args)) complete = (await checkExperiment(exp, dir, opts.cells, rep)) && complete;
+      let all = true;
+      for (const exp of await script.experiments(args)) all = (await checkExperiment(exp, dir, opts.cells, rep)) && all;
+      if (all) complete.push(argv);
+      else rep.lines.push(`${id} ${argv.join(' ')}: not every cell is logged here (a shard, or a run not finished): its CSVs are not rebuilt`);
     }
-    if (!complete) {
-      rep.lines.push(`${id}: not every cell is logged here (a shard, or a run not finished): CSVs not rebuilt`);
-      continue;
-    }
+    if (complete.length === 0) continue;
     // Check 3: the same code that wrote the folder, from its logs alone, into scratch.
     const scratch = fs.mkdtempSync(path.join(opts.scratch, `recheck-${id}-`));
     try {
       for (const f of fs.readdirSync(dir)) if (f.endsWith('.jsonl') && isOwnFile(path.join(dir, f))) writeFileAtomic(path.join(scratch, f), fs.readFileSync(path.join(dir, f)));
       const quiet = new Writable({ write: (_c, _e, cb) => cb() });
-      for (const argv of runs) await script.main([...argv, '--out', scratch, '--resume', '--workers', '1'], { logsOnly: true, stdout: quiet, stderr: quiet });
+      for (const argv of complete) await script.main([...argv, '--out', scratch, '--resume', '--workers', '1'], { logsOnly: true, stdout: quiet, stderr: quiet });
       const mine = csvFiles(dir), rebuilt = csvFiles(scratch);
-      const identical = mine.filter((f) => rebuilt.includes(f) && fs.readFileSync(path.join(dir, f)).equals(fs.readFileSync(path.join(scratch, f))));
-      for (const f of mine) if (!identical.includes(f)) rep.problems.push(`${id}: ${f} differs from what the logs make`);
-      for (const f of rebuilt) if (!mine.includes(f)) rep.problems.push(`${id}: ${f} is missing (the logs make it)`);
+      const identical = rebuilt.filter((f) => mine.includes(f) && fs.readFileSync(path.join(dir, f)).equals(fs.readFileSync(path.join(scratch, f))));
+      for (const f of rebuilt) {
+        if (!mine.includes(f)) rep.problems.push(`${id}: ${f} is missing (the logs make it)`);
+        else if (!identical.includes(f)) rep.problems.push(`${id}: ${f} differs from what the logs make`);
+      }
+      // With every run rebuilt, a CSV the logs do not make has no business in the folder.
+      if (complete.length === runs.length) for (const f of mine) if (!rebuilt.includes(f)) rep.problems.push(`${id}: ${f} is not made by the recorded runs`);
       rep.lines.push(`${id}: ${identical.length} of ${rebuilt.length} CSVs rebuilt from the logs byte for byte`);
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });

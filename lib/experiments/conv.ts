@@ -24,7 +24,8 @@ import { convLengthsTask, type ConvCellParams, type ConvCellResult } from './cel
 import { inputShape, type ConvInput } from '../../data/images';
 import { writeCsv } from './out/files';
 import { backendFlag, dtypeFlag, lengthsDtype, countOrDepthFlag, initListFlag, limitFlags, limitOrNull, trainingFlags } from './cli/flags';
-import { lineChartSpec, meanRatioChartSpec, writePlot } from './out/plot';
+import { lineChartSpec, writePlot } from './out/plot';
+import { meanRatioChartSpec } from './report/mean-ratio';
 import { writeRunRecord } from './out/record';
 import { runTrainingPanel } from './report/panel';
 import type { Cell, CellResult, Experiment } from './run/runner';

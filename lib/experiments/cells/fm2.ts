@@ -7,7 +7,7 @@
 import type { Backend, DType } from '../../kernels/backend';
 import { DenseReluNet } from '../../nn/dense/net';
 import { initializerById } from '../../nn/init';
-import { logMeanExp, mean, quantile, sortedCopy, variance } from '../../nn/stats';
+import { logMeanExp, mean, quantile, quantileSketch, sortedCopy, variance } from '../../nn/stats';
 import { traceForward } from '../../nn/dense/trace';
 import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
@@ -49,9 +49,8 @@ export interface Fm2CellResult {
   readonly mean_log10_ratio: number;
   readonly sd_log10_ratio: number;
   /**
-   * log10 R at the levels (i + ½)/QUANTILE_SKETCH, i = 0..QUANTILE_SKETCH − 1: a sketch of the whole
-   * distribution, so that cells can be compared by a KS distance (to within ~1/QUANTILE_SKETCH) after the
-   * run without keeping every net's value.
+   * log10 R at the levels (i + ½)/QUANTILE_SKETCH (quantileSketch): a sketch of the whole distribution,
+   * so that cells can be compared by a KS distance after the run without keeping every net's value.
    */
   readonly log10_ratio_sketch: number[];
   /** The same sketch over the live nets only (empty when every net is dead): equal β without the dead atom. */
@@ -114,7 +113,6 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
   const log10s = logs.map((l) => l * Math.LOG10E);
   const sorted = sortedCopy(log10s);
   const alive = log10s.filter((l) => l > -Infinity);
-  const sketch = (sorted: Float64Array) => sorted.length === 0 ? [] : Array.from({ length: QUANTILE_SKETCH }, (_, i) => quantile(sorted, (i + 0.5) / QUANTILE_SKETCH));
   return {
     nets: p.nets,
     dead,
@@ -127,8 +125,8 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
     q95_log10_ratio: quantile(sorted, 0.95),
     mean_log10_ratio: alive.length > 0 ? mean(alive) : NaN,
     sd_log10_ratio: alive.length > 1 ? Math.sqrt(variance(alive)) : NaN,
-    log10_ratio_sketch: sketch(sorted),
-    log10_live_sketch: sketch(sortedCopy(alive)),
+    log10_ratio_sketch: quantileSketch(sorted, QUANTILE_SKETCH),
+    log10_live_sketch: quantileSketch(sortedCopy(alive), QUANTILE_SKETCH),
     seconds: (Date.now() - started) / 1000,
   };
 }

@@ -52,6 +52,11 @@ export function countOrDepthFlag(help: string): Flag<number | 'depth'> {
   };
 }
 
+/** The count a countOrDepthFlag value gives a net of this depth. */
+export function countAt(value: number | 'depth', depth: number): number {
+  return value === 'depth' ? depth : value;
+}
+
 /** The fastest correct backend available here. */
 export function defaultBackend(): string {
   const here = availableBackends();

@@ -170,6 +170,13 @@ export function log10GainPerLayer(init: Initializer, width: number): number {
 
 // ---- FM2 for any i.i.d. symmetric law, the log-normal picture, and sample sizes (Figure 2).
 
+/** q(x) = ‖x‖₄⁴/‖x‖⁴ of a fixed input: how a non-Gaussian law's first layer sees it (THEORY.md §3.2). */
+export function fixedInputQ(x: ArrayLike<number>): number {
+  let s2 = 0, s4 = 0;
+  for (let i = 0; i < x.length; i++) { const v = x[i] * x[i]; s2 += v; s4 += v * v; }
+  return s4 / (s2 * s2);
+}
+
 /** E[q(x)] = E[‖x‖₄⁴/‖x‖⁴] = 3/(n_0 + 2) for an input uniform on the unit sphere (§1.4). */
 export function sphereInputQ(n0: number): number {
   return 3 / (n0 + 2);

@@ -33,6 +33,16 @@ export function initListFlag(defaults: string[], help = 'initializer ids, comma 
   };
 }
 
+/**
+ * Initializers a theory needs with i.i.d. entries (the second-moment recursion, THEORY.md §3.7): one
+ * with dependent entries (orthogonal) is a UsageError naming `flag` and `theory`.
+ */
+export function requireIid(ids: readonly string[], flag: string, theory: string): void {
+  for (const id of ids) {
+    if (!initializerById(id).iid) throw new UsageError(`${flag}: '${id}' has dependent entries; ${theory} needs i.i.d. weights`);
+  }
+}
+
 /** One initializer id, checked against lib/nn/init.ts. */
 export function initFlag(help: string, def: string): Flag<string> {
   return { help, metavar: 'ID', default: def, parse: (t, n) => flagValue(n, () => initializerById(t.trim()).id) };

@@ -1,6 +1,7 @@
 // Flags shared by several scripts, each setting validated here once: initializers, the kernel
 // backend, output files, and the training protocol of train.js and every "does it start training?" panel.
 
+import { DatasetError, verifyDataset, type DatasetName } from '../../../data/mnist';
 import { availableBackends, BACKEND_NAMES, createBackend } from '../../kernels/index';
 import type { DType } from '../../kernels/backend';
 import { initializerById } from '../../nn/init';
@@ -151,6 +152,16 @@ export function outputFileFlag(help: string): Flag<string | null> {
       return t;
     },
   };
+}
+
+/** A data set every run will load: installed and intact (sizes and MD5s), checked before any cell runs. */
+export function checkDataset(name: DatasetName): void {
+  try {
+    verifyDataset(name);
+  } catch (err) {
+    if (err instanceof DatasetError) throw new UsageError(`--dataset ${name}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Widths n_0..n_d of an MNIST classifier: 784 inputs, at least one hidden layer, 10 classes. */

@@ -9,8 +9,7 @@ import { DenseReluNet } from '../../nn/dense/net';
 import { initializerById } from '../../nn/init';
 import { logMeanExp, mean, quantile, quantileSketch, sortedCopy, variance } from '../../nn/stats';
 import { traceForward } from '../../nn/dense/trace';
-import { Rng } from '../../tensor/rng';
-import { stringKey, threadBackend } from './shared';
+import { forEachNet, stringKey, threadBackend, type DenseCellParams } from './shared';
 import { cellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
 import { lengthPath } from '../../nn/dense/estimators';
@@ -18,12 +17,7 @@ import { gains } from '../../nn/dense/theory';
 
 export type Fm2Method = 'net' | 'exact_sampler';
 
-export interface Fm2CellParams {
-  readonly init: string;
-  /** Widths n_0..n_d. */
-  readonly widths: readonly number[];
-  readonly nets: number;
-  readonly seed: number;
+export interface Fm2CellParams extends DenseCellParams {
   /** Default float64; float32 for float32-only backends (gpu.js). */
   readonly dtype?: DType;
   readonly method: Fm2Method;
@@ -95,9 +89,7 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
   const logs = new Float64Array(p.nets), vhat = new Float64Array(p.nets), perLayer = new Float64Array(d);
   let dead = 0;
   const cellKeys = [stringKey(p.init), stringKey(p.method), stringKey(p.widths.join(','))];
-  for (let k = 0; k < p.nets; k++) {
-    // One stream per (cell, net): results do not depend on worker count, order or sharding.
-    const rng = new Rng(p.seed, [...cellKeys, k], backend);
+  forEachNet(p.seed, cellKeys, p.nets, backend, (rng, k) => {
     if (net !== null) {
       net.initialize(rng);
       const t = traceForward(net, randomUnitInput(rng, p.widths[0], p.dtype), true);
@@ -109,7 +101,7 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
     }
     if (logs[k] === -Infinity) dead++;
     vhat[k] = vHatRatio(perLayer);
-  }
+  });
   const log10s = logs.map((l) => l * Math.LOG10E);
   const sorted = sortedCopy(log10s);
   const alive = log10s.filter((l) => l > -Infinity);

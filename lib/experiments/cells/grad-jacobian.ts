@@ -11,15 +11,10 @@ import { deadProbability } from '../../nn/dense/theory';
 import { initializerById } from '../../nn/init';
 import { quantileSketch, sortedCopy } from '../../nn/stats';
 import { QUANTILE_SKETCH } from './fm2';
-import { stringKey, threadBackend } from './shared';
+import { stringKey, threadBackend, type DenseCellParams } from './shared';
 import { cellTask } from './task';
 
-export interface GradJacobianParams {
-  readonly init: string;
-  /** Widths n_0..n_d. */
-  readonly widths: readonly number[];
-  readonly nets: number;
-  readonly seed: number;
+export interface GradJacobianParams extends DenseCellParams {
   readonly backend: string;
 }
 

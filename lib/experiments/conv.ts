@@ -16,7 +16,7 @@ import type { ConvLayerSpec } from '../nn/conv/layer';
 import { FIGURE1_INITS } from '../nn/init';
 import type { ConvInput } from '../../data/images';
 import { convLengthsTask, type ConvCellParams, type ConvCellResult } from './cells/conv-lengths';
-import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, type ParsedCli } from './cli/cli';
+import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, type ParsedCli, partFlag, runsPart } from './cli/cli';
 import { checkStacks, convInputFlag, partAStacks, partBStacks, partCStacks, resolveConvInput, TRAIN_INPUT } from './cli/conv';
 import { backendFlag, countOrDepthFlag, dtypeFlag, initFlag, initListFlag, lengthsDtype, limitFlags, limitOrNull, requireIid, trainingFlags } from './cli/flags';
 import { experimentScript, type Session } from './cli/script';
@@ -29,7 +29,7 @@ export const CONV_CLI = defineCli({
   name: 'conv',
   summary: 'Convolutional ReLU nets: (a) mean output length against depth per initialization, (b) the second moment against β = Σ 1/C_j, (c) epochs to 20% MNIST accuracy.',
   flags: {
-    part: enumFlag(['a', 'b', 'c', 'all'] as const, 'which part to run', { default: 'all' }),
+    part: partFlag(['a', 'b', 'c']),
     ...forParts(['a'], {
       inits: initListFlag([...FIGURE1_INITS]),
       depths: intListFlag('depths d (conv ReLU layers) for part a'),
@@ -84,7 +84,7 @@ type ConvCell = Cell<ConvCellParams & { backend: string }>;
 export const CONV = experimentScript(CONV_CLI, async (args, session) => {
   const input = resolveConvInput(args);
   // Everything both parts need is checked before either runs, so a bad flag never leaves half the outputs.
-  const doA = args.part === 'a' || args.part === 'all', doB = args.part === 'b' || args.part === 'all', doC = args.part === 'c' || args.part === 'all';
+  const doA = runsPart(args.part, 'a'), doB = runsPart(args.part, 'b'), doC = runsPart(args.part, 'c');
   const aStacks = doA ? partAStacks(args) : [], bStacks = doB ? partBStacks(args) : [], cStacks = doC ? partCStacks(args) : [];
   if (doB) requireIid([args['b-init']], '--b-init', "part b's bound");
   checkStacks(input, [...aStacks, ...bStacks]);

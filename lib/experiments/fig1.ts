@@ -16,7 +16,7 @@ import { FIGURE1_INITS } from '../nn/init';
 import { constantHidden, constantWidths } from '../nn/profiles';
 import { bandTask, planBands } from './cells/band';
 import { lengthsTask } from './cells/lengths';
-import { defineCli, enumFlag, forParts, intFlag, intListFlag, main, type ParsedCli } from './cli/cli';
+import { defineCli, forParts, intFlag, intListFlag, main, type ParsedCli, partFlag, runsPart } from './cli/cli';
 import { backendFlag, countAt, countOrDepthFlag, dtypeFlag, initListFlag, lengthsDtype, trainingFlags } from './cli/flags';
 import { inputFlag, resolveImageInput } from './cli/image-input';
 import { experimentScript, type Session } from './cli/script';
@@ -28,7 +28,7 @@ export const FIG1_CLI = defineCli({
   name: 'fig1',
   summary: 'Figure 1 of Hanin & Rolnick (2018): (a) mean output length against depth per initialization.',
   flags: {
-    part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
+    part: partFlag(['a', 'b'], 'which panel to run'),
     inits: initListFlag([...FIGURE1_INITS]),
     ...forParts(['a'], {
       depths: intListFlag('depths d (number of ReLU layers)', { default: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] }),
@@ -54,8 +54,8 @@ export const FIG1_CLI = defineCli({
 type Fig1Args = ParsedCli<typeof FIG1_CLI.flags>;
 
 export const FIG1 = experimentScript(FIG1_CLI, async (args, session) => {
-  if (args.part === 'a' || args.part === 'all') await runPartA(args, session);
-  if (args.part === 'b' || args.part === 'all') await runPartB(args, session);
+  if (runsPart(args.part, 'a')) await runPartA(args, session);
+  if (runsPart(args.part, 'b')) await runPartB(args, session);
 });
 
 async function runPartA(args: Fig1Args, session: Session): Promise<void> {

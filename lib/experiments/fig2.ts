@@ -17,7 +17,7 @@ import { deadProbability } from '../nn/dense/theory';
 import { archName, type WidthProfile } from '../nn/profiles';
 import { fm2Task, type Fm2Method } from './cells/fm2';
 import { fig2aArchitectures, fig2bProfiles, type Fig2aArchitecture } from './cli/architectures';
-import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, noRepeats, parseIntList, type Flag, type ParsedCli } from './cli/cli';
+import { defineCli, type Flag, forPart, forParts, intFlag, intListFlag, main, noRepeats, type ParsedCli, parseIntList, partFlag, runsPart } from './cli/cli';
 import { backendFlag, dtypeFlag, initFlag, initListFlag, lengthsDtype, requireIid, trainingFlags } from './cli/flags';
 import { betaListFlag, profileFlags } from './cli/profiles';
 import { experimentScript, type Session } from './cli/script';
@@ -32,7 +32,7 @@ export const FIG2_CLI = defineCli({
   name: 'fig2',
   summary: 'Figure 2 of Hanin & Rolnick (2018): (a) FM2 statistics of He-initialized nets against β = Σ1/n_j, per width profile; (b) epochs to 20% MNIST test accuracy against β.',
   flags: {
-    part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
+    part: partFlag(['a', 'b'], 'which panel to run'),
     ...profileFlags(),
     ...forParts(['a'], {
       betas: betaListFlag('target β values, run with real nets and with the exact sampler', { allowNone: true }),
@@ -79,7 +79,7 @@ export const FIG2 = experimentScript(FIG2_CLI, async (args, session) => {
   // Everything the user can get wrong is checked here, before the output folder is touched.
   // The second-moment recursion (THEORY.md §3.7) needs i.i.d. entries; FM2 is about He variance.
   requireIid(args.inits, '--inits', "Figure 2's theory");
-  const partA = args.part === 'a' || args.part === 'all', partB = args.part === 'b' || args.part === 'all';
+  const partA = runsPart(args.part, 'a'), partB = runsPart(args.part, 'b');
   const archs = partA ? fig2aArchitectures(args) : [];
   const trained = partB ? fig2bProfiles(args) : [];
   if (partA) await runPartA(args, session, archs);

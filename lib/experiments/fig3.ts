@@ -15,7 +15,7 @@
 // (b): report/panel.ts → cells/training.ts → nn/train with config.residual → nn/residual/classifier.ts.
 
 import { residualLengthsTask } from './cells/residual-lengths';
-import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, type ParsedCli } from './cli/cli';
+import { defineCli, forPart, forParts, intFlag, intListFlag, main, type ParsedCli, partFlag, runsPart } from './cli/cli';
 import { backendFlag, dtypeFlag, initFlag, lengthsDtype, trainingFlags } from './cli/flags';
 import { checkScheduleLengths, conventionFlag, conventionsOf, moduleHidden, moduleWidthsFlag, schedulesFlag } from './cli/residual';
 import { experimentScript, type Session } from './cli/script';
@@ -27,7 +27,7 @@ export const FIG3_CLI = defineCli({
   name: 'fig3',
   summary: 'Figure 3 of Hanin & Rolnick (2018): (a) mean output length of residual nets against the number of modules, per scale schedule; (b) epochs to 20% MNIST test accuracy.',
   flags: {
-    part: enumFlag(['a', 'b', 'all'] as const, 'which panel to run', { default: 'all' }),
+    part: partFlag(['a', 'b'], 'which panel to run'),
     schedules: schedulesFlag,
     convention: conventionFlag,
     ...forParts(['a'], {
@@ -56,10 +56,10 @@ type Args = ParsedCli<typeof FIG3_CLI.flags>;
 
 export const FIG3 = experimentScript(FIG3_CLI, async (args, session) => {
   // Everything a bad command line can get wrong is checked before any file is written.
-  if (args.part !== 'b') checkScheduleLengths(args.schedules, '--modules', args.modules);
-  if (args.part !== 'a') checkScheduleLengths(args.schedules, '--train-modules', args['train-modules']);
-  if (args.part === 'a' || args.part === 'all') await runPartA(args, session);
-  if (args.part === 'b' || args.part === 'all') await runPartB(args, session);
+  if (runsPart(args.part, 'a')) checkScheduleLengths(args.schedules, '--modules', args.modules);
+  if (runsPart(args.part, 'b')) checkScheduleLengths(args.schedules, '--train-modules', args['train-modules']);
+  if (runsPart(args.part, 'a')) await runPartA(args, session);
+  if (runsPart(args.part, 'b')) await runPartB(args, session);
 });
 
 async function runPartA(args: Args, session: Session): Promise<void> {

@@ -17,7 +17,7 @@
 import { gradJacobianTask, type GradJacobianParams } from './cells/grad-jacobian';
 import { gradNormsTask, type GradNormsParams } from './cells/grad-norms';
 import { gradArchitectures, netsAtBetaFlag, parseNets, type GradArchitecture } from './cli/architectures';
-import { defineCli, enumFlag, floatFlag, forParts, intFlag, intListFlag, main, type ParsedCli } from './cli/cli';
+import { defineCli, enumFlag, floatFlag, forParts, intFlag, intListFlag, main, type ParsedCli, partFlag, runsPart } from './cli/cli';
 import { backendFlag, checkDataset, initListFlag } from './cli/flags';
 import { betaListFlag, profileFlags } from './cli/profiles';
 import { experimentScript, type Session } from './cli/script';
@@ -32,7 +32,7 @@ export const GRAD_CLI = defineCli({
   name: 'grad',
   summary: 'The backward pass against β: (a) mean squared and fourth moments of the input–output Jacobian beside their exact values, C of E[Z⁴]/E[Z²]² ≈ a·e^{Cβ} per initializer; (b) per-layer gradient norms and first-step sizes at initialization on MNIST batches.',
   flags: {
-    part: enumFlag(['a', 'b', 'all'] as const, 'which part to run', { default: 'all' }),
+    part: partFlag(['a', 'b']),
     ...profileFlags(),
     betas: betaListFlag('target β values; every family at each', { allowNone: true }),
     depths: intListFlag('depths d (hidden ReLU layers); every family at each'),
@@ -66,7 +66,7 @@ type Args = ParsedCli<typeof GRAD_CLI.flags>;
  * core-hours, memory, from the cost models of cells/cost.ts) before it runs them.
  */
 export const GRAD = experimentScript(GRAD_CLI, async (args, session) => {
-  const partA = args.part === 'a' || args.part === 'all', partB = args.part === 'b' || args.part === 'all';
+  const partA = runsPart(args.part, 'a'), partB = runsPart(args.part, 'b');
   const archs = gradArchitectures(args);
   // The data of part (b) must be there, and be the published files, before any work starts.
   if (partB) checkDataset(args.dataset);

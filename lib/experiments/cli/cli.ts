@@ -242,6 +242,16 @@ export function enumFlag<const V extends string>(values: readonly V[], help: str
   };
 }
 
+/** --part of a script with these parts: one of them, or 'all' (the default). */
+export function partFlag<const P extends string>(parts: readonly P[], help = 'which part to run'): Flag<P | 'all'> {
+  return enumFlag([...parts, 'all'], help, { default: 'all' });
+}
+
+/** Whether a --part value runs part `p`. */
+export function runsPart(part: string, p: string): boolean {
+  return part === p || part === 'all';
+}
+
 export function stringFlag(help: string, opts: { default?: string; metavar?: string } = {}): Flag<string> {
   return {
     help, metavar: opts.metavar ?? 'TEXT', default: opts.default,

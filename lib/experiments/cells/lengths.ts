@@ -44,17 +44,18 @@ export function runLengthCell(p: LengthCellParams, backend?: Backend): LengthCel
 
 function lengthCell(p: LengthCellParams, started: number, backend: Backend | undefined): LengthCellResult {
   const init = initializerById(p.init);
+  // The net checks the widths, once for the cell; the theory below reads the net's.
   const net = new DenseReluNet(p.widths, init, { backend, dtype: p.dtype });
-  const d = p.widths.length - 1;
+  const d = net.depth, n0 = net.widths[0];
   const image = p.input === null ? null : fixedImage(p.input);
-  if (image !== null && image.length !== p.widths[0]) throw new RangeError(`the image has ${image.length} pixels, the net expects n_0 = ${p.widths[0]}`);
+  if (image !== null && image.length !== n0) throw new RangeError(`the image has ${image.length} pixels, the net expects n_0 = ${n0}`);
   const logs = new Float64Array(p.nets), path = new Float64Array(d);
   const product = new PerLayerProduct(d);
   let dead = 0;
-  const cellKeys = [stringKey(p.init), d, ...p.widths.slice(0, 2)];
+  const cellKeys = [stringKey(p.init), d, ...net.widths.slice(0, 2)];
   forEachNet(p.seed, cellKeys, p.nets, backend, (rng, k) => {
     net.initialize(rng);
-    const x = image ?? randomUnitInput(rng, p.widths[0], p.dtype);
+    const x = image ?? randomUnitInput(rng, n0, p.dtype);
     // The per-layer record gives every ln M_j: the per-layer product needs each layer's ratio.
     const t = traceForward(net, x, true);
     for (let j = 0; j < d; j++) path[j] = t.layers[j].logM - t.logM0;
@@ -67,10 +68,10 @@ function lengthCell(p: LengthCellParams, started: number, backend: Backend | und
   return {
     nets: p.nets,
     log10_mean_ratio: primary.log10, log10_mean_ratio_lo: primary.lo, log10_mean_ratio_hi: primary.hi,
-    log10_theory_ratio: log10MeanRatio(p.widths, init),
+    log10_theory_ratio: log10MeanRatio(net.widths, init),
     mean_log10_ratio, sd_log10_ratio, log10_sample_mean_ratio,
     dead,
-    dead_expected: p.nets * deadProbability(p.widths),
+    dead_expected: p.nets * deadProbability(net.widths),
     seconds: (Date.now() - started) / 1000,
   };
 }

@@ -11,7 +11,7 @@ import type { Backend, DType } from '../../kernels/backend';
 import { createBackend } from '../../kernels/index';
 import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
-import { checkWidths, DenseReluNet } from './net';
+import { DenseReluNet, isWidth } from './net';
 import type { Initializer } from '../init';
 import type { Classifier } from '../train/classifier';
 
@@ -51,15 +51,16 @@ export class DenseClassifier implements Classifier {
   readonly params: readonly Var[];
 
   constructor(widths: readonly number[], init: Initializer, opts: ClassifierOptions = {}) {
-    checkWidths(widths);
     if (widths.length < 3) {
       throw new RangeError(`a classifier needs an input width, at least one hidden width and a class count, got [${widths.join(', ')}]`);
     }
     const dtype = opts.dtype ?? 'float32', backend = opts.backend ?? createBackend('reference');
     if (!backend.dtypes.includes(dtype)) throw new RangeError(`backend '${backend.name}' does not compute in ${dtype}`);
-    this.widths = widths.slice();
+    // The hidden net checks n_0..n_d; the class count is the one width left.
     this.hidden = new DenseReluNet(widths.slice(0, -1), init, { dtype, backend });
     const nd = widths[widths.length - 2], classes = widths[widths.length - 1];
+    if (!isWidth(classes)) throw new RangeError(`the class count must be a positive integer, got ${classes}`);
+    this.widths = widths.slice();
     const alloc = (dt: DType, n: number) => backend.alloc(dt, n);
     this.outputWeight = Tensor.zeros([classes, nd], dtype, alloc);
     this.outputBias = Tensor.zeros([classes], dtype, alloc);

@@ -3,18 +3,10 @@
 // a_j = ReLU(W_j a_{j−1} + b_j) (DenseReluNet). All results are exact for i.i.d. symmetric weight laws
 // without an atom at 0 and zero or symmetric continuous biases, unless a name says otherwise.
 
-import { checkWidths } from './net';
+import { layerInits } from './net';
 import { gain, type Initializer } from '../init';
 import { log10GaussianMoment, log10SecondMoments, sampleGaussianLogLengths, sphereInputQ } from './theory';
 import type { Rng } from '../../tensor/rng';
-
-function layerInits(widths: readonly number[], inits: Initializer | readonly Initializer[]): Initializer[] {
-  checkWidths(widths);
-  const d = widths.length - 1;
-  const list = Array.isArray(inits) ? inits.slice() : new Array<Initializer>(d).fill(inits as Initializer);
-  if (list.length !== d) throw new RangeError(`need ${d} initializers (one per layer), got ${list.length}`);
-  return list;
-}
 
 /**
  * log10 E[Z_pq²] = log10(∏_j c_j / n_0) (§10.2), for every p, q, input x ≠ 0 and symmetric weight law
@@ -126,7 +118,6 @@ function logAdd(a: number, b: number): number {
  * Z² = B·σ_d²χ²_1·∏_{j<d} σ_j²χ²_{K_j}, B ~ Bernoulli(½), K_j ~ Bin(n_j, ½), all independent.
  */
 export function log10GaussianEntryMoment(widths: readonly number[], variances: readonly number[], p: number): number {
-  checkWidths(widths);
   const d = widths.length - 1;
   if (variances.length !== d) throw new RangeError(`need ${d} weight variances, got ${variances.length}`);
   let s = Math.log10(0.5) + p * Math.log10(variances[d - 1]);
@@ -137,7 +128,6 @@ export function log10GaussianEntryMoment(widths: readonly number[], variances: r
 
 /** One draw of ln Z_pq² from the exact Gaussian law of §10.6 (−Infinity when the entry is 0). O(Σ n_j). */
 export function sampleGaussianLogEntrySq(rng: Rng, widths: readonly number[], variances: readonly number[]): number {
-  checkWidths(widths);
   const d = widths.length - 1;
   let log = d >= 2
     ? sampleGaussianLogLengths(rng, widths.slice(0, d), variances.slice(0, d - 1))[d - 2] + Math.log(widths[d - 1] / widths[0])
@@ -267,7 +257,6 @@ function chiSquare(rng: Rng, k: number): number {
  * ‖x‖ = 1 (the law does not depend on the input's direction).
  */
 export function sampleGaussianLogGradNorms(rng: Rng, widths: readonly number[], variances: readonly number[]): Float64Array | null {
-  checkWidths(widths);
   const d = widths.length - 1;
   if (variances.length !== d) throw new RangeError(`need ${d} weight variances, got ${variances.length}`);
   const logA = new Float64Array(d), K = new Int32Array(d); // ln‖a_j‖², j = 0..d−1

@@ -5,7 +5,6 @@
 //   φ(t) = ∏_j e^{it ln(4c_j/n_j)} E[Γ(K_j/2 + it)/Γ(K_j/2) | K_j ≥ 1],
 // and Gil-Pelaez inversion gives the CDF: F(x) = ½ − (1/π)∫_0^∞ Im(e^{−itx}φ(t))/t dt.
 
-import { checkWidths } from './net';
 import { logRatioLaw } from './theory';
 import { initializerById } from '../init';
 
@@ -68,7 +67,6 @@ export class ExactLogRatioLaw {
 
   /** `widths` n_0..n_d; `logGains` ln c_j (default He, all 0). */
   constructor(readonly widths: readonly number[], logGains?: readonly number[]) {
-    checkWidths(widths);
     const d = widths.length - 1;
     const lg = logGains ?? new Array<number>(d).fill(0);
     const law = logRatioLaw(widths, initializerById('he_normal'));

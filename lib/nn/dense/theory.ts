@@ -1,22 +1,15 @@
 // The paper's predictions for fully connected ReLU nets, executable. THEORY.md derives each formula;
-// the section numbers refer to it (and to ../shared/paper-brief.md where they coincide).
+// the section numbers refer to it (and to ../shared/paper-brief.md where they coincide). Widths
+// n_0..n_d are taken as a net takes them (integers ≥ 1, checked once where they enter: checkWidths).
 
 import type { Rng } from '../../tensor/rng';
-import { checkWidths } from './net';
+import { layerInits } from './net';
 import { gain, type Initializer } from '../init';
 import { digamma, normalQuantile, tetragamma, trigamma } from '../special';
 
-function perLayer(widths: readonly number[], inits: Initializer | readonly Initializer[]): Initializer[] {
-  checkWidths(widths);
-  const d = widths.length - 1;
-  const list = Array.isArray(inits) ? inits.slice() : new Array<Initializer>(d).fill(inits as Initializer);
-  if (list.length !== d) throw new RangeError(`need ${d} initializers (one per layer), got ${list.length}`);
-  return list;
-}
-
 /** Per-layer gains c_j = n_{j−1}·Var(W_j)/2. */
 export function gains(widths: readonly number[], inits: Initializer | readonly Initializer[]): number[] {
-  return perLayer(widths, inits).map((init, i) => gain(init, widths[i], widths[i + 1]));
+  return layerInits(widths, inits).map((init, i) => gain(init, widths[i], widths[i + 1]));
 }
 
 /**
@@ -52,7 +45,7 @@ function requireGaussian(list: readonly Initializer[], what: string): void {
  * P_j = E[M_j²]/M_0² for Gaussian weights and zero biases (§2): ∏_{k≤j} c_k²(1 + 5/n_k). Log10 of each.
  */
 export function log10GaussianSecondMoments(widths: readonly number[], inits: Initializer | readonly Initializer[]): number[] {
-  const list = perLayer(widths, inits);
+  const list = layerInits(widths, inits);
   requireGaussian(list, 'the second-moment formula');
   const out: number[] = [];
   let s = 0;
@@ -77,7 +70,6 @@ export function log10GaussianSecondMomentRatio(widths: readonly number[], inits:
  * ∏c_j²(1 + 5/n_j).
  */
 export function log10GaussianMoment(widths: readonly number[], variances: readonly number[], p: number): number {
-  checkWidths(widths);
   const d = widths.length - 1;
   if (variances.length !== d) throw new RangeError(`need ${d} weight variances, got ${variances.length}`);
   if (!Number.isInteger(p) || p < 1) throw new RangeError(`moment order must be a positive integer, got ${p}`);
@@ -125,7 +117,6 @@ export function expectedVHatRatio(widths: readonly number[], inits: Initializer 
  * biases), so each layer is dead with probability 2^{−n_j}, independently: 1 − ∏(1 − 2^{−n_j}).
  */
 export function deadProbability(widths: readonly number[]): number {
-  checkWidths(widths);
   let alive = 1;
   for (let j = 1; j < widths.length; j++) alive *= 1 - Math.pow(2, -widths[j]);
   return 1 - alive;
@@ -138,7 +129,6 @@ export function deadProbability(widths: readonly number[]): number {
  * instead of the O(Σ n_j n_{j−1}) of a real net.
  */
 export function sampleGaussianLogLengths(rng: Rng, widths: readonly number[], variances: readonly number[]): Float64Array {
-  checkWidths(widths);
   const d = widths.length - 1;
   if (variances.length !== d) throw new RangeError(`need ${d} weight variances, got ${variances.length}`);
   const out = new Float64Array(d);
@@ -157,7 +147,6 @@ export function sampleGaussianLogLengths(rng: Rng, widths: readonly number[], va
 
 /** β = Σ_j 1/n_j over the hidden widths n_1..n_d (§1: FM2 is governed by it). */
 export function beta(widths: readonly number[]): number {
-  checkWidths(widths);
   let b = 0;
   for (let j = 1; j < widths.length; j++) b += 1 / widths[j];
   return b;
@@ -201,7 +190,7 @@ function checkInputQ(widths: readonly number[], inputQ: number): void {
  */
 function secondMomentSteps(widths: readonly number[], inits: Initializer | readonly Initializer[], inputQ: number):
   { c: number; f: number; rhoIn: number; mu4: number }[] {
-  const list = perLayer(widths, inits);
+  const list = layerInits(widths, inits);
   requireIid(list, 'the second-moment recursion');
   checkInputQ(widths, inputQ);
   // ρ_0 = Q_0/P_0 = n_0·q(x): the input enters only through its fourth-moment ratio.
@@ -259,7 +248,7 @@ export interface SecondMomentSpread {
  */
 export function secondMomentSpread(widths: readonly number[], inits: Initializer | readonly Initializer[],
   inputQ = sphereInputQ(widths[0])): SecondMomentSpread {
-  const list = perLayer(widths, inits);
+  const list = layerInits(widths, inits);
   const variances = list.map((init, i) => init.variance(widths[i], widths[i + 1]));
   const p = log10SecondMoments(widths, list, inputQ);
   const g2 = log10GaussianMoment(widths, variances, 2), g4 = log10GaussianMoment(widths, variances, 4);
@@ -309,7 +298,7 @@ export interface LogRatioLaw {
 export function logRatioLaw(widths: readonly number[], inits: Initializer | readonly Initializer[],
   inputQ = sphereInputQ(widths[0])): LogRatioLaw {
   const steps = secondMomentSteps(widths, inits, inputQ);
-  const gaussian = perLayer(widths, inits).every((i) => i.law === 'normal');
+  const gaussian = layerInits(widths, inits).every((i) => i.law === 'normal');
   let mean = 0, variance = 0, thirdCumulant = 0;
   const cache = new Map<number, ReturnType<typeof binomialLogGammaCumulants>>();
   steps.forEach(({ c, rhoIn, mu4 }, i) => {

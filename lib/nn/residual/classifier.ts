@@ -10,7 +10,7 @@ import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
 
 import type { Initializer } from '../init';
-import { type ModuleConvention, ResidualNet, type ResidualArchitecture } from './net';
+import { checkModules, type ModuleConvention, ResidualNet, type ResidualArchitecture } from './net';
 import { parseSchedule, scales } from './schedule';
 import { Classifier } from '../train/classifier';
 
@@ -25,11 +25,10 @@ export interface ResidualTrainSpec {
   readonly hidden: readonly number[];
 }
 
-/** Throws a one-line RangeError for a spec that names no valid residual net. */
+/** Throws a one-line RangeError for a spec that names no valid residual net (a training config's check, before any work). */
 export function checkResidualTrainSpec(r: ResidualTrainSpec): void {
-  if (r.convention !== 'linear' && r.convention !== 'relu') throw new RangeError(`unknown module convention '${String(r.convention)}' (linear|relu)`);
+  checkModules(r);
   scales(parseSchedule(r.schedule), r.modules);
-  for (const m of r.hidden) if (!Number.isInteger(m) || m < 1) throw new RangeError(`module hidden widths must be positive integers, got ${m}`);
 }
 
 export interface ResidualClassifierOptions {
@@ -52,8 +51,8 @@ export class ResidualClassifier implements Classifier {
 
   /** widths = [n_in, n, classes]: the input, the stream and the output layer. */
   constructor(widths: readonly number[], spec: ResidualTrainSpec, init: Initializer, opts: ResidualClassifierOptions = {}) {
+    // The net checks the architecture and the schedule's scales; a training config was checked before (checkResidualTrainSpec).
     if (widths.length !== 3) throw new RangeError(`a residual classifier takes widths [n_in, n, classes], got [${widths.join(', ')}]`);
-    checkResidualTrainSpec(spec);
     const dtype = opts.dtype ?? 'float32', backend = opts.backend ?? createBackend('reference');
     if (!backend.dtypes.includes(dtype)) throw new RangeError(`backend '${backend.name}' does not compute in ${dtype}`);
     const arch: ResidualArchitecture = { inputWidth: widths[0], width: widths[1], hidden: spec.hidden, outputWidth: widths[2], convention: spec.convention };

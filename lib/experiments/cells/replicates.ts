@@ -62,8 +62,7 @@ export interface ReplicateResult {
 
 /** The seed of replicate r: from the master seed and r only, so chunks and workers do not matter. */
 export function replicateSeed(master: number, config: ReplicateConfig, r: number): number {
-  const g = new Rng(master, [stringKey('replicate'), stringKey(JSON.stringify(config)), r]);
-  return (g.u32() & 0x1fffff) * 4294967296 + g.u32();
+  return new Rng(master, [stringKey('replicate'), stringKey(JSON.stringify(config)), r]).seed();
 }
 
 class SeriesBuilder {

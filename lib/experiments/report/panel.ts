@@ -66,8 +66,7 @@ const SUMMARY_COLUMNS = ['runs', 'reached', 'mean_epochs_to_target', 'sd_epochs_
 
 /** The seed of one run: from the master seed and the run's identity only (not its position in a list). */
 export function runSeed(master: number, archKey: string, run: number): number {
-  const r = new Rng(master, [stringKey(archKey), run]);
-  return (r.u32() & 0x1fffff) * 4294967296 + r.u32();
+  return new Rng(master, [stringKey(archKey), run]).seed();
 }
 
 export async function runTrainingPanel(o: PanelOptions): Promise<void> {

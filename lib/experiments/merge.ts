@@ -14,18 +14,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { boolFlag, defineCli, intFlag, main, parseCli, stringFlag, UsageError } from './cli/cli';
 import { conflictingFlags, coveredBy, readInvocation, recordedArgs, recordedScripts } from './cli/invocation';
-import type { ExperimentScript } from './cli/script';
 import { ensureOutDir, isOwnFile, writeFileAtomic } from './out/files';
 import { canonicalJson, readLog } from './run/runlog';
-import { CONV } from './conv';
-import { FIG1 } from './fig1';
-import { FIG2 } from './fig2';
-import { FIG3 } from './fig3';
-import { GRAD } from './grad';
+import { FIGURE_SCRIPTS as SCRIPTS } from './figure-scripts';
 
-/** The scripts that shard: a record names one of these, and nothing else can run. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each script has its own flag table
-const SCRIPTS: Readonly<Record<string, ExperimentScript<any>>> = { fig1: FIG1, fig2: FIG2, fig3: FIG3, conv: CONV, grad: GRAD };
 
 export const MERGE_CLI = defineCli({
   name: 'merge',

@@ -9,22 +9,15 @@ import * as path from 'node:path';
 import { type Claim } from './report/claims';
 import { defineCli, enumFlag, enumListFlag, ExitCode, main, parseCli, UsageError, type Flag } from './cli/cli';
 import { backendDtypes } from './cli/flags';
-import { planOf, type ExperimentScript } from './cli/script';
+import { planOf } from './cli/script';
 import { readCsv, type CsvRow } from './out/csv';
 import { ensureOutDir, writeFileAtomic, writeJson } from './out/files';
 import { FIGURES, type FigureSpec } from './report/figures';
 import { versions } from './out/record';
 import { formatValue } from './out/table';
 import { Plan } from './run/plan';
-import { CONV } from './conv';
-import { FIG1 } from './fig1';
-import { FIG2 } from './fig2';
-import { FIG3 } from './fig3';
-import { GRAD } from './grad';
+import { FIGURE_SCRIPTS as SCRIPTS } from './figure-scripts';
 
-/** Each figure's script, to plan and check its flags in this process before any figure runs. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each script has its own flag table
-const SCRIPTS: Readonly<Record<string, ExperimentScript<any>>> = { fig1: FIG1, fig2: FIG2, fig3: FIG3, conv: CONV, grad: GRAD };
 
 /** A backend for every figure, or '' for each script's own default; checked here like --backend of the scripts. */
 const backendOrDefault: Flag<string> = {

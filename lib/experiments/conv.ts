@@ -23,7 +23,7 @@ import { experimentScript, type Session } from './cli/script';
 import { reportConvA } from './report/conv-a';
 import { reportConvB } from './report/conv-b';
 import { runTrainingPanel } from './report/panel';
-import type { Cell, Experiment } from './run/runner';
+import type { Cell, CellResult } from './run/runner';
 
 export const CONV_CLI = defineCli({
   name: 'conv',
@@ -79,7 +79,6 @@ export const CONV_CLI = defineCli({
 });
 
 type Args = ParsedCli<typeof CONV_CLI.flags>;
-type ConvCell = Cell<ConvCellParams & { backend: string }>;
 
 export const CONV = experimentScript(CONV_CLI, async (args, session) => {
   const input = resolveConvInput(args);
@@ -89,28 +88,21 @@ export const CONV = experimentScript(CONV_CLI, async (args, session) => {
   if (doB) requireIid([args['b-init']], '--b-init', "part b's bound");
   checkStacks(input, [...aStacks, ...bStacks]);
   checkStacks({ kind: 'mnist', dataset: args.dataset, index: 0 }, cStacks);
-  if (doA) {
-    const started = Date.now();
-    const exp = cellsFor('conv_a', args.inits, aStacks, args.nets, input, args, session);
-    const outcome = await session.run(exp);
-    if (outcome.complete) await reportConvA(args, input, outcome.results, { started, dtype: exp.cells[0]?.params.dtype ?? 'float64' });
-  }
-  if (doB) {
-    const started = Date.now();
-    const exp = cellsFor('conv_b', [args['b-init']], bStacks, args['b-nets'], input, args, session);
-    const outcome = await session.run(exp);
-    if (outcome.complete) await reportConvB(args, input, outcome.results, { started, dtype: exp.cells[0]?.params.dtype ?? 'float64' });
-  }
+  if (doA) await runLengths('conv_a', args.inits, aStacks, args.nets, input, args, session, reportConvA);
+  if (doB) await runLengths('conv_b', [args['b-init']], bStacks, args['b-nets'], input, args, session, reportConvB);
   if (doC) await runPartC(args, session, cStacks);
 });
 
-/** One cell per initializer × stack. */
-function cellsFor(name: string, inits: readonly string[], stacks: readonly ConvLayerSpec[][], nets: number, input: ConvInput, args: Args, session: Session): Experiment<ConvCell['params'], ConvCellResult> {
+/** Parts (a) and (b): one cell per initializer × stack, the finished cells handed to the part's report. */
+async function runLengths(name: string, inits: readonly string[], stacks: readonly ConvLayerSpec[][], nets: number, input: ConvInput, args: Args, session: Session,
+  report: (args: Args, input: ConvInput, results: readonly CellResult<ConvCellParams, ConvCellResult>[], run: { started: number; dtype: string }) => Promise<void>): Promise<void> {
+  const started = Date.now();
   const dtype = lengthsDtype(name, args, session.planning);
-  const cells: ConvCell[] = inits.flatMap((init) => stacks.map((layers) => ({
+  const cells: Cell<Parameters<typeof convLengthsTask.run>[0]>[] = inits.flatMap((init) => stacks.map((layers) => ({
     key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`, params: { init, input, layers, nets, seed: args.seed, backend: args.backend, ...dtype },
   })));
-  return { name, task: convLengthsTask, cells };
+  const outcome = await session.run({ name, task: convLengthsTask, cells });
+  if (outcome.complete) await report(args, input, outcome.results, { started, dtype: dtype.dtype ?? 'float64' });
 }
 
 async function runPartC(args: Args, session: Session, stacks: ConvLayerSpec[][]): Promise<void> {

@@ -74,8 +74,8 @@ async function runPartA(args: Fig1Args, session: Session): Promise<void> {
   })));
   const outcome = await session.run({ name: 'fig1a', task: lengthsTask, cells });
   // The theory's band for the sample mean: one cell per width profile and law serves every initializer.
-  const { cells: bandCells, plans } = planBands(cells.map((c) => ({ widths: c.params.widths, init: c.params.init, ...(x === null ? {} : { inputQ: fixedInputQ(x) }) })),
-    args.nets, args['band-replicates'], args.seed);
+  const inputQ = x === null ? {} : { inputQ: fixedInputQ(x) };
+  const { cells: bandCells, plans } = planBands(cells.map((c) => ({ widths: c.params.widths, init: c.params.init, ...inputQ })), args.nets, args['band-replicates'], args.seed);
   const bands = await session.run({ name: 'fig1a_band', task: bandTask, cells: bandCells });
   if (!outcome.complete || !bands.complete) return;
   await reportFig1a(args, { lengths: outcome.results, bands: bands.results, plans }, { started, dtype: dtype.dtype ?? 'float64', image });

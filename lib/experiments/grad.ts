@@ -14,6 +14,7 @@
 // (cells/grad-jacobian.ts, grad-norms.ts) → nn/dense/grad-statistics (sampleJacobianNets,
 // initGradientNorms) → backward.ts → kernels; the rows, fits, charts and tables: report/grad-a.ts, grad-b.ts.
 
+import { PAPER_PROTOCOL } from '../nn/train/loop';
 import { gradJacobianTask, type GradJacobianParams } from './cells/grad-jacobian';
 import { gradNormsTask, type GradNormsParams } from './cells/grad-norms';
 import { gradArchitectures, netsAtBetaFlag, parseNets, type GradArchitecture } from './cli/architectures';
@@ -24,9 +25,6 @@ import { experimentScript, type Session } from './cli/script';
 import { reportGradA } from './report/grad-a';
 import { reportGradB } from './report/grad-b';
 import type { Cell } from './run/runner';
-
-/** The paper's learning rate (plain SGD, Figure 1(b)). */
-const PAPER_LR = 0.01;
 
 export const GRAD_CLI = defineCli({
   name: 'grad',
@@ -44,7 +42,7 @@ export const GRAD_CLI = defineCli({
     ...forParts(['b'], {
       'norm-nets': intFlag('part (b): nets per architecture × init, each on its own batch', { min: 1 }),
       batch: intFlag('part (b): images per batch', { min: 1, max: 60000 }),
-      lr: floatFlag('part (b): the learning rate of the first SGD step', { default: PAPER_LR, above: 0 }),
+      lr: floatFlag('part (b): the learning rate of the first SGD step', { default: PAPER_PROTOCOL.lr, above: 0 }),
       dataset: enumFlag(['mnist', 'fashion-mnist'] as const, 'part (b): training images', { default: 'mnist' }),
     }),
     backend: backendFlag(),

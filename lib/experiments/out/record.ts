@@ -58,6 +58,11 @@ export interface RunRecordParts {
   readonly extra?: object;
 }
 
+/** The closing line of a figure part on stdout: the files it wrote and its wall time. */
+export function printWritten(out: string, written: { readonly seconds: number; readonly files: readonly string[] }): void {
+  process.stdout.write(`\nwrote ${out}/${written.files.join(', ')} in ${written.seconds.toFixed(1)} s\n`);
+}
+
 /**
  * Writes DIR/<name>.json, the run record of one figure part: config, versions, machine, wall and
  * cell seconds, the files the part wrote (its CSVs, this record, the plots), and any extra fields.

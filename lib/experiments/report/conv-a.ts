@@ -12,7 +12,7 @@ import type { ConvCellParams, ConvCellResult } from '../cells/conv-lengths';
 import { convLayerOf, inputLabel, type ConvWindowArgs } from '../cli/conv';
 import { writeCsv } from '../out/files';
 import { writePlot } from '../out/plot';
-import { cellSeconds, writeRunRecord } from '../out/record';
+import { cellSeconds, printWritten, writeRunRecord } from '../out/record';
 import { printTable } from '../out/table';
 import type { CellResult } from '../run/runner';
 import { meanRatioChartSpec } from './mean-ratio';
@@ -66,7 +66,7 @@ export async function reportConvA(args: ConvAArgs, input: ConvInput, results: re
     `Conv nets: E[M_d/M_0] against depth (${args.kernel}×${args.kernel} ${args.padding}, ${label}, ${args.nets} nets per point; Cox estimate)`,
     `depth d (channels = ${String(args.channels)})`);
   const plot = await writePlot(path.join(args.out, 'conv_a'), spec);
-  const { seconds } = writeRunRecord(args.out, 'conv_a', args, { started: run.started, cellSeconds: cellSeconds(results), plots: [plot], extra: { dtype: run.dtype, slopes, input: label } });
+  const written = writeRunRecord(args.out, 'conv_a', args, { started: run.started, cellSeconds: cellSeconds(results), plots: [plot], extra: { dtype: run.dtype, slopes, input: label } });
 
   // With borders E[M_j/M_{j−1} | a_{j−1}] depends on the energy profile (THEORY.md §8.1), so the per-layer
   // product does not apply; Cox's estimate is used, with its coverage measured (§4.10).
@@ -78,5 +78,5 @@ export async function reportConvA(args: ConvAArgs, input: ConvInput, results: re
   process.stdout.write(`\nPer-layer log10 slope against depth: log10_c = the gain alone (fully connected rates: +0.301, 0, 0, −0.111, −0.301, −0.412); `
     + `theory_slope = the exact recursion incl. the ${args.padding} padding's boundary loss${same ? ` (limit log10 λ = ${Math.log10(lambda).toFixed(4)} per layer)` : ''}\n`);
   printTable(['init', 'log10_c', 'theory_slope', 'measured_slope', 'typical_slope'], slopes, { digits: 4 });
-  process.stdout.write(`\nwrote ${args.out}/conv_a.csv, conv_a.json, conv_a.svg${plot.png ? ', conv_a.png' : ''} in ${seconds.toFixed(1)} s\n`);
+  printWritten(args.out, written);
 }

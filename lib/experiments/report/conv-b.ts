@@ -10,7 +10,7 @@ import type { ConvCellParams, ConvCellResult } from '../cells/conv-lengths';
 import { inputLabel, type ConvWindowArgs } from '../cli/conv';
 import { writeCsv } from '../out/files';
 import { lineChartSpec, writePlot } from '../out/plot';
-import { cellSeconds, writeRunRecord } from '../out/record';
+import { cellSeconds, printWritten, writeRunRecord } from '../out/record';
 import { printTable } from '../out/table';
 import type { CellResult } from '../run/runner';
 
@@ -64,10 +64,10 @@ export async function reportConvB(args: ConvBArgs, input: ConvInput, results: re
     color: 'depth', colorTitle: 'depth', lo: 'lo', hi: 'hi', connect: true, width: 520, height: 340,
   });
   const plot = await writePlot(path.join(args.out, 'conv_b'), spec);
-  const { seconds } = writeRunRecord(args.out, 'conv_b', args, { started: run.started, cellSeconds: cellSeconds(results), plots: [plot], extra: { dtype: run.dtype, input: label } });
+  const written = writeRunRecord(args.out, 'conv_b', args, { started: run.started, cellSeconds: cellSeconds(results), plots: [plot], extra: { dtype: run.dtype, input: label } });
   process.stdout.write(`\nConv (b): log10 E[R²]/E[R]² (R = M_d/M_0, E[R] exact) against β = Σ 1/C_j, ${init.id}, ${label} input\n`);
   printTable(['depth', 'channels', 'beta', 'log10_norm_second_moment', 'log10_norm_second_moment_lo', 'log10_norm_second_moment_hi', 'log10_bound', 'log10_dense_gaussian', 'gamma', 'var_ln_ratio', 'dead'], rows, { digits: 4 });
   process.stdout.write('(gamma = ln(E[R²]/E[R]²)/β and var_ln_ratio = Var(ln R): fully connected Gaussian nets have both ≈ 5β at small β, i.e. gamma ≈ 5;\n'
     + ' spatial averaging can only lower them. At large β the sample second moment misses the rare huge nets that carry it: read var_ln_ratio there)\n');
-  process.stdout.write(`\nwrote ${args.out}/conv_b.csv, conv_b.json, conv_b.svg${plot.png ? ', conv_b.png' : ''} in ${seconds.toFixed(1)} s\n`);
+  printWritten(args.out, written);
 }

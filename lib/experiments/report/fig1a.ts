@@ -11,7 +11,7 @@ import type { LengthCellParams, LengthCellResult } from '../cells/lengths';
 import { describeImage, inputText, type InputChoice } from '../cli/image-input';
 import { writeCsv } from '../out/files';
 import { writePlot } from '../out/plot';
-import { cellSeconds, writeRunRecord } from '../out/record';
+import { cellSeconds, printWritten, writeRunRecord } from '../out/record';
 import { printTable } from '../out/table';
 import type { CellResult } from '../run/runner';
 import { meanRatioChartSpec } from './mean-ratio';
@@ -79,7 +79,7 @@ export async function reportFig1a(args: Fig1aArgs, r: Fig1aResults, run: { start
   const spec = meanRatioChartSpec(rows, `Figure 1(a): E[M_d/M_0] against depth (${args.nets} nets per point, ${input} input)`,
     `depth d (width = ${String(args.width)})`);
   const plot = await writePlot(path.join(args.out, 'fig1a'), spec);
-  const { seconds } = writeRunRecord(args.out, 'fig1a', args, {
+  const written = writeRunRecord(args.out, 'fig1a', args, {
     started: run.started, cellSeconds: cellSeconds(r.lengths) + cellSeconds(r.bands), plots: [plot],
     extra: { dtype: run.dtype, slopes, input, ...(run.image === null ? {} : { image: describeImage(run.image) }) },
   });
@@ -95,5 +95,5 @@ export async function reportFig1a(args: Fig1aArgs, r: Fig1aResults, run: { start
   printTable(['init', 'gain_c', 'theory_slope', 'measured_slope', 'measured_slope_se', 'sample_mean_slope', 'typical_slope'], slopes, { digits: 4 });
   process.stdout.write(`(measured: the per-layer product, weighted least squares; sample_mean: the paper's statistic, which falls behind E at large β;\n`
     + ` typical: the mean of log10(M_d/M_0), a single net, below the mean by about 2.5β/ln10 per unit β)\n`);
-  process.stdout.write(`\nwrote ${args.out}/fig1a.csv, fig1a.json, fig1a.svg${plot.png ? ', fig1a.png' : ''} in ${seconds.toFixed(1)} s\n`);
+  printWritten(args.out, written);
 }

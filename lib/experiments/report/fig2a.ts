@@ -12,7 +12,7 @@ import type { Fm2CellParams, Fm2CellResult, Fm2Method } from '../cells/fm2';
 import type { Architecture } from '../cli/architectures';
 import { writeCsv } from '../out/files';
 import { finiteOrNull, lineChartSpec, writePlot, type Row, type WrittenPlot } from '../out/plot';
-import { cellSeconds, writeRunRecord } from '../out/record';
+import { cellSeconds, printWritten, writeRunRecord } from '../out/record';
 import { printTable } from '../out/table';
 import type { CellResult } from '../run/runner';
 import { equalBetaAnalysis, equalBetaChartSpec, EQUAL_BETA_COLUMNS, familyMembers, type EqualBetaRow } from './equal-beta';
@@ -48,11 +48,11 @@ export async function reportFig2a(args: Fig2aArgs, results: readonly CellResult<
 
   // Equal β needs two families at one β and depth; a run of one family has no comparison to draw.
   const plots = [...await writePlots(args, rows), ...(equalBeta.length === 0 ? [] : [await writePlot(path.join(args.out, 'fig2a_equal_beta'), equalBetaChartSpec(equalBeta))])];
-  const { seconds, files } = writeRunRecord(args.out, 'fig2a', args, {
+  const written = writeRunRecord(args.out, 'fig2a', args, {
     started: run.started, cellSeconds: cellSeconds(results), csvs: ['fig2a.csv', 'fig2a_equal_beta.csv'], plots, extra: { dtype: run.dtype },
   });
   printSummary(args, rows, equalBeta);
-  process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
+  printWritten(args.out, written);
 }
 
 export interface Fig2aRow extends Record<string, string | number | boolean | null> {

@@ -11,7 +11,7 @@ import type { ResidualCellParams, ResidualCellResult } from '../cells/residual-l
 import { conventionsOf, type ConventionChoice } from '../cli/residual';
 import { writeCsv } from '../out/files';
 import { lineChartSpec, writePlot, type Row } from '../out/plot';
-import { cellSeconds, writeRunRecord } from '../out/record';
+import { cellSeconds, printWritten, writeRunRecord } from '../out/record';
 import { printTable } from '../out/table';
 import type { CellResult } from '../run/runner';
 
@@ -120,7 +120,7 @@ export async function reportFig3a(args: Fig3aArgs, results: readonly CellResult<
       sum_eta: r.sum_eta, sum_eta2: r.sum_eta2, fm1_avoided_as_L_grows: bounded ? 'yes' : 'no',
     };
   });
-  const { seconds, files } = writeRunRecord(args.out, 'fig3a', args, {
+  const written = writeRunRecord(args.out, 'fig3a', args, {
     started: run.started, cellSeconds: cellSeconds(results), plots: [plot, ...(plotZoom === null ? [] : [plotZoom]), plotFm2], extra: { dtype: run.dtype, summary },
   });
 
@@ -132,5 +132,5 @@ export async function reportFig3a(args: Fig3aArgs, results: readonly CellResult<
     + 'FM1 is avoided as L grows iff Σ η_ℓ² < ∞ (linear) or Σ η_ℓ < ∞ (relu).\n');
   printTable(['convention', 'schedule', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'theory_kind',
     'log10_fm2_ratio', 'sum_eta', 'sum_eta2', 'fm1_avoided_as_L_grows'], summary, { digits: 4 });
-  process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
+  printWritten(args.out, written);
 }

@@ -10,7 +10,7 @@ import type { GradJacobianParams, GradJacobianResult } from '../cells/grad-jacob
 import type { GradArchitecture } from '../cli/architectures';
 import { writeCsv } from '../out/files';
 import { finiteOrNull, lineChartSpec, writePlot, type Row, type WrittenPlot } from '../out/plot';
-import { cellSeconds, writeRunRecord } from '../out/record';
+import { cellSeconds, printWritten, writeRunRecord } from '../out/record';
 import { printTable } from '../out/table';
 import type { CellResult } from '../run/runner';
 import { equalBetaAnalysis, EQUAL_BETA_COLUMNS, familyMembers } from './equal-beta';
@@ -67,7 +67,7 @@ export async function reportGradA(args: { readonly out: string }, results: reado
   writeCsv(path.join(args.out, 'grad_a_fit.csv'), GROWTH_FIT_COLUMNS, fits);
   writeCsv(path.join(args.out, 'grad_a_equal_beta.csv'), GRAD_EQUAL_BETA_COLUMNS, equalBeta);
   const plots = await writePartAPlots(args, rows, fits);
-  const { seconds, files } = writeRunRecord(args.out, 'grad_a', args, { started, cellSeconds: cellSeconds(results), csvs: ['grad_a.csv', 'grad_a_fit.csv', 'grad_a_equal_beta.csv'], plots });
+  const written = writeRunRecord(args.out, 'grad_a', args, { started, cellSeconds: cellSeconds(results), csvs: ['grad_a.csv', 'grad_a_fit.csv', 'grad_a_equal_beta.csv'], plots });
 
   process.stdout.write('\ngrad (a): the mean squared Jacobian entry (bootstrap-t 95% interval; coverage measured in THEORY.md §10.9) and E[Z⁴]/E[Z²]², theory exact (§10.2–10.3)\n');
   printTable(['init', 'arch', 'beta', 'nets', 'mean_sq_jacobian', 'mean_sq_jacobian_lo', 'mean_sq_jacobian_hi', 'mean_sq_jacobian_theory', 'coverage_table', 'undercovers',
@@ -78,7 +78,7 @@ export async function reportGradA(args: { readonly out: string }, results: reado
     process.stdout.write('\nEqual β, different width profiles: dead fractions (measured, exact) and the largest KS distance of log10 T between families, all nets and live nets:\n');
     printTable(['init', 'depth', 'beta_target', 'families', 'min_width', 'dead_min', 'dead_max', 'p_dead_min', 'p_dead_max', 'D_all', 'D_live', 'pair_live', 'crit_1e6', 'next_beta', 'min_D_live_next_beta'], equalBeta, { digits: 3 });
   }
-  process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
+  printWritten(args.out, written);
 }
 
 async function writePartAPlots(args: { readonly out: string }, rows: readonly GradARowOut[], fits: ReturnType<typeof growthFits>): Promise<WrittenPlot[]> {

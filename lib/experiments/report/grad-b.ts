@@ -9,7 +9,7 @@ import type { GradNormsParams, GradNormsResult } from '../cells/grad-norms';
 import type { GradArchitecture } from '../cli/architectures';
 import { writeCsv } from '../out/files';
 import { lineChartSpec, log10OrNull, writePlot, type WrittenPlot } from '../out/plot';
-import { cellSeconds, writeRunRecord } from '../out/record';
+import { cellSeconds, printWritten, writeRunRecord } from '../out/record';
 import { printTable } from '../out/table';
 import type { CellResult } from '../run/runner';
 
@@ -60,7 +60,7 @@ export async function reportGradB(args: GradBArgs, results: readonly CellResult<
   const rows = results.flatMap(({ meta, params, result }) => gradBRows(meta, params, result));
   writeCsv(path.join(args.out, 'grad_b.csv'), GRAD_B_COLUMNS, rows);
   const plots = await writePartBPlots(args, rows);
-  const { seconds, files } = writeRunRecord(args.out, 'grad_b', args, { started, cellSeconds: cellSeconds(results), csvs: ['grad_b.csv'], plots });
+  const written = writeRunRecord(args.out, 'grad_b', args, { started, cellSeconds: cellSeconds(results), csvs: ['grad_b.csv'], plots });
 
   // Per architecture: the smallest and largest first step over the layers, and how far measurement and theory are apart.
   const summary = results.map(({ meta, params }) => {
@@ -74,7 +74,7 @@ export async function reportGradB(args: GradBArgs, results: readonly CellResult<
   process.stdout.write(`\ngrad (b): the first SGD step at lr ${args.lr}, lr·‖∂L/∂W_j‖/‖W_j‖ (median over ${args['norm-nets']} nets, batches of ${args.batch} ${args.dataset} images) over the layers,\n`
     + 'and the per-example ‖∂ℓ/∂W_j‖² measured over its theory (THEORY.md §10.7, each example\'s softmax gradient held fixed):\n');
   printTable(['init', 'arch', 'beta', 'smallest_step', 'largest_step', 'largest_over_smallest', 'measured/theory min', 'measured/theory max'], summary, { digits: 3 });
-  process.stdout.write(`\nwrote ${args.out}/${files.join(', ')} in ${seconds.toFixed(1)} s\n`);
+  printWritten(args.out, written);
 }
 
 async function writePartBPlots(args: GradBArgs, rows: readonly GradBRow[]): Promise<WrittenPlot[]> {

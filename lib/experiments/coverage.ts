@@ -24,7 +24,7 @@ const FAMILIES = ['dense', 'sampler', 'residual', 'conv'] as const;
 type Family = (typeof FAMILIES)[number];
 
 const familiesFlag: Flag<Family[]> = enumListFlag(FAMILIES, 'what to replicate, comma separated (sampler: the exact Gaussian law at sizes real nets cannot reach)',
-  { default: [...FAMILIES] });
+  { default: [...FAMILIES], noun: 'family' });
 
 const COVERAGE_CLI = defineCli({
   name: 'coverage',

@@ -11,8 +11,8 @@ import { energyProfile, log10ConvMeanRatio } from '../../nn/conv/theory';
 import { initializerById } from '../../nn/init';
 import { logLengthSummary, logMeanExp, logNormalMeanInterval, type LogLengthSummary } from '../../nn/stats';
 
-import { forEachNet, stringKey, threadBackend } from './shared';
-import { cellTask } from './task';
+import { forEachNet, stringKey } from './shared';
+import { backendCellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
 
 export interface ConvCellParams {
@@ -83,5 +83,4 @@ function convCell(p: ConvCellParams, started: number, backend: Backend | undefin
 }
 
 /** The task behind conv.js parts (a) and (b): one cell, with the backend named in the params (created once per thread). */
-export const convLengthsTask = cellTask<ConvCellParams & { readonly backend: string }, ConvCellResult>('conv-lengths',
-  (p) => runConvCell(p, threadBackend(p.backend)));
+export const convLengthsTask = backendCellTask<ConvCellParams & { readonly backend: string }, ConvCellResult>('conv-lengths', runConvCell);

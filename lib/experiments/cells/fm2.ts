@@ -9,8 +9,8 @@ import { DenseReluNet } from '../../nn/dense/net';
 import { initializerById } from '../../nn/init';
 import { logMeanExp, mean, quantile, quantileSketch, sortedCopy, variance } from '../../nn/stats';
 import { traceForward } from '../../nn/dense/trace';
-import { forEachNet, stringKey, threadBackend, type DenseCellParams } from './shared';
-import { cellTask } from './task';
+import { forEachNet, stringKey, type DenseCellParams } from './shared';
+import { backendCellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
 import { lengthPath } from '../../nn/dense/estimators';
 import { gains } from '../../nn/dense/theory';
@@ -124,4 +124,4 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
 }
 
 /** The task behind Figure 2(a): one cell, with the backend named in the params. */
-export const fm2Task = cellTask<Fm2CellParams & { readonly backend: string }, Fm2CellResult>('fm2', (p) => runFm2Cell(p, threadBackend(p.backend)));
+export const fm2Task = backendCellTask<Fm2CellParams & { readonly backend: string }, Fm2CellResult>('fm2', runFm2Cell);

@@ -11,8 +11,8 @@ import { deadProbability } from '../../nn/dense/theory';
 import { initializerById } from '../../nn/init';
 import { quantileSketch, sortedCopy } from '../../nn/stats';
 import { QUANTILE_SKETCH } from './fm2';
-import { stringKey, threadBackend, type DenseCellParams } from './shared';
-import { cellTask } from './task';
+import { stringKey, type DenseCellParams } from './shared';
+import { backendCellTask } from './task';
 
 export interface GradJacobianParams extends DenseCellParams {
   readonly backend: string;
@@ -46,4 +46,4 @@ export function runGradJacobianCell(p: GradJacobianParams, backend?: Backend): G
 }
 
 /** The task behind grad.js part (a): one architecture × initializer, with the backend named in the params. */
-export const gradJacobianTask = cellTask<GradJacobianParams, GradJacobianResult>('grad-jacobian', (p) => runGradJacobianCell(p, threadBackend(p.backend)));
+export const gradJacobianTask = backendCellTask<GradJacobianParams, GradJacobianResult>('grad-jacobian', runGradJacobianCell);

@@ -10,8 +10,8 @@ import { DenseClassifier } from '../../nn/dense/classifier';
 import { initGradientNorms } from '../../nn/dense/grad-statistics';
 import { initializerById } from '../../nn/init';
 import { Tensor } from '../../tensor/tensor';
-import { forEachNet, stringKey, threadBackend, threadDataset } from './shared';
-import { cellTask } from './task';
+import { forEachNet, stringKey, threadDataset } from './shared';
+import { backendCellTask } from './task';
 
 export interface GradNormsParams {
   readonly init: string;
@@ -81,4 +81,4 @@ export function runGradNormsCell(p: GradNormsParams, backend: Backend): GradNorm
 }
 
 /** The task behind grad.js part (b): one architecture × initializer, with the backend named in the params. */
-export const gradNormsTask = cellTask<GradNormsParams, GradNormsResult>('grad-norms', (p) => runGradNormsCell(p, threadBackend(p.backend)));
+export const gradNormsTask = backendCellTask<GradNormsParams, GradNormsResult>('grad-norms', runGradNormsCell);

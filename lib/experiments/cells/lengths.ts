@@ -8,8 +8,8 @@ import { initializerById } from '../../nn/init';
 import { logLengthSummary, type LogLengthSummary } from '../../nn/stats';
 import { log10MeanRatio, deadProbability } from '../../nn/dense/theory';
 import { traceForward } from '../../nn/dense/trace';
-import { forEachNet, stringKey, threadBackend, type DenseCellParams } from './shared';
-import { cellTask } from './task';
+import { forEachNet, stringKey, type DenseCellParams } from './shared';
+import { backendCellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
 import { PerLayerProduct } from '../../nn/dense/estimators';
 import { fixedImage, type ImageInput } from '../../../data/images';
@@ -77,4 +77,4 @@ function lengthCell(p: LengthCellParams, started: number, backend: Backend | und
 }
 
 /** The task behind Figure 1(a): one cell, with the backend named in the params. */
-export const lengthsTask = cellTask<LengthCellParams & { readonly backend: string }, LengthCellResult>('lengths', (p) => runLengthCell(p, threadBackend(p.backend)));
+export const lengthsTask = backendCellTask<LengthCellParams & { readonly backend: string }, LengthCellResult>('lengths', runLengthCell);

@@ -19,8 +19,8 @@ import { traceResidualForward } from '../../nn/residual/trace';
 import { parseSchedule, scales } from '../../nn/residual/schedule';
 import { logLengthSummary, logMeanExp, type LogLengthSummary } from '../../nn/stats';
 
-import { forEachNet, stringKey, threadBackend } from './shared';
-import { cellTask } from './task';
+import { forEachNet, stringKey } from './shared';
+import { backendCellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
 import { PerLayerProduct } from '../../nn/dense/estimators';
 
@@ -165,5 +165,4 @@ function residualCell(p: ResidualCellParams, backend: Backend | undefined): Resi
 }
 
 /** The task behind Figure 3(a): one cell, with the backend named in the params (created once per thread). */
-export const residualLengthsTask = cellTask<ResidualCellParams & { readonly backend: string }, ResidualCellResult>('residual-lengths',
-  (p) => runResidualCell(p, threadBackend(p.backend)));
+export const residualLengthsTask = backendCellTask<ResidualCellParams & { readonly backend: string }, ResidualCellResult>('residual-lengths', runResidualCell);

@@ -16,7 +16,7 @@ import type { ConvLayerSpec } from '../nn/conv/layer';
 import { FIGURE1_INITS } from '../nn/init';
 import type { ConvInput } from '../../data/images';
 import { convLengthsTask, type ConvCellParams, type ConvCellResult } from './cells/conv-lengths';
-import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, type ParsedCli, partFlag, runsPart } from './cli/cli';
+import { defineCli, enumFlag, forPart, forParts, intFlag, intListFlag, main, partFlag, runsPart, type ParsedCli } from './cli/cli';
 import { checkStacks, convInputFlag, partAStacks, partBStacks, partCStacks, resolveConvInput, TRAIN_INPUT } from './cli/conv';
 import { backendFlag, countOrDepthFlag, dtypeFlag, initFlag, initListFlag, lengthsDtype, limitFlags, limitOrNull, requireIid, trainingFlags } from './cli/flags';
 import { experimentScript, type Session } from './cli/script';

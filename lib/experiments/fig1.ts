@@ -16,7 +16,7 @@ import { FIGURE1_INITS } from '../nn/init';
 import { constantHidden, constantWidths } from '../nn/profiles';
 import { bandTask, planBands } from './cells/band';
 import { lengthsTask } from './cells/lengths';
-import { defineCli, forParts, intFlag, intListFlag, main, type ParsedCli, partFlag, runsPart } from './cli/cli';
+import { defineCli, forParts, intFlag, intListFlag, main, partFlag, runsPart, type ParsedCli } from './cli/cli';
 import { backendFlag, countAt, countOrDepthFlag, dtypeFlag, initListFlag, lengthsDtype, trainingFlags } from './cli/flags';
 import { inputFlag, resolveImageInput } from './cli/image-input';
 import { experimentScript, type Session } from './cli/script';

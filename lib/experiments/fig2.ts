@@ -17,7 +17,7 @@ import { deadProbability } from '../nn/dense/theory';
 import { archName, type WidthProfile } from '../nn/profiles';
 import { fm2Task, type Fm2Method } from './cells/fm2';
 import { fig2aArchitectures, fig2bProfiles, type Fig2aArchitecture } from './cli/architectures';
-import { defineCli, type Flag, forPart, forParts, intFlag, intListFlag, main, noRepeats, type ParsedCli, parseIntList, partFlag, runsPart } from './cli/cli';
+import { defineCli, forPart, forParts, intFlag, intListFlag, main, noRepeats, parseIntList, partFlag, runsPart, type Flag, type ParsedCli } from './cli/cli';
 import { backendFlag, dtypeFlag, initFlag, initListFlag, lengthsDtype, requireIid, trainingFlags } from './cli/flags';
 import { betaListFlag, profileFlags } from './cli/profiles';
 import { experimentScript, type Session } from './cli/script';

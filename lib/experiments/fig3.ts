@@ -15,7 +15,7 @@
 // (b): report/panel.ts → cells/training.ts → nn/train with config.residual → nn/residual/classifier.ts.
 
 import { residualLengthsTask } from './cells/residual-lengths';
-import { defineCli, forPart, forParts, intFlag, intListFlag, main, type ParsedCli, partFlag, runsPart } from './cli/cli';
+import { defineCli, forPart, forParts, intFlag, intListFlag, main, partFlag, runsPart, type ParsedCli } from './cli/cli';
 import { backendFlag, dtypeFlag, initFlag, lengthsDtype, trainingFlags } from './cli/flags';
 import { checkScheduleLengths, conventionFlag, conventionsOf, moduleHidden, moduleWidthsFlag, schedulesFlag } from './cli/residual';
 import { experimentScript, type Session } from './cli/script';

@@ -18,7 +18,7 @@ import { PAPER_PROTOCOL } from '../nn/train/loop';
 import { gradJacobianTask, type GradJacobianParams } from './cells/grad-jacobian';
 import { gradNormsTask, type GradNormsParams } from './cells/grad-norms';
 import { gradArchitectures, netsAtBetaFlag, parseNets, type GradArchitecture } from './cli/architectures';
-import { defineCli, enumFlag, floatFlag, forParts, intFlag, intListFlag, main, type ParsedCli, partFlag, runsPart } from './cli/cli';
+import { defineCli, enumFlag, floatFlag, forParts, intFlag, intListFlag, main, partFlag, runsPart, type ParsedCli } from './cli/cli';
 import { backendFlag, checkDataset, initListFlag } from './cli/flags';
 import { betaListFlag, profileFlags } from './cli/profiles';
 import { experimentScript, type Session } from './cli/script';

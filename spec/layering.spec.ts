@@ -114,6 +114,9 @@ describe('layering (docs/architecture.md)', () => {
     expect(breaks('lib/experiments/run/runner', 'lib/experiments/cells/lengths')).to.equal(true);
     expect(breaks('lib/nn/dense/net', 'lib/nn/residual/net')).to.equal(true);
     expect(breaks('lib/experiments/fig1', 'lib/experiments/cells/lengths')).to.equal(false);
+    expect(breaks('lib/experiments/report/fig1a', 'lib/experiments/fig1')).to.equal(true);
+    expect(breaks('lib/experiments/cli/architectures', 'lib/experiments/cells/fm2')).to.equal(true);
+    expect(breaks('lib/experiments/report/fig2a', 'lib/experiments/cli/architectures')).to.equal(false);
     expect(breaks('lib/nn/train/loop', 'lib/nn/dense/classifier')).to.equal(false);
   });
 });

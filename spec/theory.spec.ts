@@ -4,8 +4,10 @@ import { DenseReluNet } from '../lib/nn/dense/net';
 import { initializerById } from '../lib/nn/init';
 import {
   beta, deadProbability, expectedLengths, expectedVHatRatio, log10GaussianMoment, log10GaussianSecondMomentRatio,
-  log10MeanRatio, sampleGaussianLogLengths,
+  log10MeanRatio, sampleGaussianLogLengths, gains, log10GaussianSecondMoments, log10SecondMoments, logRatioLaw,
 } from '../lib/nn/dense/theory';
+import { jacobianLaw } from '../lib/nn/dense/jacobian-theory';
+import { ExactLogRatioLaw } from '../lib/nn/dense/live-law';
 import { chiSquareCritical, chiSquareGoodnessOfFit, ksCritical, ksTwoSample, mean, variance } from '../lib/nn/stats';
 import { traceForward } from '../lib/nn/dense/trace';
 import { Rng } from '../lib/tensor/rng';
@@ -139,4 +141,29 @@ describe('theory: active units, dead layers, biases', () => {
       expect(Math.abs(mean(m) - predicted[j]), `layer ${j + 1}`).to.be.below(6 * Math.sqrt(variance(m) / N));
     });
   });
+});
+
+describe('theory: bad widths are refused, not turned into NaN', () => {
+  // The theory is public API (lib/index.ts): a caller who passes a width of 0, a fraction or a single
+  // width gets a RangeError naming it, as a net's constructor gives.
+  const he = initializerById('he_normal');
+  const rng = new Rng(1);
+  const calls: [string, (w: number[]) => unknown][] = [
+    ['beta', (w) => beta(w)],
+    ['deadProbability', (w) => deadProbability(w)],
+    ['gains', (w) => gains(w, he)],
+    ['log10MeanRatio', (w) => log10MeanRatio(w, he)],
+    ['log10GaussianSecondMoments', (w) => log10GaussianSecondMoments(w, he)],
+    ['log10SecondMoments', (w) => log10SecondMoments(w, he)],
+    ['logRatioLaw', (w) => logRatioLaw(w, he)],
+    ['sampleGaussianLogLengths', (w) => sampleGaussianLogLengths(rng, w, w.slice(1).map(() => 1))],
+    ['jacobianLaw', (w) => jacobianLaw(w, he)],
+    ['ExactLogRatioLaw', (w) => new ExactLogRatioLaw(w)],
+  ];
+  for (const [name, call] of calls) {
+    it(name, () => {
+      for (const w of [[784, 0, 10], [784, 2.5, 10], [784], [784, -3, 10]]) expect(() => call(w), `${name}([${w}])`).to.throw(RangeError);
+      expect(() => call([20, 20, 20])).to.not.throw();
+    });
+  }
 });

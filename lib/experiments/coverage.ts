@@ -9,7 +9,8 @@
 // conv-lengths.ts (the figures' cells) or the exact Gaussian sampler (nn/dense/estimators.ts).
 
 import * as path from 'node:path';
-import { defineCli, intFlag, intListFlag, main, parseCli, UsageError, type Flag } from './cli/cli';
+import { defineCli, enumListFlag, intFlag, intListFlag, main, parseCli, type Flag } from './cli/cli';
+import { constantWidths } from '../nn/profiles';
 import { writeCsv } from './out/files';
 import { backendFlag } from './cli/flags';
 import { experimentScript } from './cli/script';
@@ -22,17 +23,8 @@ import { printTable } from './out/table';
 const FAMILIES = ['dense', 'sampler', 'residual', 'conv'] as const;
 type Family = (typeof FAMILIES)[number];
 
-const familiesFlag: Flag<Family[]> = {
-  help: `what to replicate, comma separated: ${FAMILIES.join(', ')} (sampler: the exact Gaussian law at sizes real nets cannot reach)`,
-  metavar: 'LIST',
-  default: [...FAMILIES],
-  parse: (t, n) => {
-    const names = t.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    for (const f of names) if (!(FAMILIES as readonly string[]).includes(f)) throw new UsageError(`${n}: unknown family '${f}' (known: ${FAMILIES.join(', ')})`);
-    if (names.length === 0) throw new UsageError(`${n} needs at least one family`);
-    return names as Family[];
-  },
-};
+const familiesFlag: Flag<Family[]> = enumListFlag(FAMILIES, 'what to replicate, comma separated (sampler: the exact Gaussian law at sizes real nets cannot reach)',
+  { default: [...FAMILIES], noun: 'family' });
 
 const COVERAGE_CLI = defineCli({
   name: 'coverage',
@@ -110,7 +102,7 @@ export const COVERAGE = experimentScript(COVERAGE_CLI, async (args, session) => 
   const dense = configs.map((c) => c.config).filter((c): c is Extract<ReplicateConfig, { kind: 'dense' | 'dense_sampler' }> => c.kind === 'dense' || c.kind === 'dense_sampler');
   const plans = [...new Set(dense.map((c) => c.nets))].map((nets) => {
     const mine = dense.filter((c) => c.nets === nets);
-    return { mine, ...planBands(mine.map((c) => ({ widths: new Array<number>(c.depth + 1).fill(c.width), init: c.kind === 'dense' ? c.init : 'he_normal' })), nets, args['band-replicates'], args.seed) };
+    return { mine, ...planBands(mine.map((c) => ({ widths: constantWidths(c.width, c.width, c.depth), init: c.kind === 'dense' ? c.init : 'he_normal' })), nets, args['band-replicates'], args.seed) };
   });
   const bandOutcome = await session.run({ name: 'coverage_band', task: bandTask, cells: plans.flatMap((p) => p.cells) });
   const bands = new Map(bandOutcome.results.map((r) => [r.key, { lo: r.result.lo, hi: r.result.hi }]));

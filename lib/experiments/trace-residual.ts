@@ -12,7 +12,8 @@ import { traceResidualForward } from '../nn/residual/trace';
 import { parseSchedule, scales, SCHEDULE_SYNTAX } from '../nn/residual/schedule';
 
 import { Rng } from '../tensor/rng';
-import { defineCli, enumFlag, intFlag, main, parseCli, parseIntList, seedFlag, stringFlag } from './cli/cli';
+import { defineCli, enumFlag, intFlag, main, parseCli, seedFlag, stringFlag } from './cli/cli';
+import { parseModuleHidden } from './cli/residual';
 import { writeJson } from './out/files';
 import { backendFlag, dtypeFlag, flagValue, initFlag, outputFileFlag, resolveDtype } from './cli/flags';
 import { printTable } from './out/table';
@@ -42,7 +43,7 @@ export function traceResidual(argv: readonly string[]): void {
   const args = parseCli(TRACE_RESIDUAL_CLI, argv);
   if (args === null) return;
   const init = initializerById(args.init);
-  const hidden = args.hidden === 'none' ? [] : parseIntList(args.hidden, '--hidden');
+  const hidden = parseModuleHidden(args.hidden, '--hidden');
   const etas = flagValue('--schedule', () => scales(parseSchedule(args.schedule), args.modules));
   const dtype = resolveDtype(args.dtype, args.backend, 'lengths');
   checkFits(residualCost({ convention: args.convention, schedule: args.schedule, modules: [args.modules], width: args.width, hidden, init: args.init, nets: 1,

@@ -180,6 +180,16 @@ export function parseArchitectures(text: string): WidthProfile[] {
   });
 }
 
+/** Hidden widths n_1..n_d of `depth` layers of `width` units (Figure 1's nets: width = depth, so β = 1). */
+export function constantHidden(width: number, depth: number): number[] {
+  return new Array<number>(depth).fill(width);
+}
+
+/** Widths n_0..n_d: an input of `inputWidth`, then `depth` layers of `width` units. */
+export function constantWidths(inputWidth: number, width: number, depth: number): number[] {
+  return [inputWidth, ...constantHidden(width, depth)];
+}
+
 /** Run-length text of widths: [20, 20, 20, 5] → "20x3-5". Stable, so it can name a cell. */
 export function compactWidths(hidden: readonly number[]): string {
   const out: string[] = [];

@@ -47,6 +47,15 @@ export function sortedCopy(xs: ArrayLike<number>): Float64Array {
 }
 
 /**
+ * The quantiles of a sorted sample at the levels (i + ½)/size, i = 0..size − 1: a sketch of the whole
+ * law, so that two samples can be compared by a KS distance (to within ~1/size) without keeping every
+ * value. Empty for an empty sample.
+ */
+export function quantileSketch(sorted: ArrayLike<number>, size: number): number[] {
+  return sorted.length === 0 ? [] : Array.from({ length: size }, (_, i) => quantile(sorted, (i + 0.5) / size));
+}
+
+/**
  * Percentile-bootstrap interval of ln(mean of e^{x}) from log-domain samples: resample with
  * replacement B times from a seeded stream. Heavy right tails make any interval for a mean optimistic
  * at small sample sizes; the bootstrap at least does not assume normality.

@@ -18,10 +18,15 @@ export class Rng {
     this.backend = backend;
   }
 
+  /** A seed in 0..2^53 − 1 from this stream's next two outputs (a run's or a replicate's own master seed). */
+  seed(): number {
+    const hi = nextU32(this.state), lo = nextU32(this.state);
+    return (hi & 0x1fffff) * 4294967296 + lo;
+  }
+
   /** An independent stream for a sub-task, derived from this stream's next outputs and the keys. */
   fork(...keys: number[]): Rng {
-    const hi = nextU32(this.state), lo = nextU32(this.state);
-    return new Rng((hi & 0x1fffff) * 4294967296 + lo, keys, this.backend);
+    return new Rng(this.seed(), keys, this.backend);
   }
 
   u32(): number { return nextU32(this.state); }

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expectUsageErrors, readCsv, runScript, runWholeAndShards, scriptPath, tmpDir } from './script';
-import { FIG2A_COLUMNS } from '../../lib/experiments/fig2';
+import { FIG2A_COLUMNS } from '../../lib/experiments/report/fig2a';
 
 const script = scriptPath('fig2');
 const run = (...args: string[]) => runScript(script, ...args);

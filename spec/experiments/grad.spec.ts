@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expectUsageErrors, readCsv, runScript, runWholeAndShards, scriptPath, tmpDir } from './script';
-import { GRAD_A_COLUMNS, GRAD_B_COLUMNS } from '../../lib/experiments/grad';
+import { GRAD_A_COLUMNS } from '../../lib/experiments/report/grad-a';
+import { GRAD_B_COLUMNS } from '../../lib/experiments/report/grad-b';
 import { gradAClaims } from '../../lib/experiments/report/claims';
 
 const script = scriptPath('grad');

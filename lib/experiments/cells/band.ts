@@ -8,7 +8,6 @@
 import { layerKurtoses, sampleMeanBand } from '../../nn/dense/estimators';
 import { initializerById } from '../../nn/init';
 import { sphereInputQ } from '../../nn/dense/theory';
-import { checkWidths } from '../../nn/dense/net';
 import { compactWidths } from '../../nn/profiles';
 import { Rng } from '../../tensor/rng';
 import { stringKey } from './shared';
@@ -34,7 +33,6 @@ export interface BandCellResult {
 
 export function runBandCell(p: BandCellParams): BandCellResult {
   const started = Date.now();
-  checkWidths(p.widths);
   // The same stream for every law of a profile: their bands differ only by the law.
   const rng = new Rng(p.seed, [stringKey('sample-mean-band'), stringKey(p.widths.slice(1).join(',')), p.nets]);
   const band = sampleMeanBand(rng, p.widths, new Float64Array(p.widths.length - 1), p.nets, { replicates: p.replicates, ...(p.kappas === null ? {} : { kappas: p.kappas }) });

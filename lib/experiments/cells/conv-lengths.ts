@@ -9,11 +9,10 @@ import type { ConvLayerSpec } from '../../nn/conv/layer';
 import { ConvReluNet, convTraceForward } from '../../nn/conv/net';
 import { energyProfile, log10ConvMeanRatio } from '../../nn/conv/theory';
 import { initializerById } from '../../nn/init';
-import { logLengthSummary, logMeanExp, logNormalMeanInterval } from '../../nn/stats';
+import { logLengthSummary, logMeanExp, logNormalMeanInterval, type LogLengthSummary } from '../../nn/stats';
 
-import { Rng } from '../../tensor/rng';
-import { stringKey, threadBackend } from './shared';
-import { cellTask } from './task';
+import { forEachNet, stringKey } from './shared';
+import { backendCellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
 
 export interface ConvCellParams {
@@ -26,18 +25,13 @@ export interface ConvCellParams {
   readonly dtype?: DType;
 }
 
-export interface ConvCellResult {
+/**
+ * The nets' summary of R = M_d/M_0 (stats.ts): Cox's log-normal estimate of log10 E[R] and its 95%
+ * interval. The per-layer product of lengths.ts does not apply: with borders the conditional mean of
+ * M_j/M_{j−1} depends on the energy profile (THEORY.md §8.1). Coverage measured in §4.10.
+ */
+export interface ConvCellResult extends LogLengthSummary {
   readonly nets: number;
-  /**
-   * Cox's log-normal estimate of log10 E[R], R = M_d/M_0, and its 95% interval (stats.ts). The per-layer
-   * product of lengths.ts does not apply: with borders the conditional mean of M_j/M_{j−1} depends on the
-   * energy profile (THEORY.md §8.1). Coverage measured in §4.10.
-   */
-  readonly log10_mean_ratio: number;
-  readonly log10_mean_ratio_lo: number;
-  readonly log10_mean_ratio_hi: number;
-  /** log10 of the plain sample mean of R. */
-  readonly log10_sample_mean_ratio: number;
   /** log10 E[R] by the exact profile recursion for this input law (§8.1). */
   readonly log10_theory_ratio: number;
   /** Cox's log-normal estimate of log10 E[R²] and its 95% interval (coverage in THEORY.md §4.10). */
@@ -46,9 +40,6 @@ export interface ConvCellResult {
   readonly log10_second_moment_hi: number;
   /** log10 of the plain sample mean of R². */
   readonly log10_sample_second_moment: number;
-  /** Mean and sd of log10 R over the nets that are not dead. */
-  readonly mean_log10_ratio: number;
-  readonly sd_log10_ratio: number;
   readonly dead: number;
   readonly seconds: number;
 }
@@ -68,14 +59,12 @@ function convCell(p: ConvCellParams, started: number, backend: Backend | undefin
   const logs = new Float64Array(p.nets);
   let dead = 0;
   const cellKeys = [stringKey(p.init), stringKey(JSON.stringify([p.input, p.layers]))];
-  for (let k = 0; k < p.nets; k++) {
-    // One stream per (cell, net): results do not depend on worker count, order or sharding.
-    const rng = new Rng(p.seed, [...cellKeys, k], backend);
+  forEachNet(p.seed, cellKeys, p.nets, backend, (rng, k) => {
     net.initialize(rng);
     const t = convTraceForward(net, image ?? randomUnitInput(rng, size, p.dtype), false);
     logs[k] = t.logRatio;
     if (t.dead) dead++;
-  }
+  });
   const twice = logs.map((l) => 2 * l);
   const [lo2, hi2] = logNormalMeanInterval(twice);
   // A unit input has the same expected energy everywhere (a flat profile); an image has its own.
@@ -94,5 +83,4 @@ function convCell(p: ConvCellParams, started: number, backend: Backend | undefin
 }
 
 /** The task behind conv.js parts (a) and (b): one cell, with the backend named in the params (created once per thread). */
-export const convLengthsTask = cellTask<ConvCellParams & { readonly backend: string }, ConvCellResult>('conv-lengths',
-  (p) => runConvCell(p, threadBackend(p.backend)));
+export const convLengthsTask = backendCellTask<ConvCellParams & { readonly backend: string }, ConvCellResult>('conv-lengths', runConvCell);

@@ -11,6 +11,7 @@ import type { DType } from '../../kernels/backend';
 import { DEFAULT_MEMORY_BYTES } from '../../kernels/wasm';
 import { parseBackendSpec } from '../../kernels/index';
 import { stackGeometry, type ConvLayerSpec, type ImageShape } from '../../nn/conv/layer';
+import { constantWidths } from '../../nn/profiles';
 import { parseSchedule } from '../../nn/residual/schedule';
 import type { TrainConfig } from '../../nn/train/loop';
 import type { CellCost } from '../run/plan';
@@ -219,7 +220,7 @@ export function replicatesCost(p: ReplicateParams & { readonly backend: string }
   }
   const width = c.kind === 'conv' ? c.channels * c.size * c.size : c.width;
   const depth = c.kind === 'residual' ? Math.max(...c.modules) * (c.hidden.length + 1) : c.depth;
-  const one = lengthsCost({ init: c.init, widths: new Array<number>(depth + 1).fill(width), nets: c.nets, seed: p.seed, input: null, backend: p.backend });
+  const one = lengthsCost({ init: c.init, widths: constantWidths(width, width, depth), nets: c.nets, seed: p.seed, input: null, backend: p.backend });
   return { ...one, seconds: p.count * one.seconds };
 }
 

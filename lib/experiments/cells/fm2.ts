@@ -7,23 +7,17 @@
 import type { Backend, DType } from '../../kernels/backend';
 import { DenseReluNet } from '../../nn/dense/net';
 import { initializerById } from '../../nn/init';
-import { logMeanExp, mean, quantile, sortedCopy, variance } from '../../nn/stats';
+import { logMeanExp, mean, quantile, quantileSketch, sortedCopy, variance } from '../../nn/stats';
 import { traceForward } from '../../nn/dense/trace';
-import { Rng } from '../../tensor/rng';
-import { stringKey, threadBackend } from './shared';
-import { cellTask } from './task';
+import { forEachNet, stringKey, type DenseCellParams } from './shared';
+import { backendCellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
 import { lengthPath } from '../../nn/dense/estimators';
 import { gains } from '../../nn/dense/theory';
 
 export type Fm2Method = 'net' | 'exact_sampler';
 
-export interface Fm2CellParams {
-  readonly init: string;
-  /** Widths n_0..n_d. */
-  readonly widths: readonly number[];
-  readonly nets: number;
-  readonly seed: number;
+export interface Fm2CellParams extends DenseCellParams {
   /** Default float64; float32 for float32-only backends (gpu.js). */
   readonly dtype?: DType;
   readonly method: Fm2Method;
@@ -49,9 +43,8 @@ export interface Fm2CellResult {
   readonly mean_log10_ratio: number;
   readonly sd_log10_ratio: number;
   /**
-   * log10 R at the levels (i + ½)/QUANTILE_SKETCH, i = 0..QUANTILE_SKETCH − 1: a sketch of the whole
-   * distribution, so that cells can be compared by a KS distance (to within ~1/QUANTILE_SKETCH) after the
-   * run without keeping every net's value.
+   * log10 R at the levels (i + ½)/QUANTILE_SKETCH (quantileSketch): a sketch of the whole distribution,
+   * so that cells can be compared by a KS distance after the run without keeping every net's value.
    */
   readonly log10_ratio_sketch: number[];
   /** The same sketch over the live nets only (empty when every net is dead): equal β without the dead atom. */
@@ -96,9 +89,7 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
   const logs = new Float64Array(p.nets), vhat = new Float64Array(p.nets), perLayer = new Float64Array(d);
   let dead = 0;
   const cellKeys = [stringKey(p.init), stringKey(p.method), stringKey(p.widths.join(','))];
-  for (let k = 0; k < p.nets; k++) {
-    // One stream per (cell, net): results do not depend on worker count, order or sharding.
-    const rng = new Rng(p.seed, [...cellKeys, k], backend);
+  forEachNet(p.seed, cellKeys, p.nets, backend, (rng, k) => {
     if (net !== null) {
       net.initialize(rng);
       const t = traceForward(net, randomUnitInput(rng, p.widths[0], p.dtype), true);
@@ -110,11 +101,10 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
     }
     if (logs[k] === -Infinity) dead++;
     vhat[k] = vHatRatio(perLayer);
-  }
+  });
   const log10s = logs.map((l) => l * Math.LOG10E);
   const sorted = sortedCopy(log10s);
   const alive = log10s.filter((l) => l > -Infinity);
-  const sketch = (sorted: Float64Array) => sorted.length === 0 ? [] : Array.from({ length: QUANTILE_SKETCH }, (_, i) => quantile(sorted, (i + 0.5) / QUANTILE_SKETCH));
   return {
     nets: p.nets,
     dead,
@@ -127,11 +117,11 @@ export function runFm2Cell(p: Fm2CellParams, backend?: Backend): Fm2CellResult {
     q95_log10_ratio: quantile(sorted, 0.95),
     mean_log10_ratio: alive.length > 0 ? mean(alive) : NaN,
     sd_log10_ratio: alive.length > 1 ? Math.sqrt(variance(alive)) : NaN,
-    log10_ratio_sketch: sketch(sorted),
-    log10_live_sketch: sketch(sortedCopy(alive)),
+    log10_ratio_sketch: quantileSketch(sorted, QUANTILE_SKETCH),
+    log10_live_sketch: quantileSketch(sortedCopy(alive), QUANTILE_SKETCH),
     seconds: (Date.now() - started) / 1000,
   };
 }
 
 /** The task behind Figure 2(a): one cell, with the backend named in the params. */
-export const fm2Task = cellTask<Fm2CellParams & { readonly backend: string }, Fm2CellResult>('fm2', (p) => runFm2Cell(p, threadBackend(p.backend)));
+export const fm2Task = backendCellTask<Fm2CellParams & { readonly backend: string }, Fm2CellResult>('fm2', runFm2Cell);

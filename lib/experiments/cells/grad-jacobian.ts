@@ -9,17 +9,12 @@ import { inArena, type Backend } from '../../kernels/backend';
 import { sampleJacobianNets, summarizeJacobian, type GradARow } from '../../nn/dense/grad-statistics';
 import { deadProbability } from '../../nn/dense/theory';
 import { initializerById } from '../../nn/init';
-import { quantile, sortedCopy } from '../../nn/stats';
+import { quantileSketch, sortedCopy } from '../../nn/stats';
 import { QUANTILE_SKETCH } from './fm2';
-import { stringKey, threadBackend } from './shared';
-import { cellTask } from './task';
+import { stringKey, type DenseCellParams } from './shared';
+import { backendCellTask } from './task';
 
-export interface GradJacobianParams {
-  readonly init: string;
-  /** Widths n_0..n_d. */
-  readonly widths: readonly number[];
-  readonly nets: number;
-  readonly seed: number;
+export interface GradJacobianParams extends DenseCellParams {
   readonly backend: string;
 }
 
@@ -41,15 +36,14 @@ export function runGradJacobianCell(p: GradJacobianParams, backend?: Backend): G
   const s = inArena(backend, () => sampleJacobianNets(p.widths, init, p.nets, p.seed, { backend, keys }));
   const row = summarizeJacobian(s, p.widths, init, p.seed, keys);
   const log10s = Float64Array.from(s.logMeanSq, (l) => l * Math.LOG10E);
-  const sketch = (sorted: Float64Array) => sorted.length === 0 ? [] : Array.from({ length: QUANTILE_SKETCH }, (_, i) => quantile(sorted, (i + 0.5) / QUANTILE_SKETCH));
   return {
     ...row,
     dead_fraction_exact: deadProbability(p.widths),
-    log10_mean_sq_sketch: sketch(sortedCopy(log10s)),
-    log10_live_sketch: sketch(sortedCopy(log10s.filter((l) => l > -Infinity))),
+    log10_mean_sq_sketch: quantileSketch(sortedCopy(log10s), QUANTILE_SKETCH),
+    log10_live_sketch: quantileSketch(sortedCopy(log10s.filter((l) => l > -Infinity)), QUANTILE_SKETCH),
     seconds: (Date.now() - started) / 1000,
   };
 }
 
 /** The task behind grad.js part (a): one architecture × initializer, with the backend named in the params. */
-export const gradJacobianTask = cellTask<GradJacobianParams, GradJacobianResult>('grad-jacobian', (p) => runGradJacobianCell(p, threadBackend(p.backend)));
+export const gradJacobianTask = backendCellTask<GradJacobianParams, GradJacobianResult>('grad-jacobian', runGradJacobianCell);

@@ -9,10 +9,9 @@ import { fillBatch, type DatasetName } from '../../../data/mnist';
 import { DenseClassifier } from '../../nn/dense/classifier';
 import { initGradientNorms } from '../../nn/dense/grad-statistics';
 import { initializerById } from '../../nn/init';
-import { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
-import { stringKey, threadBackend, threadDataset } from './shared';
-import { cellTask } from './task';
+import { forEachNet, stringKey, threadDataset } from './shared';
+import { backendCellTask } from './task';
 
 export interface GradNormsParams {
   readonly init: string;
@@ -62,9 +61,8 @@ export function runGradNormsCell(p: GradNormsParams, backend: Backend): GradNorm
     example_grad_w_sq_theory: [] as number[], example_grad_b_sq_theory: [] as number[],
   }));
   const keys = [stringKey('grad-b'), stringKey(p.init), stringKey(p.widths.join(',')), stringKey(p.dataset)];
-  for (let k = 0; k < p.nets; k++) {
-    // One stream per (cell, net): the weights, then the batch's image indices (uniform, with replacement).
-    const rng = new Rng(p.seed, [...keys, k], backend);
+  // Each net's stream draws its weights, then its batch's image indices (uniform, with replacement).
+  forEachNet(p.seed, keys, p.nets, backend, (rng) => {
     inArena(backend, () => {
       const model = new DenseClassifier(p.widths, init, { dtype: 'float64', backend });
       model.initialize(rng);
@@ -78,9 +76,9 @@ export function runGradNormsCell(p: GradNormsParams, backend: Backend): GradNorm
         l.example_grad_w_sq_theory.push(r.meanSqGradWExampleTheory); l.example_grad_b_sq_theory.push(r.meanSqGradBExampleTheory);
       });
     });
-  }
+  });
   return { nets: p.nets, layers, seconds: (Date.now() - started) / 1000 };
 }
 
 /** The task behind grad.js part (b): one architecture × initializer, with the backend named in the params. */
-export const gradNormsTask = cellTask<GradNormsParams, GradNormsResult>('grad-norms', (p) => runGradNormsCell(p, threadBackend(p.backend)));
+export const gradNormsTask = backendCellTask<GradNormsParams, GradNormsResult>('grad-norms', runGradNormsCell);

@@ -5,6 +5,8 @@
 
 import type { Backend } from '../../kernels/backend';
 import { lengthPath, PerLayerProduct } from '../../nn/dense/estimators';
+import { uniformStack } from '../../nn/conv/layer';
+import { constantWidths } from '../../nn/profiles';
 import type { Padding } from '../../kernels/conv';
 import type { ModuleConvention } from '../../nn/residual/net';
 import { logNormalMeanInterval, logMeanExp } from '../../nn/stats';
@@ -60,8 +62,7 @@ export interface ReplicateResult {
 
 /** The seed of replicate r: from the master seed and r only, so chunks and workers do not matter. */
 export function replicateSeed(master: number, config: ReplicateConfig, r: number): number {
-  const g = new Rng(master, [stringKey('replicate'), stringKey(JSON.stringify(config)), r]);
-  return (g.u32() & 0x1fffff) * 4294967296 + g.u32();
+  return new Rng(master, [stringKey('replicate'), stringKey(JSON.stringify(config)), r]).seed();
 }
 
 class SeriesBuilder {
@@ -81,7 +82,7 @@ export function runReplicates(p: ReplicateParams, backend?: Backend): ReplicateR
   for (let r = p.first; r < p.first + p.count; r++) {
     const seed = replicateSeed(p.seed, c, r);
     if (c.kind === 'dense') {
-      const res = runLengthCell({ init: c.init, widths: new Array<number>(c.depth + 1).fill(c.width), nets: c.nets, seed, input: null }, backend);
+      const res = runLengthCell({ init: c.init, widths: constantWidths(c.width, c.width, c.depth), nets: c.nets, seed, input: null }, backend);
       const t = res.log10_theory_ratio;
       out.push('per-layer product interval', 'interval', t, res.log10_mean_ratio_lo, res.log10_mean_ratio_hi, res.log10_mean_ratio, res.log10_sample_mean_ratio);
       out.push('sample-mean band', 'band', t, band!.lo + t, band!.hi + t, res.log10_sample_mean_ratio, res.log10_sample_mean_ratio);
@@ -96,7 +97,7 @@ export function runReplicates(p: ReplicateParams, backend?: Backend): ReplicateR
       }
     } else {
       const layer = { outChannels: c.channels, kh: c.kernel, kw: c.kernel, stride: 1, padding: c.padding };
-      const res = runConvCell({ init: c.init, input: { kind: 'unit', shape: [c.inChannels, c.size, c.size] }, layers: new Array(c.depth).fill(layer), nets: c.nets, seed }, backend);
+      const res = runConvCell({ init: c.init, input: { kind: 'unit', shape: [c.inChannels, c.size, c.size] }, layers: uniformStack(c.depth, layer), nets: c.nets, seed }, backend);
       out.push('Cox interval for E[R]', 'interval', res.log10_theory_ratio, res.log10_mean_ratio_lo, res.log10_mean_ratio_hi, res.log10_mean_ratio, res.log10_sample_mean_ratio);
       out.push('Cox interval for E[R²]', 'interval', null, res.log10_second_moment_lo, res.log10_second_moment_hi, res.log10_second_moment, res.log10_sample_second_moment);
     }
@@ -106,7 +107,7 @@ export function runReplicates(p: ReplicateParams, backend?: Backend): ReplicateR
 
 /** One experiment of `nets` exact Gaussian paths (He normal, E[R] = 1): the per-layer product, Cox, the band. */
 function samplerReplicate(c: Extract<ReplicateConfig, { kind: 'dense_sampler' }>, seed: number, band: { lo: number; hi: number }, out: SeriesBuilder): void {
-  const widths = new Array<number>(c.depth + 1).fill(c.width);
+  const widths = constantWidths(c.width, c.width, c.depth);
   const rng = new Rng(seed, [stringKey('exact-gaussian-law')]);
   const zeros = new Float64Array(c.depth), path = new Float64Array(c.depth), logs = new Float64Array(c.nets);
   const product = new PerLayerProduct(c.depth);

@@ -17,11 +17,10 @@ import {
 } from '../../nn/residual/theory';
 import { traceResidualForward } from '../../nn/residual/trace';
 import { parseSchedule, scales } from '../../nn/residual/schedule';
-import { logLengthSummary, logMeanExp } from '../../nn/stats';
+import { logLengthSummary, logMeanExp, type LogLengthSummary } from '../../nn/stats';
 
-import { Rng } from '../../tensor/rng';
-import { stringKey, threadBackend } from './shared';
-import { cellTask } from './task';
+import { forEachNet, stringKey } from './shared';
+import { backendCellTask } from './task';
 import { randomUnitInput } from '../../nn/input';
 import { PerLayerProduct } from '../../nn/dense/estimators';
 
@@ -42,23 +41,17 @@ export interface ResidualCellParams {
   readonly dtype?: DType;
 }
 
-/** One point of the figure: the nets' M_L/M_0 at one L. */
-export interface ResidualPoint {
+/**
+ * One point of the figure: the nets' summary of M_L/M_0 at one L (stats.ts). The estimate of log10
+ * E[M_L/M_0] and its 95% interval: for linear modules the per-module product (E[M_ℓ/M_{ℓ−1} | x_{ℓ−1}] =
+ * 1 + κη_ℓ² on every past, THEORY.md §7.1, §4.10); for ReLU-ended modules that conditional mean depends
+ * on the stream (§7.2), so Cox's log-normal estimate and interval (coverage measured in §4.10).
+ */
+export interface ResidualPoint extends LogLengthSummary {
   readonly modules: number;
   readonly nets: number;
-  /**
-   * The estimate of log10 E[M_L/M_0] and its 95% interval. Linear modules: the per-module product
-   * (E[M_ℓ/M_{ℓ−1} | x_{ℓ−1}] = 1 + κη_ℓ² on every past, THEORY.md §7.1, §4.10). ReLU-ended modules:
-   * that conditional mean depends on the stream (§7.2), so Cox's log-normal estimate and interval
-   * (coverage measured in §4.10).
-   */
-  readonly log10_mean_ratio: number;
-  readonly log10_mean_ratio_lo: number;
-  readonly log10_mean_ratio_hi: number;
   /** 'per_module_product' or 'cox': which estimator gave log10_mean_ratio. */
   readonly estimator: string;
-  /** log10 of the plain sample mean of M_L/M_0 (the paper's statistic). */
-  readonly log10_sample_mean_ratio: number;
   /**
    * The theory's log10 E[M_L/M_0]: ∏(1 + κη²) exactly (linear); the mean-field curve (relu, approximate,
    * THEORY.md §7.4; NaN for non-Gaussian weights).
@@ -75,9 +68,6 @@ export interface ResidualPoint {
   readonly log10_theory_second_moment_ratio: number;
   /** log10 of (mean of R²)/(mean of R)², R = M_L/M_0: the FM2 statistic, bounded when FM1 is avoided. */
   readonly log10_fm2_ratio: number;
-  /** Mean and sd of log10(M_L/M_0) over the nets: a typical net, not the mean. */
-  readonly mean_log10_ratio: number;
-  readonly sd_log10_ratio: number;
   /** Σ η_ℓ and Σ η_ℓ² over ℓ ≤ L: the sums that decide FM1 (relu and linear convention). */
   readonly sum_eta: number;
   readonly sum_eta2: number;
@@ -157,10 +147,8 @@ function residualCell(p: ResidualCellParams, backend: Backend | undefined): Resi
     // Nets of L modules are prefixes of this one, so one per-module product serves every L.
     const product = new PerLayerProduct(netL), path = new Float64Array(netL);
     let dead = 0;
-    for (let k = 0; k < p.nets; k++) {
-      // One stream per (cell, net L, net): results do not depend on workers, order or sharding. Shared
-      // prefixes use key 0, which no L takes.
-      const rng = new Rng(p.seed, [...cellKeys, schedule.dependsOnL ? netL : 0, k], backend);
+    // One stream per (cell, net L, net); shared prefixes use key 0, which no L takes.
+    forEachNet(p.seed, [...cellKeys, schedule.dependsOnL ? netL : 0], p.nets, backend, (rng, k) => {
       net.initialize(rng);
       const t = traceResidualForward(net, randomUnitInput(rng, p.width, p.dtype), false);
       if (t.dead) dead++;
@@ -169,7 +157,7 @@ function residualCell(p: ResidualCellParams, backend: Backend | undefined): Resi
         for (let l = 1; l <= netL; l++) path[l - 1] = t.logM[l] - t.logM0;
         product.add(path);
       }
-    }
+    });
     Ls.forEach((L, i) => points.push(summarize(p, L, logs[i], dead, product)));
   }
   points.sort((a, b) => a.modules - b.modules);
@@ -177,5 +165,4 @@ function residualCell(p: ResidualCellParams, backend: Backend | undefined): Resi
 }
 
 /** The task behind Figure 3(a): one cell, with the backend named in the params (created once per thread). */
-export const residualLengthsTask = cellTask<ResidualCellParams & { readonly backend: string }, ResidualCellResult>('residual-lengths',
-  (p) => runResidualCell(p, threadBackend(p.backend)));
+export const residualLengthsTask = backendCellTask<ResidualCellParams & { readonly backend: string }, ResidualCellResult>('residual-lengths', runResidualCell);

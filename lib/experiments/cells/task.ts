@@ -3,7 +3,9 @@
 
 import * as path from 'node:path';
 import type { CellCost } from '../run/plan';
+import type { Backend } from '../../kernels/backend';
 import { defineTask, type ReportProgress, type Task } from '../run/task';
+import { threadBackend } from './shared';
 import { bandCost, convCost, fm2Cost, gradJacobianCost, gradNormsCost, lengthsCost, replicatesCost, residualCost, trainingCost } from './cost';
 
 /** The compiled worker entry that serves every cell task (cells/worker.ts). */
@@ -22,4 +24,9 @@ const COSTS: Readonly<Record<CellTaskId, (params: any) => CellCost>> = {
 /** A cell task of the fixed table: params P in, result R out, on the main thread or a worker. */
 export function cellTask<P, R>(id: CellTaskId, run: (params: P, progress: ReportProgress) => R | Promise<R>): Task<P, R> {
   return defineTask(CELL_WORKER, id, run, COSTS[id]);
+}
+
+/** A cell task whose params name their backend: `run` gets that backend, created once per thread. */
+export function backendCellTask<P extends { readonly backend: string }, R>(id: CellTaskId, run: (params: P, backend: Backend) => R): Task<P, R> {
+  return cellTask<P, R>(id, (p) => run(p, threadBackend(p.backend)));
 }

@@ -206,15 +206,15 @@ export function floatListFlag(help: string, opts: { default?: number[] } = {}): 
   return { help, metavar: 'LIST', default: opts.default, parse: (t, n) => noRepeats(parseFloatList(t, n), n) };
 }
 
-/** A comma list of names, each one of `values`, none twice. */
-export function enumListFlag<const V extends string>(values: readonly V[], help: string, opts: { default?: V[] } = {}): Flag<V[]> {
+/** A comma list of names, each one of `values`, none twice; `noun` names one in errors (default 'value'). */
+export function enumListFlag<const V extends string>(values: readonly V[], help: string, opts: { default?: V[]; noun?: string } = {}): Flag<V[]> {
   return {
     help: `${help} (${values.join(',')})`,
     metavar: 'LIST',
     default: opts.default,
     parse: (t, n) => {
       const names = splitList(t, n);
-      for (const x of names) if (!(values as readonly string[]).includes(x)) throw new UsageError(`${n}: unknown value '${x}' (known: ${values.join(', ')})`);
+      for (const x of names) if (!(values as readonly string[]).includes(x)) throw new UsageError(`${n}: unknown ${opts.noun ?? 'value'} '${x}' (known: ${values.join(', ')})`);
       return noRepeats(names as V[], n);
     },
   };
@@ -240,6 +240,16 @@ export function enumFlag<const V extends string>(values: readonly V[], help: str
       return t as V;
     },
   };
+}
+
+/** --part of a script with these parts: one of them, or 'all' (the default). */
+export function partFlag<const P extends string>(parts: readonly P[], help = 'which part to run'): Flag<P | 'all'> {
+  return enumFlag([...parts, 'all'], help, { default: 'all' });
+}
+
+/** Whether a --part value runs part `p`. */
+export function runsPart(part: string, p: string): boolean {
+  return part === p || part === 'all';
 }
 
 export function stringFlag(help: string, opts: { default?: string; metavar?: string } = {}): Flag<string> {

@@ -1,6 +1,7 @@
 // Flags shared by several scripts, each setting validated here once: initializers, the kernel
 // backend, output files, and the training protocol of train.js and every "does it start training?" panel.
 
+import { DatasetError, verifyDataset, type DatasetName } from '../../../data/mnist';
 import { availableBackends, BACKEND_NAMES, createBackend } from '../../kernels/index';
 import type { DType } from '../../kernels/backend';
 import { initializerById } from '../../nn/init';
@@ -33,6 +34,16 @@ export function initListFlag(defaults: string[], help = 'initializer ids, comma 
   };
 }
 
+/**
+ * Initializers a theory needs with i.i.d. entries (the second-moment recursion, THEORY.md §3.7): one
+ * with dependent entries (orthogonal) is a UsageError naming `flag` and `theory`.
+ */
+export function requireIid(ids: readonly string[], flag: string, theory: string): void {
+  for (const id of ids) {
+    if (!initializerById(id).iid) throw new UsageError(`${flag}: '${id}' has dependent entries; ${theory} needs i.i.d. weights`);
+  }
+}
+
 /** One initializer id, checked against lib/nn/init.ts. */
 export function initFlag(help: string, def: string): Flag<string> {
   return { help, metavar: 'ID', default: def, parse: (t, n) => flagValue(n, () => initializerById(t.trim()).id) };
@@ -50,6 +61,11 @@ export function countOrDepthFlag(help: string): Flag<number | 'depth'> {
       return Number(t);
     },
   };
+}
+
+/** The count a countOrDepthFlag value gives a net of this depth. */
+export function countAt(value: number | 'depth', depth: number): number {
+  return value === 'depth' ? depth : value;
 }
 
 /** The fastest correct backend available here. */
@@ -136,6 +152,16 @@ export function outputFileFlag(help: string): Flag<string | null> {
       return t;
     },
   };
+}
+
+/** A data set every run will load: installed and intact (sizes and MD5s), checked before any cell runs. */
+export function checkDataset(name: DatasetName): void {
+  try {
+    verifyDataset(name);
+  } catch (err) {
+    if (err instanceof DatasetError) throw new UsageError(`--dataset ${name}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Widths n_0..n_d of an MNIST classifier: 784 inputs, at least one hidden layer, 10 classes. */

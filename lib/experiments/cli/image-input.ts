@@ -47,23 +47,31 @@ export function inputFlag(): Flag<InputChoice> {
   };
 }
 
+/** Where a fixed image comes from: the MNIST or Fashion-MNIST test set, or a CIFAR-10 binary batch file. */
+export type ImageSource = { readonly kind: 'mnist' | 'fashion' } | { readonly kind: 'cifar'; readonly path: string };
+
 /**
- * Opens the data set up front (a missing or bad file is a UsageError: one line, exit 2, before any
- * output) and checks the index. Returns null for unit inputs.
+ * Image `index` of a source, with the data set opened up front: a missing or bad file is a UsageError
+ * naming `flag` (one line, exit 2, before any output), an index past the end one that starts with
+ * `indexText`.
  */
-export function resolveImageInput(c: InputChoice, flag = '--input'): ImageInput | null {
-  if (c.kind === 'unit') return null;
+export function openImageInput(source: ImageSource, index: number, flag: string, indexText: string): ImageInput {
+  const dataset = source.kind === 'fashion' ? 'fashion-mnist' : 'mnist';
   let count: number;
   try {
-    count = c.kind === 'cifar' ? readCifarBatch(c.path).count : loadDataset(c.kind === 'mnist' ? 'mnist' : 'fashion-mnist').test.count;
+    count = source.kind === 'cifar' ? readCifarBatch(source.path).count : loadDataset(dataset).test.count;
   } catch (err) {
     if (err instanceof DatasetError) throw new UsageError(`${flag}: ${err.message}`);
     throw err;
   }
-  const where = c.kind === 'cifar' ? c.path : `the ${c.kind} test set`;
-  if (c.index >= count) throw new UsageError(`${flag}: image ${c.index} is out of range: ${where} holds ${count} images (0..${count - 1})`);
-  return c.kind === 'cifar' ? { kind: 'cifar', path: path.resolve(c.path), index: c.index }
-    : { kind: 'mnist', dataset: c.kind === 'mnist' ? 'mnist' : 'fashion-mnist', index: c.index };
+  const where = source.kind === 'cifar' ? source.path : `the ${source.kind} test set`;
+  if (index >= count) throw new UsageError(`${indexText}: ${where} holds ${count} images (0..${count - 1})`);
+  return source.kind === 'cifar' ? { kind: 'cifar', path: path.resolve(source.path), index } : { kind: 'mnist', dataset, index };
+}
+
+/** fig1's --input, opened up front (openImageInput); null for unit inputs. */
+export function resolveImageInput(c: InputChoice, flag = '--input'): ImageInput | null {
+  return c.kind === 'unit' ? null : openImageInput(c, c.index, flag, `${flag}: image ${c.index} is out of range`);
 }
 
 /** The flag's text for an input, as the CSV's `input` column and the run record name it. */

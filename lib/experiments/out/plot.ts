@@ -56,6 +56,16 @@ export interface LineChart {
   readonly height?: number;
 }
 
+/** A chart value: the number where it is finite, else null (no mark; vega-lite cannot draw NaN or ±Infinity). */
+export function finiteOrNull(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** log10 of a positive finite value for a log chart; null (no mark) otherwise, as for a dead net's gradient of 0. */
+export function log10OrNull(v: unknown): number | null {
+  return typeof v === 'number' && v > 0 && Number.isFinite(v) ? Math.log10(v) : null;
+}
+
 // Vega-lite reads "a.b" as a nested field; CSV-style column names are flat, so escape.
 function ref(field: string): string {
   return field.replace(/([.[\]\\])/g, '\\$1');
@@ -139,43 +149,6 @@ export function lineChartSpec(c: LineChart): TopLevelSpec {
     } as TopLevelSpec;
   }
   return { ...top, ...size, layer: layers } as TopLevelSpec;
-}
-
-/** Rows with an `init`, a `depth` and the length columns of a length cell (lengths.ts, conv-lengths.ts). */
-export interface MeanRatioRow {
-  readonly init: string;
-  readonly depth: number;
-  /** The primary estimate of log10 E[M_d/M_0] and its 95% interval. */
-  readonly log10_mean_ratio: number;
-  readonly log10_mean_ratio_lo: number;
-  readonly log10_mean_ratio_hi: number;
-  readonly log10_theory_ratio: number;
-  /** The plain sample mean (the paper's statistic), drawn hollow, and the theory's band for it, shaded. */
-  readonly log10_sample_mean_ratio?: number;
-  readonly log10_sample_band_lo?: number;
-  readonly log10_sample_band_hi?: number;
-}
-
-/**
- * The Figure 1(a)-style chart against depth per init: the primary estimate of log10 E[M_d/M_0] with its
- * 95% error bars (filled), the sample mean of the nets (hollow), the theory log10 ∏c_j (dashed) and the
- * theory's 95% band for the sample mean (shaded), when the rows have them.
- */
-export function meanRatioChartSpec(rows: readonly MeanRatioRow[], title: string, depthTitle: string): TopLevelSpec {
-  const banded = rows.every((r) => r.log10_sample_band_lo !== undefined && r.log10_sample_band_hi !== undefined);
-  const sampled = rows.filter((r) => r.log10_sample_mean_ratio !== undefined && Number.isFinite(r.log10_sample_mean_ratio));
-  return lineChartSpec({
-    title: { text: title, subtitle: ['filled: estimate of log10 E[M_d/M_0] with its 95% interval; hollow: the sample mean of the nets',
-      'dashed: theory ∏c_j' + (banded ? '; shaded: the theory\'s 95% band for the sample mean' : '')] },
-    x: { field: 'depth', title: depthTitle },
-    y: { field: 'log10_mean_ratio', title: 'log10 E[M_d/M_0]' },
-    measured: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_mean_ratio, lo: r.log10_mean_ratio_lo, hi: r.log10_mean_ratio_hi })),
-    hollow: sampled.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_sample_mean_ratio as number })),
-    theory: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_theory_ratio,
-      ...(banded ? { band_lo: r.log10_sample_band_lo as number, band_hi: r.log10_sample_band_hi as number } : {}) })),
-    ...(banded ? { theoryLo: 'band_lo', theoryHi: 'band_hi' } : {}),
-    color: 'init', lo: 'lo', hi: 'hi', width: 520, height: 340,
-  });
 }
 
 type Vega = typeof import('vega', { with: { 'resolution-mode': 'import' } });

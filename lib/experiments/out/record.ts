@@ -42,6 +42,11 @@ export function runRecord(experiment: string, config: object, extra: object): ob
   };
 }
 
+/** The summed seconds of cells' results (in cell order): a record's `cell_seconds`. */
+export function cellSeconds(cells: readonly { readonly result: { readonly seconds: number } }[]): number {
+  return cells.reduce((s, c) => s + c.result.seconds, 0);
+}
+
 export interface RunRecordParts {
   /** Date.now() when the part started; the record's `seconds` is the wall time since. */
   readonly started: number;
@@ -51,6 +56,11 @@ export interface RunRecordParts {
   readonly csvs?: readonly string[];
   readonly plots: readonly WrittenPlot[];
   readonly extra?: object;
+}
+
+/** The closing line of a figure part on stdout: the files it wrote and its wall time. */
+export function printWritten(out: string, written: { readonly seconds: number; readonly files: readonly string[] }): void {
+  process.stdout.write(`\nwrote ${out}/${written.files.join(', ')} in ${written.seconds.toFixed(1)} s\n`);
 }
 
 /**

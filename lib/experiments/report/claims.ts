@@ -8,7 +8,7 @@ import { initializerById, gain } from '../../nn/init';
 import { parseSchedule } from '../../nn/residual/schedule';
 import { readCsv, type CsvRow } from '../out/csv';
 import { binomialTwoSidedP, weightedSlope } from '../../nn/stats';
-import { normalCdf, normalQuantile, studentTQuantile } from '../../nn/special';
+import { logGamma, normalCdf, normalQuantile, studentTQuantile } from '../../nn/special';
 import { Rng } from '../../tensor/rng';
 import { growthFits, growthPoints } from './growth';
 
@@ -367,16 +367,11 @@ export function trendClaim(figure: string, file: string, x: string, claim: strin
 /** P(X ≥ a) for X hypergeometric with the margins of [[a, na − a], [b, nb − b]]: group a reaches more often. */
 export function fisherOneSided(a: number, na: number, b: number, nb: number): number {
   const k = a + b, n = na + nb;
-  const logC = (m: number, r: number) => lgammaInt(m) - lgammaInt(r) - lgammaInt(m - r);
+  const logFactorial = (m: number) => logGamma(m + 1);
+  const logC = (m: number, r: number) => logFactorial(m) - logFactorial(r) - logFactorial(m - r);
   let p = 0;
   for (let x = a; x <= Math.min(k, na); x++) p += Math.exp(logC(na, x) + logC(nb, k - x) - logC(n, k));
   return Math.min(1, p);
-}
-
-function lgammaInt(m: number): number {
-  let s = 0;
-  for (let i = 2; i <= m; i++) s += Math.log(i);
-  return s;
 }
 
 /**

@@ -26,6 +26,16 @@ export interface EqualBetaMember {
   readonly liveSketch: readonly number[];
 }
 
+/**
+ * The members of the analysis from a figure's rows and their cells (in the same order): the rows of a
+ * family, which have a target β (explicit --widths have none and are left out).
+ */
+export function familyMembers(rows: readonly { readonly family: string; readonly depth: number; readonly beta_target: number | null }[],
+  cells: readonly Omit<EqualBetaMember, 'family' | 'depth' | 'betaTarget'>[]): EqualBetaMember[] {
+  return cells.flatMap((c, i) => rows[i].beta_target === null || rows[i].family === 'explicit' ? []
+    : [{ family: rows[i].family, depth: rows[i].depth, betaTarget: rows[i].beta_target as number, ...c }]);
+}
+
 export interface EqualBetaRow extends Record<string, string | number | boolean | null> {
   depth: number; beta_target: number; method: string; init: string; families: number;
   /** The narrowest hidden width over the group's families. */

@@ -4,14 +4,12 @@
 // (one row per architecture), <name>.json, the plot, and a summary table.
 
 import * as path from 'node:path';
-import { DatasetError, verifyDataset } from '../../../data/mnist';
-import { UsageError } from '../errors';
 import type { TrainConfig } from '../../nn/train/loop';
 import { mean, variance } from '../../nn/stats';
 import { Rng } from '../../tensor/rng';
 import type { CommonValues } from '../cli/cli';
 import type { Session } from '../cli/script';
-import { resolveDtype, type DtypeChoice } from '../cli/flags';
+import { checkDataset, resolveDtype, type DtypeChoice } from '../cli/flags';
 import { writeCsv } from '../out/files';
 import { stringKey } from '../cells/shared';
 import { lineChartSpec, writePlot, type Axis } from '../out/plot';
@@ -68,23 +66,12 @@ const SUMMARY_COLUMNS = ['runs', 'reached', 'mean_epochs_to_target', 'sd_epochs_
 
 /** The seed of one run: from the master seed and the run's identity only (not its position in a list). */
 export function runSeed(master: number, archKey: string, run: number): number {
-  const r = new Rng(master, [stringKey(archKey), run]);
-  return (r.u32() & 0x1fffff) * 4294967296 + r.u32();
-}
-
-/** The data set every run will load: installed and intact (sizes and MD5s), checked before any cell runs. */
-export function checkTrainingData(name: PanelArgs['dataset']): void {
-  try {
-    verifyDataset(name);
-  } catch (err) {
-    if (err instanceof DatasetError) throw new UsageError(`--dataset ${name}: ${err.message}`);
-    throw err;
-  }
+  return new Rng(master, [stringKey(archKey), run]).seed();
 }
 
 export async function runTrainingPanel(o: PanelOptions): Promise<void> {
   const a = o.args;
-  checkTrainingData(a.dataset);
+  checkDataset(a.dataset);
   const dtype = resolveDtype(a.dtype, a.backend, 'training');
   const started = Date.now();
   const cells: Cell<TrainCellParams, { arch: PanelArch; run: number }>[] = [];
@@ -119,7 +106,7 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
       not_reached: mine.filter((r) => r.status === 'not_reached').length,
       diverged: mine.filter((r) => r.status === 'diverged').length,
       stuck: mine.filter((r) => r.status === 'stuck').length,
-      mean_final_test_acc: mine.reduce((s, r) => s + r.final_test_acc, 0) / mine.length,
+      mean_final_test_acc: mean(mine.map((r) => r.final_test_acc)),
     });
   }
   const trailing = o.trailingColumns ?? [];

@@ -5,16 +5,15 @@
 // training loop's flat rows (B × C·H·W) and are viewed as B×C×H×W. Every bias is zero at init; the
 // output weight is drawn from the same initializer (fan-in = the pooled or flattened features).
 
-import { addBias, conv2d, Context, matmul, meanPool, relu, reshape, softmaxCrossEntropy, type Var } from '../../autograd';
-import type { Backend, DType } from '../../kernels/backend';
-import { createBackend } from '../../kernels/index';
+import { addBias, conv2d, matmul, meanPool, relu, reshape, type Var } from '../../autograd';
+import type { DType } from '../../kernels/backend';
 import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
 
 import type { ConvLayerSpec, ImageShape } from './layer';
 import { ConvReluNet } from './net';
 import type { Initializer } from '../init';
-import { Classifier } from '../train/classifier';
+import { AutogradClassifier, classifierRuntime, type ClassifierRuntimeOptions } from '../train/classifier';
 
 export type ConvHead = 'pool' | 'flatten';
 
@@ -25,40 +24,29 @@ export interface ConvModelSpec {
   readonly head: ConvHead;
 }
 
-export interface ConvClassifierOptions {
-  /** Default float32. */
-  readonly dtype?: DType;
-  /** Default the reference backend. */
-  readonly backend?: Backend;
-}
+export type ConvClassifierOptions = ClassifierRuntimeOptions;
 
-export class ConvClassifier implements Classifier {
+export class ConvClassifier extends AutogradClassifier {
   readonly net: ConvReluNet;
   readonly head: ConvHead;
   readonly classes: number;
-  readonly ctx: Context;
   /** W_1, b_1, …, W_d, b_d, W_out, b_out as autograd leaves (W_j over the storage of `net`). */
   readonly params: readonly Var[];
   private readonly biases: Tensor[];
   private readonly outputWeight: Tensor;
 
   constructor(input: ImageShape, layers: readonly ConvLayerSpec[], head: ConvHead, classes: number, init: Initializer, opts: ConvClassifierOptions = {}) {
-    const dtype = opts.dtype ?? 'float32', backend = opts.backend ?? createBackend('reference');
-    if (!backend.dtypes.includes(dtype)) throw new RangeError(`backend '${backend.name}' does not compute in ${dtype}`);
+    const { dtype, backend } = classifierRuntime(opts);
     if (!Number.isSafeInteger(classes) || classes < 2) throw new RangeError(`a classifier needs at least 2 classes, got ${classes}`);
+    super({ dtype, backend });
     this.net = new ConvReluNet(input, layers, init, { dtype, backend });
     this.head = head;
     this.classes = classes;
-    this.ctx = new Context(backend);
     const alloc = (dt: DType, n: number) => backend.alloc(dt, n);
     this.outputWeight = Tensor.zeros([classes, this.features], dtype, alloc);
-    const weights = [...this.net.weights, this.outputWeight];
-    this.biases = weights.map((w) => Tensor.zeros([w.shape[0]], dtype, alloc));
-    this.params = weights.flatMap((w, i) => [this.ctx.leaf(w, true), this.ctx.leaf(this.biases[i], true)]);
+    ({ biases: this.biases, params: this.params } = this.withBiases([...this.net.weights, this.outputWeight]));
   }
 
-  get dtype(): DType { return this.net.dtype; }
-  get backend(): Backend { return this.ctx.backend; }
   /** Inputs per image, C·H·W. */
   get inputSize(): number { return this.net.input[0] * this.net.input[1] * this.net.input[2]; }
   /** What the output layer sees: C_d channels (pool) or C_d·H_d·W_d activations (flatten). */
@@ -75,17 +63,7 @@ export class ConvClassifier implements Classifier {
   }
 
   forward(x: Tensor): { logits: Var } {
-    if (x.ndim !== 2 || x.shape[1] !== this.inputSize) throw new RangeError(`input batch must be [B, ${this.inputSize}], got [${x.shape.join(', ')}]`);
-    if (x.dtype !== this.dtype) throw new TypeError(`input batch is ${x.dtype}, the model is ${this.dtype}`);
-    return { logits: convForward(reshape(this.ctx.leaf(x), [x.shape[0], ...this.net.input]), this.params, this.net.layers, this.head) };
-  }
-
-  loss(x: Tensor, labels: ArrayLike<number>): Var {
-    return softmaxCrossEntropy(this.forward(x).logits, labels);
-  }
-
-  endStep(): void {
-    this.ctx.pool.reset();
+    return { logits: convForward(reshape(this.input(x, this.inputSize), [x.shape[0], ...this.net.input]), this.params, this.net.layers, this.head) };
   }
 }
 

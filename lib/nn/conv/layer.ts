@@ -17,6 +17,11 @@ export interface ConvLayerSpec extends ConvWindow {
 
 const REFERENCE: Backend = createBackend('reference');
 
+/** A stack of `depth` equal layers: conv nets' counterpart of a constant width profile. */
+export function uniformStack(depth: number, layer: ConvLayerSpec): ConvLayerSpec[] {
+  return new Array<ConvLayerSpec>(depth).fill(layer);
+}
+
 /** Geometries of a stack of layers from the input shape; a layer that cannot fit names its index. */
 export function stackGeometry(input: ImageShape, layers: readonly ConvLayerSpec[]): ConvGeometry[] {
   const out: ConvGeometry[] = [];

@@ -6,20 +6,15 @@
 // initializer (fan-in n_d, fan-out C) unless `outputInit` says otherwise; every bias zero at init
 // (the paper does not say; zero is the brief's choice). Float32 by default, float64 on request.
 
-import { biasRelu, addBias, Context, matmul, softmaxCrossEntropy, type Var } from '../../autograd';
-import type { Backend, DType } from '../../kernels/backend';
-import { createBackend } from '../../kernels/index';
+import { biasRelu, addBias, matmul, type Var } from '../../autograd';
+import type { DType } from '../../kernels/backend';
 import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
-import { checkWidths, DenseReluNet } from './net';
+import { DenseReluNet, isWidth } from './net';
 import type { Initializer } from '../init';
-import type { Classifier } from '../train/classifier';
+import { AutogradClassifier, classifierRuntime, type ClassifierRuntimeOptions } from '../train/classifier';
 
-export interface ClassifierOptions {
-  /** Default float32. */
-  readonly dtype?: DType;
-  /** Default the reference backend. */
-  readonly backend?: Backend;
+export interface ClassifierOptions extends ClassifierRuntimeOptions {
   /** The output layer's initializer (default: the hidden layers' initializer). */
   readonly outputInit?: Initializer;
 }
@@ -36,7 +31,7 @@ export interface LayerStatistics {
   readonly fractionActive: number;
 }
 
-export class DenseClassifier implements Classifier {
+export class DenseClassifier extends AutogradClassifier {
   /** n_0, n_1, ..., n_d (the hidden widths), C (the classes). */
   readonly widths: readonly number[];
   /** The hidden layers; its weights and biases are the first 2d parameters, shared (not copied). */
@@ -46,33 +41,30 @@ export class DenseClassifier implements Classifier {
   /** b_{d+1}, [C]. */
   readonly outputBias: Tensor;
   readonly outputInit: Initializer;
-  readonly ctx: Context;
   /** W_1, b_1, ..., W_d, b_d, W_{d+1}, b_{d+1} as autograd leaves over the same storage. */
   readonly params: readonly Var[];
 
   constructor(widths: readonly number[], init: Initializer, opts: ClassifierOptions = {}) {
-    checkWidths(widths);
     if (widths.length < 3) {
       throw new RangeError(`a classifier needs an input width, at least one hidden width and a class count, got [${widths.join(', ')}]`);
     }
-    const dtype = opts.dtype ?? 'float32', backend = opts.backend ?? createBackend('reference');
-    if (!backend.dtypes.includes(dtype)) throw new RangeError(`backend '${backend.name}' does not compute in ${dtype}`);
-    this.widths = widths.slice();
+    const { dtype, backend } = classifierRuntime(opts);
+    super({ dtype, backend });
+    // The hidden net checks n_0..n_d; the class count is the one width left.
     this.hidden = new DenseReluNet(widths.slice(0, -1), init, { dtype, backend });
     const nd = widths[widths.length - 2], classes = widths[widths.length - 1];
+    if (!isWidth(classes)) throw new RangeError(`the class count must be a positive integer, got ${classes}`);
+    this.widths = widths.slice();
     const alloc = (dt: DType, n: number) => backend.alloc(dt, n);
     this.outputWeight = Tensor.zeros([classes, nd], dtype, alloc);
     this.outputBias = Tensor.zeros([classes], dtype, alloc);
     this.outputInit = opts.outputInit ?? init;
-    this.ctx = new Context(backend);
     const tensors: Tensor[] = [];
     for (let j = 0; j < this.hidden.depth; j++) tensors.push(this.hidden.weights[j], this.hidden.biases[j]);
     tensors.push(this.outputWeight, this.outputBias);
     this.params = tensors.map((t) => this.ctx.leaf(t, true));
   }
 
-  get dtype(): DType { return this.hidden.dtype; }
-  get backend(): Backend { return this.ctx.backend; }
   get classes(): number { return this.widths[this.widths.length - 1]; }
   /** d, the number of hidden layers. */
   get depth(): number { return this.hidden.depth; }
@@ -86,12 +78,8 @@ export class DenseClassifier implements Classifier {
 
   /** Logits (B×C) for a batch x (B×n_0), with the hidden activations a_1..a_d. */
   forward(x: Tensor): { logits: Var; activations: Var[] } {
-    if (x.ndim !== 2 || x.shape[1] !== this.widths[0]) {
-      throw new RangeError(`input batch must be [B, ${this.widths[0]}], got [${x.shape.join(', ')}]`);
-    }
-    if (x.dtype !== this.dtype) throw new TypeError(`input batch is ${x.dtype}, the model is ${this.dtype}`);
     const d = this.depth, p = this.params;
-    let a = this.ctx.leaf(x);
+    let a = this.input(x, this.widths[0]);
     const activations: Var[] = [];
     for (let j = 0; j < d; j++) {
       a = biasRelu(matmul(a, p[2 * j], { transB: true }), p[2 * j + 1]);
@@ -99,11 +87,6 @@ export class DenseClassifier implements Classifier {
     }
     const logits = addBias(matmul(a, p[2 * d], { transB: true }), p[2 * d + 1]);
     return { logits, activations };
-  }
-
-  /** Mean softmax cross-entropy of the batch (a scalar Var to call backward() on). */
-  loss(x: Tensor, labels: ArrayLike<number>): Var {
-    return softmaxCrossEntropy(this.forward(x).logits, labels);
   }
 
   /** M_j and the active fraction for j = 0..d on a batch (the CLI prints these at init). */
@@ -121,11 +104,6 @@ export class DenseClassifier implements Classifier {
     });
     this.endStep();
     return stats;
-  }
-
-  /** Frees every buffer of the last forward/backward for reuse; call once a step's results are read. */
-  endStep(): void {
-    this.ctx.pool.reset();
   }
 
   /** Parameters as nested arrays, W as [out][in]: [{W, b}, ...] for j = 1..d+1 (traces, checkpoints). */

@@ -3,18 +3,10 @@
 // a_j = ReLU(W_j a_{j−1} + b_j) (DenseReluNet). All results are exact for i.i.d. symmetric weight laws
 // without an atom at 0 and zero or symmetric continuous biases, unless a name says otherwise.
 
-import { checkWidths } from './net';
+import { checkWidths, layerInits } from './net';
 import { gain, type Initializer } from '../init';
 import { log10GaussianMoment, log10SecondMoments, sampleGaussianLogLengths, sphereInputQ } from './theory';
 import type { Rng } from '../../tensor/rng';
-
-function layerInits(widths: readonly number[], inits: Initializer | readonly Initializer[]): Initializer[] {
-  checkWidths(widths);
-  const d = widths.length - 1;
-  const list = Array.isArray(inits) ? inits.slice() : new Array<Initializer>(d).fill(inits as Initializer);
-  if (list.length !== d) throw new RangeError(`need ${d} initializers (one per layer), got ${list.length}`);
-  return list;
-}
 
 /**
  * log10 E[Z_pq²] = log10(∏_j c_j / n_0) (§10.2), for every p, q, input x ≠ 0 and symmetric weight law

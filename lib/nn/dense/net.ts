@@ -17,11 +17,30 @@ export interface BiasSpec {
 
 export const ZERO_BIAS: BiasSpec = { law: 'zero', variance: 0 };
 
+/** A width n_j: a positive integer. */
+export function isWidth(n: number): boolean {
+  return Number.isInteger(n) && n >= 1;
+}
+
+/**
+ * The one check of widths n_0..n_d where they enter the library: the net's constructor (the CLI checks
+ * its flags, and what it builds from them is valid by construction). The theory functions take widths
+ * as a net does and do not check them again.
+ */
 export function checkWidths(widths: readonly number[]): void {
   if (widths.length < 2) throw new RangeError(`a net needs at least an input and one layer width, got [${widths.join(', ')}]`);
   for (const n of widths) {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`widths must be positive integers, got ${n} in [${widths.join(', ')}]`);
+    if (!isWidth(n)) throw new RangeError(`widths must be positive integers, got ${n} in [${widths.join(', ')}]`);
   }
+}
+
+/** One initializer per layer j = 1..d of widths n_0..n_d: a list as given, or one initializer d times. */
+export function layerInits(widths: readonly number[], inits: Initializer | readonly Initializer[]): Initializer[] {
+  checkWidths(widths);
+  const d = widths.length - 1;
+  const list = Array.isArray(inits) ? inits.slice() : new Array<Initializer>(d).fill(inits as Initializer);
+  if (list.length !== d) throw new RangeError(`need ${d} initializers (one per layer), got ${list.length}`);
+  return list;
 }
 
 export interface DenseNetOptions {
@@ -47,9 +66,7 @@ export class DenseReluNet {
     checkWidths(widths);
     this.widths = widths.slice();
     const d = widths.length - 1;
-    const inits = Array.isArray(init) ? init.slice() : new Array<Initializer>(d).fill(init as Initializer);
-    if (inits.length !== d) throw new RangeError(`need ${d} initializers (one per layer), got ${inits.length}`);
-    this.inits = inits;
+    this.inits = layerInits(widths, init);
     this.bias = opts.bias ?? ZERO_BIAS;
     if (this.bias.law !== 'zero' && !(this.bias.variance >= 0)) throw new RangeError(`bias variance must be ≥ 0, got ${this.bias.variance}`);
     this.dtype = opts.dtype ?? 'float64';

@@ -1,22 +1,16 @@
 // The paper's predictions for fully connected ReLU nets, executable. THEORY.md derives each formula;
-// the section numbers refer to it (and to ../shared/paper-brief.md where they coincide).
+// the section numbers refer to it (and to ../shared/paper-brief.md where they coincide). Widths
+// n_0..n_d are integers ≥ 1: every exported function that takes them checks them (checkWidths), as a
+// net does, so a caller of the public API gets a RangeError rather than a NaN.
 
 import type { Rng } from '../../tensor/rng';
-import { checkWidths } from './net';
+import { checkWidths, layerInits } from './net';
 import { gain, type Initializer } from '../init';
 import { digamma, normalQuantile, tetragamma, trigamma } from '../special';
 
-function perLayer(widths: readonly number[], inits: Initializer | readonly Initializer[]): Initializer[] {
-  checkWidths(widths);
-  const d = widths.length - 1;
-  const list = Array.isArray(inits) ? inits.slice() : new Array<Initializer>(d).fill(inits as Initializer);
-  if (list.length !== d) throw new RangeError(`need ${d} initializers (one per layer), got ${list.length}`);
-  return list;
-}
-
 /** Per-layer gains c_j = n_{j−1}·Var(W_j)/2. */
 export function gains(widths: readonly number[], inits: Initializer | readonly Initializer[]): number[] {
-  return perLayer(widths, inits).map((init, i) => gain(init, widths[i], widths[i + 1]));
+  return layerInits(widths, inits).map((init, i) => gain(init, widths[i], widths[i + 1]));
 }
 
 /**
@@ -52,7 +46,7 @@ function requireGaussian(list: readonly Initializer[], what: string): void {
  * P_j = E[M_j²]/M_0² for Gaussian weights and zero biases (§2): ∏_{k≤j} c_k²(1 + 5/n_k). Log10 of each.
  */
 export function log10GaussianSecondMoments(widths: readonly number[], inits: Initializer | readonly Initializer[]): number[] {
-  const list = perLayer(widths, inits);
+  const list = layerInits(widths, inits);
   requireGaussian(list, 'the second-moment formula');
   const out: number[] = [];
   let s = 0;
@@ -170,6 +164,13 @@ export function log10GainPerLayer(init: Initializer, width: number): number {
 
 // ---- FM2 for any i.i.d. symmetric law, the log-normal picture, and sample sizes (Figure 2).
 
+/** q(x) = ‖x‖₄⁴/‖x‖⁴ of a fixed input: how a non-Gaussian law's first layer sees it (THEORY.md §3.2). */
+export function fixedInputQ(x: ArrayLike<number>): number {
+  let s2 = 0, s4 = 0;
+  for (let i = 0; i < x.length; i++) { const v = x[i] * x[i]; s2 += v; s4 += v * v; }
+  return s4 / (s2 * s2);
+}
+
 /** E[q(x)] = E[‖x‖₄⁴/‖x‖⁴] = 3/(n_0 + 2) for an input uniform on the unit sphere (§1.4). */
 export function sphereInputQ(n0: number): number {
   return 3 / (n0 + 2);
@@ -194,7 +195,7 @@ function checkInputQ(widths: readonly number[], inputQ: number): void {
  */
 function secondMomentSteps(widths: readonly number[], inits: Initializer | readonly Initializer[], inputQ: number):
   { c: number; f: number; rhoIn: number; mu4: number }[] {
-  const list = perLayer(widths, inits);
+  const list = layerInits(widths, inits);
   requireIid(list, 'the second-moment recursion');
   checkInputQ(widths, inputQ);
   // ρ_0 = Q_0/P_0 = n_0·q(x): the input enters only through its fourth-moment ratio.
@@ -252,7 +253,7 @@ export interface SecondMomentSpread {
  */
 export function secondMomentSpread(widths: readonly number[], inits: Initializer | readonly Initializer[],
   inputQ = sphereInputQ(widths[0])): SecondMomentSpread {
-  const list = perLayer(widths, inits);
+  const list = layerInits(widths, inits);
   const variances = list.map((init, i) => init.variance(widths[i], widths[i + 1]));
   const p = log10SecondMoments(widths, list, inputQ);
   const g2 = log10GaussianMoment(widths, variances, 2), g4 = log10GaussianMoment(widths, variances, 4);
@@ -302,7 +303,7 @@ export interface LogRatioLaw {
 export function logRatioLaw(widths: readonly number[], inits: Initializer | readonly Initializer[],
   inputQ = sphereInputQ(widths[0])): LogRatioLaw {
   const steps = secondMomentSteps(widths, inits, inputQ);
-  const gaussian = perLayer(widths, inits).every((i) => i.law === 'normal');
+  const gaussian = layerInits(widths, inits).every((i) => i.law === 'normal');
   let mean = 0, variance = 0, thirdCumulant = 0;
   const cache = new Map<number, ReturnType<typeof binomialLogGammaCumulants>>();
   steps.forEach(({ c, rhoIn, mu4 }, i) => {

@@ -3,16 +3,14 @@
 // layers' own biases, logits = W_out·x_L + b_out, softmax cross-entropy. Every bias is zero at init
 // (so the net at init is exactly the one fig3(a) measures); biases are trained.
 
-import { add, addBias, biasRelu, Context, matmul, scale, softmaxCrossEntropy, type Var } from '../../autograd';
-import type { Backend, DType } from '../../kernels/backend';
-import { createBackend } from '../../kernels/index';
+import { add, addBias, biasRelu, matmul, scale, type Var } from '../../autograd';
 import type { Rng } from '../../tensor/rng';
 import { Tensor } from '../../tensor/tensor';
 
 import type { Initializer } from '../init';
-import { type ModuleConvention, ResidualNet, type ResidualArchitecture } from './net';
+import { checkModules, type ModuleConvention, ResidualNet, type ResidualArchitecture } from './net';
 import { parseSchedule, scales } from './schedule';
-import { Classifier } from '../train/classifier';
+import { AutogradClassifier, classifierRuntime, type ClassifierRuntimeOptions } from '../train/classifier';
 
 /** The residual part of a training config (plain JSON, so it travels in cell params and run records). */
 export interface ResidualTrainSpec {
@@ -25,24 +23,17 @@ export interface ResidualTrainSpec {
   readonly hidden: readonly number[];
 }
 
-/** Throws a one-line RangeError for a spec that names no valid residual net. */
+/** Throws a one-line RangeError for a spec that names no valid residual net (a training config's check, before any work). */
 export function checkResidualTrainSpec(r: ResidualTrainSpec): void {
-  if (r.convention !== 'linear' && r.convention !== 'relu') throw new RangeError(`unknown module convention '${String(r.convention)}' (linear|relu)`);
+  checkModules(r);
   scales(parseSchedule(r.schedule), r.modules);
-  for (const m of r.hidden) if (!Number.isInteger(m) || m < 1) throw new RangeError(`module hidden widths must be positive integers, got ${m}`);
 }
 
-export interface ResidualClassifierOptions {
-  /** Default float32. */
-  readonly dtype?: DType;
-  /** Default the reference backend. */
-  readonly backend?: Backend;
-}
+export type ResidualClassifierOptions = ClassifierRuntimeOptions;
 
-export class ResidualClassifier implements Classifier {
+export class ResidualClassifier extends AutogradClassifier {
   /** The weights (shared storage, not copies) and the scales η_ℓ. */
   readonly net: ResidualNet;
-  readonly ctx: Context;
   /**
    * P, b_P, then per module V_1, e_1, …, V_k, e_k, then W_out, b_out, as autograd leaves over the
    * weight storage of `net` and the biases held here.
@@ -52,22 +43,15 @@ export class ResidualClassifier implements Classifier {
 
   /** widths = [n_in, n, classes]: the input, the stream and the output layer. */
   constructor(widths: readonly number[], spec: ResidualTrainSpec, init: Initializer, opts: ResidualClassifierOptions = {}) {
+    // The net checks the architecture and the schedule's scales; a training config was checked before (checkResidualTrainSpec).
     if (widths.length !== 3) throw new RangeError(`a residual classifier takes widths [n_in, n, classes], got [${widths.join(', ')}]`);
-    checkResidualTrainSpec(spec);
-    const dtype = opts.dtype ?? 'float32', backend = opts.backend ?? createBackend('reference');
-    if (!backend.dtypes.includes(dtype)) throw new RangeError(`backend '${backend.name}' does not compute in ${dtype}`);
+    const { dtype, backend } = classifierRuntime(opts);
+    super({ dtype, backend });
     const arch: ResidualArchitecture = { inputWidth: widths[0], width: widths[1], hidden: spec.hidden, outputWidth: widths[2], convention: spec.convention };
     this.net = new ResidualNet(arch, scales(parseSchedule(spec.schedule), spec.modules), init, { dtype, backend });
-    this.ctx = new Context(backend);
-    const alloc = (dt: DType, n: number) => backend.alloc(dt, n);
-    const bias = (w: Tensor) => Tensor.zeros([w.shape[0]], dtype, alloc);
-    const weights = [this.net.projection, ...this.net.modules.flat(), this.net.output];
-    this.biases = weights.map(bias);
-    this.params = weights.flatMap((w, i) => [this.ctx.leaf(w, true), this.ctx.leaf(this.biases[i], true)]);
+    ({ biases: this.biases, params: this.params } = this.withBiases([this.net.projection, ...this.net.modules.flat(), this.net.output]));
   }
 
-  get dtype(): DType { return this.net.dtype; }
-  get backend(): Backend { return this.ctx.backend; }
   get classes(): number { return this.net.arch.outputWidth; }
 
   /** The weights in ResidualNet's order (so a net drawn from the same stream matches fig3(a)'s), biases zero. */
@@ -78,20 +62,7 @@ export class ResidualClassifier implements Classifier {
 
   /** Logits (B×C) for a batch x (B×n_in), with the stream x_0..x_L. */
   forward(x: Tensor): { logits: Var; activations: Var[] } {
-    const { inputWidth } = this.net.arch;
-    if (x.ndim !== 2 || x.shape[1] !== inputWidth) throw new RangeError(`input batch must be [B, ${inputWidth}], got [${x.shape.join(', ')}]`);
-    if (x.dtype !== this.dtype) throw new TypeError(`input batch is ${x.dtype}, the model is ${this.dtype}`);
-    return residualForward(this.ctx.leaf(x), this.params, this.net.moduleWidths().length - 1, this.net.etas, this.net.arch.convention);
-  }
-
-  /** Mean softmax cross-entropy of the batch (a scalar Var to call backward() on). */
-  loss(x: Tensor, labels: ArrayLike<number>): Var {
-    return softmaxCrossEntropy(this.forward(x).logits, labels);
-  }
-
-  /** Frees every buffer of the last forward/backward for reuse; call once a step's results are read. */
-  endStep(): void {
-    this.ctx.pool.reset();
+    return residualForward(this.input(x, this.net.arch.inputWidth), this.params, this.net.moduleWidths().length - 1, this.net.etas, this.net.arch.convention);
   }
 }
 

@@ -41,12 +41,17 @@ function checkPositiveInt(v: number, what: string): void {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be a positive integer, got ${v}`);
 }
 
+/** The modules' shape: positive hidden widths and a known convention. */
+export function checkModules(a: Pick<ResidualArchitecture, 'hidden' | 'convention'>): void {
+  for (const m of a.hidden) checkPositiveInt(m, 'a module hidden width');
+  if (a.convention !== 'linear' && a.convention !== 'relu') throw new RangeError(`unknown module convention '${String(a.convention)}' (linear|relu)`);
+}
+
 export function checkArchitecture(a: ResidualArchitecture): void {
   checkPositiveInt(a.inputWidth, 'the input width');
   checkPositiveInt(a.width, 'the stream width n');
   checkPositiveInt(a.outputWidth, 'the output width');
-  for (const m of a.hidden) checkPositiveInt(m, 'a module hidden width');
-  if (a.convention !== 'linear' && a.convention !== 'relu') throw new RangeError(`unknown module convention '${String(a.convention)}' (linear|relu)`);
+  checkModules(a);
 }
 
 /** Widths m_0 = n, m_1, …, m_{k−1}, m_k = n of one module. */

@@ -69,7 +69,7 @@ describe('report: CSV read-back and claims', () => {
       const row = (depth: number, b: number, minWidth: number, dLive: number, misfit: number) => ({
         depth, beta_target: b, method: 'exact_sampler', init: 'he_normal', families: 5, min_width: minWidth, dead_min: 0, dead_max: 0.01,
         p_dead_min: 0, p_dead_max: 0.01, dead_z: 1, D_all: dLive, D_all_exact: dLive, pair_all: 'a/b', D_live: dLive, D_live_exact: dLive,
-        pair_live: 'a/b', D_live_second_order: dLive, delta_S2: 0.01, exact_misfit: misfit, crit_1e6: 0.027, next_beta: null, min_D_live_next_beta: null,
+        pair_live: 'a/b', D_live_second_order: dLive, delta_S2: 0.01, exact_misfit: misfit, crit_1e6: 0.027, sketch_error: 0.004, next_beta: null, min_D_live_next_beta: null,
       });
       const write = (rows: object[]) => fs.writeFileSync(path.join(tmp, 'fig2a_equal_beta.csv'), formatCsv(EQUAL_BETA_COLUMNS, rows as never));
       // Dead counts per family row (fig2a.csv): the exact binomial test decides them. One dead net
@@ -86,6 +86,9 @@ describe('report: CSV read-back and claims', () => {
       // One paper claim (the wide group) and one exact-law claim over both groups.
       expect(claims.map((c) => c.verdict)).to.deep.equal(['holds', 'holds']);
       expect(claims[0].claim).to.match(/depth 40, β = 1, every width ≥ 10/);
+      // Above the critical value 0.027 but within the sketches' resolution 0.004 of it: no evidence.
+      write([row(40, 1, 19, 0.030, 0.5), row(10, 2, 2, 0.2, 0.5)]);
+      expect(equalBetaClaims(tmp)[0].verdict).to.equal('holds');
       write([row(40, 1, 19, 0.05, 0.5), row(10, 2, 2, 0.2, 1.5)]);
       claims = equalBetaClaims(tmp);
       expect(claims.map((c) => c.verdict)).to.deep.equal(['fails', 'fails']);

@@ -54,6 +54,8 @@ export interface EqualBetaRow extends Record<string, string | number | boolean |
   exact_misfit: number | null;
   /** KS critical value at α = 1e−6 for the live sample sizes (§6.5). */
   crit_1e6: number;
+  /** How far a distance between two quantile sketches can be from their samples' (2/Q, the largest over pairs). */
+  sketch_error: number;
   /** The next target β and the smallest live distance from a family here to one there. */
   next_beta: number | null; min_D_live_next_beta: number | null;
 }
@@ -102,12 +104,13 @@ export function equalBetaAnalysis(members: readonly EqualBetaMember[], opts: Equ
     const { method, init, depth, betaTarget } = g[0];
     const live = (m: EqualBetaMember) => m.nets - m.dead;
     let dAll = 0, dLive = 0, pairAll = '', pairLive = '', second = 0, dS2 = 0, misfit: number | null = 0;
-    let dAllExact: number | null = 0, dLiveExact: number | null = 0;
+    let dAllExact: number | null = 0, dLiveExact: number | null = 0, sketchErr = 0;
     for (let i = 0; i < g.length; i++) {
       for (let j = i + 1; j < g.length; j++) {
         const a = g[i], b = g[j], name = `${a.family}/${b.family}`;
         const all = ksTwoSample(a.sketch, b.sketch);
         const lv = a.liveSketch.length > 0 && b.liveSketch.length > 0 ? ksTwoSample(a.liveSketch, b.liveSketch) : NaN;
+        sketchErr = Math.max(sketchErr, sketchError(a) + sketchError(b));
         if (all >= dAll) { dAll = all; pairAll = name; }
         if (lv >= dLive) { dLive = lv; pairLive = name; }
         const ds = sumInverseSquares(b.widths.slice(1)) - sumInverseSquares(a.widths.slice(1));
@@ -145,7 +148,7 @@ export function equalBetaAnalysis(members: readonly EqualBetaMember[], opts: Equ
       D_live: dLive, D_live_exact: dLiveExact, pair_live: pairLive,
       D_live_second_order: second, delta_S2: Math.abs(dS2),
       exact_misfit: misfit,
-      crit_1e6: ksCritical(1e-6, minLive, minLive),
+      crit_1e6: ksCritical(1e-6, minLive, minLive), sketch_error: sketchErr,
       next_beta: higher.length > 0 ? higher[0][0].betaTarget : null, min_D_live_next_beta: minNext,
     });
   }
@@ -154,7 +157,7 @@ export function equalBetaAnalysis(members: readonly EqualBetaMember[], opts: Equ
 
 export const EQUAL_BETA_COLUMNS = [
   'depth', 'beta_target', 'method', 'init', 'families', 'min_width', 'dead_min', 'dead_max', 'p_dead_min', 'p_dead_max', 'dead_z',
-  'D_all', 'D_all_exact', 'pair_all', 'D_live', 'D_live_exact', 'pair_live', 'D_live_second_order', 'delta_S2', 'exact_misfit', 'crit_1e6',
+  'D_all', 'D_all_exact', 'pair_all', 'D_live', 'D_live_exact', 'pair_live', 'D_live_second_order', 'delta_S2', 'exact_misfit', 'crit_1e6', 'sketch_error',
   'next_beta', 'min_D_live_next_beta',
 ] as const;
 

@@ -3,7 +3,7 @@
 // (disjoint seeds), takes log10 of the sample mean of M_j/M_0 at several layers j, and checks it
 // against the band the page draws for that setting (explorer/src/view.ts, the very same function).
 //
-// Gaussian weights use the exact law of (M_j) (lib/nn/theory.ts sampleGaussianLogLengths: K_j ~
+// Gaussian weights use the exact law of (M_j) (lib/nn/dense/theory.ts sampleGaussianLogLengths: K_j ~
 // Bin(n_j, ½), M_j/M_{j−1} = c_j(2/n_j)χ²_{K_j}), which is the law of real nets at O(Σ n_j) per net;
 // other laws run real nets (explorer/src/compute.ts on the wasm backend).
 //

@@ -1,11 +1,12 @@
 // The length-moment laws on random architectures (fast-check, seeded).
 //
-// Sizing. Let r_j = M_j/(c_j·M_{j−1}). Given a_{j−1} ≠ 0 it has mean exactly 1 (§1) and variance
-// (2κ − 1)/n_j with κ = 3 + (μ̃₄ − 3)·q ≤ 3, since every law here has μ̃₄ ≤ 3 (§3): so Var ≤ 5/n_j.
+// Sizing (THEORY.md §6.2). Let r_j = M_j/(c_j·M_{j−1}). Given a_{j−1} ≠ 0 it has mean exactly 1 (§2.2)
+// and variance (2κ − 1)/n_j with κ = 3 + (μ̃₄ − 3)·q ≤ 3, since every law here has μ̃₄ ≤ 3 (§3.1–3.2):
+// so Var ≤ 5/n_j.
 // Over N independent nets the mean of r_j is within 6·√(5/(n_j·N)) of 1 except with probability
 // < 2e−9 (r_j is a scaled χ² mixture: light-tailed, the CLT is accurate at N ≥ 200). For orthogonal
-// weights the rows are dependent; Wa is then uniform on a sphere, which has smaller relative
-// fluctuations than the Gaussian case, so the same bound is used (not a proof; it is conservative).
+// weights the rows are dependent, but the exact conditional law (THEORY.md §3.6) gives
+// Var = (5N − 2n_j)/(n_j(N + 2)) < 5/n_j, N = max(n_{j−1}, n_j), so the same bound holds.
 //
 // End to end, R = M_d/M_0 has E[R] = ∏c_j and E[R²] ≤ ∏c_j²(1 + 5/n_j); its sample mean over N nets is
 // within 6·√(V/N)·∏c_j, V = ∏(1 + 5/n_j) − 1. R is log-normal-like, so we keep V ≤ 1 (skewness of the

@@ -64,7 +64,7 @@ describeOnBackends('forward trace', (b) => {
       const t = traceForward(net, randomUnitInput(rng, 30));
       expect(t.dead).to.equal(false);
       expect(Number.isFinite(t.logRatio)).to.equal(true);
-      // log10 M_d/M_0 is near 1500·log10 c − 1500·2.5/30·log10 e; its sd over nets is √(1500·5/30)/ln 10 ≈ 7 (§3); allow 8 sd.
+      // log10 M_d/M_0 is near 1500·log10 c − 1500·2.5/30·log10 e; its sd over nets is √(1500·5/30)/ln 10 ≈ 7 (THEORY.md §4.5); allow 8 sd.
       expect(Math.abs(t.logRatio * Math.LOG10E - 1500 * Math.log10(c) + 1500 * 2.5 / 30 * Math.LOG10E)).to.be.below(60);
       expect(Math.abs(t.logRatio * Math.LOG10E)).to.be.above(300);
     }

@@ -10,7 +10,7 @@ import {
 } from './engine';
 import { netSeed, type Config, type DenseConfig, type ResidualConfig } from './settings';
 
-/** One record of lib/nn/trace.ts (LayerTrace) or lib/nn/residual-trace.ts (ModuleTrace), as plain numbers. */
+/** One record of lib/nn/dense/trace.ts (LayerTrace) or lib/nn/residual/trace.ts (ModuleTrace), as plain numbers. */
 export type TraceRecord = Readonly<Record<string, number>>;
 
 /**
@@ -40,7 +40,7 @@ export interface RunData {
   readonly active: Int32Array;
 }
 
-/** Pixels scaled by 1/255, exactly as lib/nn/mnist.ts's fillBatch scales a training batch. */
+/** Pixels scaled by 1/255, exactly as data/mnist.ts's fillBatch scales a training batch. */
 export function mnistInput(pixels: Uint8Array): Float64Array {
   const inv = 1 / 255, x = new Float64Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) x[i] = pixels[i] * inv;

@@ -83,7 +83,7 @@ export interface Theory {
 export function sampleMeanBand(log10E: number, log10P: number, nets: number, z = BAND_Z): [number, number] {
   const log10R = log10P - 2 * log10E;
   // ln(1 + (r − 1)/N) without overflow when r is astronomically large.
-  // exp(x·ln 10), not Math.pow(10, x): engines agree on exp to the bit, not on pow (lib/nn/schedule.ts).
+  // exp(x·ln 10), not Math.pow(10, x): engines agree on exp to the bit, not on pow (lib/nn/residual/schedule.ts).
   const s2 = log10R > 15 ? log10R * Math.LN10 - Math.log(nets) + Math.log1p((nets - 1) * Math.exp(-log10R * Math.LN10))
     : Math.log1p(Math.max(0, Math.exp(log10R * Math.LN10) - 1) / nets);
   const s = Math.sqrt(s2);

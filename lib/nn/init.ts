@@ -226,7 +226,7 @@ export function initializerById(id: string): Initializer {
   throw new RangeError(`unknown initializer '${id}' (known: ${INITIALIZERS.map((i) => i.id).join(', ')}, symmetric_<law>_g<gain>, orthogonal_g<gain>)`);
 }
 
-/** The per-layer gain c = fan-in·Var(w)/2 of §3.1: E[M_j | a_{j−1}] = c·M_{j−1} with zero biases. */
+/** The per-layer gain c = fan-in·Var(w)/2 (§1.2, §2.2): E[M_j | a_{j−1}] = c·M_{j−1} with zero biases. */
 export function gain(init: Initializer, fanIn: number, fanOut: number): number {
   return (fanIn * init.variance(fanIn, fanOut)) / 2;
 }

@@ -1,5 +1,5 @@
 // The cell task behind conv.js parts (a) and (b): draw `nets` independent conv ReLU nets of one
-// architecture and initializer, push one input through each (log domain, nn/conv-net.ts), and
+// architecture and initializer, push one input through each (log domain, nn/conv/net.ts), and
 // summarize R = M_d/M_0 over the nets: its mean and second moment with Cox log-normal intervals, and
 // the exact theory mean (§8.1) for the same input law. Plain-object params in, plain-object result out.
 

@@ -4,7 +4,7 @@
 // theory's conditional prediction of the next step with a z-score. Set a breakpoint inside
 // `for (let j = d; j >= 1; j--)` in backwardLoop to watch a gradient travel to the input.
 //
-// Log domain, as in ../trace.ts: the forward pass keeps a_j = e^{L_j}·h_j with ‖h_j‖² = n_j, and the
+// Log domain, as in ./trace.ts: the forward pass keeps a_j = e^{L_j}·h_j with ‖h_j‖² = n_j, and the
 // backward pass keeps δ_j = ∂ℓ/∂z_j = e^{D_j}·ρ_j with ‖ρ_j‖ = 1, so depth never over- or underflows.
 
 import { inArena, type FloatArray } from '../../kernels/backend';
@@ -92,7 +92,7 @@ export function forwardActivations(net: DenseReluNet, x: ArrayLike<number>): Act
       backend.matmul(net.weights[j - 1].data, prev, z, n, 1, widths[j - 1]);
       let bias: FloatArray | null = null;
       if (scaledBias !== null) {
-        // Biases enter in the units of h: b·e^{−L} (exact arithmetic, as in ../trace.ts).
+        // Biases enter in the units of h: b·e^{−L} (exact arithmetic, as in ./trace.ts).
         const b = net.biases[j - 1].data, s = Math.exp(-L);
         for (let i = 0; i < n; i++) scaledBias[i] = b[i] * s;
         bias = scaledBias.subarray(0, n);

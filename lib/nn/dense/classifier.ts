@@ -1,4 +1,4 @@
-// The paper's training model (§4, Figure 1(b)): the hidden ReLU layers of a DenseReluNet,
+// The paper's training model (paper-brief §4, Figure 1(b)): the hidden ReLU layers of a DenseReluNet,
 // a_j = ReLU(W_j a_{j−1} + b_j) for j = 1..d, then a linear output layer of C units (C = 10 for MNIST),
 // logits = W_{d+1} a_d + b_{d+1}, trained with softmax cross-entropy through the autograd.
 //
@@ -19,7 +19,7 @@ export interface ClassifierOptions extends ClassifierRuntimeOptions {
   readonly outputInit?: Initializer;
 }
 
-/** Forward statistics of one layer over a batch (§2): M_j = ‖a_j‖²/n_j averaged over the rows. */
+/** Forward statistics of one layer over a batch (THEORY.md §1.2): M_j = ‖a_j‖²/n_j averaged over the rows. */
 export interface LayerStatistics {
   /** Layer index j (0 = the input). */
   readonly j: number;
@@ -27,7 +27,7 @@ export interface LayerStatistics {
   readonly n: number;
   /** Batch mean of the length scale M_j. */
   readonly M: number;
-  /** Fraction of the batch's a_j entries that are > 0 (≈ ½ for a symmetric init, by §3.2). */
+  /** Fraction of the batch's a_j entries that are > 0 (≈ ½ for a symmetric continuous init, THEORY.md §3.5). */
   readonly fractionActive: number;
 }
 

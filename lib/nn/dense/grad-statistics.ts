@@ -1,4 +1,4 @@
-// Jacobian and gradient statistics against β (the core of a later `grad` experiment, THEORY.md §10):
+// Jacobian and gradient statistics against β (what grad.js reports, THEORY.md §10):
 // part (a) samples independent nets and summarizes the mean squared Jacobian entry with its measured-
 // coverage interval and the exact theory beside it; part (b) gives per-layer gradient norms at
 // initialization on one batch, the batch gradient SGD uses next to the per-example theory.
@@ -17,7 +17,7 @@ import { randomUnitInput } from '../input';
 import { jacobianEntryMoments, traceBackward } from './backward';
 import { gradientMoments, jacobianLaw, type FourthMomentMethod } from './jacobian-theory';
 
-// ---- Student's t quantile (exact for integer degrees of freedom)
+// ---- Intervals for a mean over nets, from per-net values given as logs (§10.9)
 
 /**
  * The t interval for a mean from values given as logs (−Infinity = 0): x̄ ± t_{N−1}·s/√N, computed at the

@@ -23,9 +23,9 @@ export function isWidth(n: number): boolean {
 }
 
 /**
- * The one check of widths n_0..n_d where they enter the library: the net's constructor (the CLI checks
- * its flags, and what it builds from them is valid by construction). The theory functions take widths
- * as a net does and do not check them again.
+ * The check of widths n_0..n_d where they enter the library: the net's constructor and the dense theory
+ * functions of the public API call it (directly or through layerInits), so a caller gets a RangeError,
+ * not a NaN. The CLI checks its flags before any work.
  */
 export function checkWidths(widths: readonly number[]): void {
   if (widths.length < 2) throw new RangeError(`a net needs at least an input and one layer width, got [${widths.join(', ')}]`);
@@ -82,7 +82,7 @@ export class DenseReluNet {
 
   get depth(): number { return this.widths.length - 1; }
 
-  /** Per-layer gains c_j = n_{j−1}·Var(w)/2 (§3.1). */
+  /** Per-layer gains c_j = n_{j−1}·Var(w)/2 (§1.2, §2.2). */
   gains(): number[] {
     return this.inits.map((init, i) => gain(init, this.widths[i], this.widths[i + 1]));
   }

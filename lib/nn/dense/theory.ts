@@ -1,7 +1,7 @@
 // The paper's predictions for fully connected ReLU nets, executable. THEORY.md derives each formula;
-// the section numbers refer to it (and to ../shared/paper-brief.md where they coincide). Widths
-// n_0..n_d are integers ≥ 1: every exported function that takes them checks them (checkWidths), as a
-// net does, so a caller of the public API gets a RangeError rather than a NaN.
+// the section numbers (§k.m) refer to it. Widths n_0..n_d are integers ≥ 1: every exported function
+// that takes them checks them (checkWidths), as a net does, so a caller of the public API gets a
+// RangeError rather than a NaN.
 
 import type { Rng } from '../../tensor/rng';
 import { checkWidths, layerInits } from './net';
@@ -14,8 +14,8 @@ export function gains(widths: readonly number[], inits: Initializer | readonly I
 }
 
 /**
- * FM1 (§1): E[M_d]/M_0 = ∏_j c_j for zero biases and any symmetric weight laws. Returned as log10, so
- * deep products neither overflow nor underflow.
+ * FM1 (§2.3 (2.2)): E[M_d]/M_0 = ∏_j c_j for zero biases and any symmetric weight laws. Returned as
+ * log10, so deep products neither overflow nor underflow.
  */
 export function log10MeanRatio(widths: readonly number[], inits: Initializer | readonly Initializer[]): number {
   let s = 0;
@@ -24,8 +24,8 @@ export function log10MeanRatio(widths: readonly number[], inits: Initializer | r
 }
 
 /**
- * FM1 with symmetric biases of variance σ_b² (§1): E[M_j] = c_j E[M_{j−1}] + σ_b²/2, exactly, from M_0.
- * Returns E[M_1..M_d].
+ * FM1 with symmetric biases of variance σ_b² (§2.2 (2.1), iterated as in §2.3):
+ * E[M_j] = c_j E[M_{j−1}] + σ_b²/2, exactly, from M_0. Returns E[M_1..M_d].
  */
 export function expectedLengths(widths: readonly number[], inits: Initializer | readonly Initializer[], m0: number,
   biasVariance = 0): number[] {
@@ -43,7 +43,7 @@ function requireGaussian(list: readonly Initializer[], what: string): void {
 }
 
 /**
- * P_j = E[M_j²]/M_0² for Gaussian weights and zero biases (§2): ∏_{k≤j} c_k²(1 + 5/n_k). Log10 of each.
+ * P_j = E[M_j²]/M_0² for Gaussian weights and zero biases (§4.4): ∏_{k≤j} c_k²(1 + 5/n_k). Log10 of each.
  */
 export function log10GaussianSecondMoments(widths: readonly number[], inits: Initializer | readonly Initializer[]): number[] {
   const list = layerInits(widths, inits);
@@ -126,7 +126,7 @@ export function deadProbability(widths: readonly number[]): number {
 }
 
 /**
- * The exact law of (M_j) for Gaussian weights and zero biases (§3): given M_{j−1},
+ * The exact law of (M_j) for Gaussian weights and zero biases (§4.1–§4.2): given M_{j−1},
  * M_j = M_{j−1}·(n_{j−1}σ_j²/n_j)·χ²_{K_j}, K_j ~ Binomial(n_j, ½), independent across layers.
  * Draws one path and returns ln(M_j/M_0) for j = 1..d (−Infinity once a layer is dead). Costs O(Σ n_j)
  * instead of the O(Σ n_j n_{j−1}) of a real net.
@@ -149,7 +149,7 @@ export function sampleGaussianLogLengths(rng: Rng, widths: readonly number[], va
   return out;
 }
 
-/** β = Σ_j 1/n_j over the hidden widths n_1..n_d (§1: FM2 is governed by it). */
+/** β = Σ_j 1/n_j over the hidden widths n_1..n_d (§1.2: FM2 is governed by it). */
 export function beta(widths: readonly number[]): number {
   checkWidths(widths);
   let b = 0;
@@ -164,7 +164,7 @@ export function log10GainPerLayer(init: Initializer, width: number): number {
 
 // ---- FM2 for any i.i.d. symmetric law, the log-normal picture, and sample sizes (Figure 2).
 
-/** q(x) = ‖x‖₄⁴/‖x‖⁴ of a fixed input: how a non-Gaussian law's first layer sees it (THEORY.md §3.2). */
+/** q(x) = ‖x‖₄⁴/‖x‖⁴ of a fixed input: how a non-Gaussian law's first layer sees it (THEORY.md §3.1). */
 export function fixedInputQ(x: ArrayLike<number>): number {
   let s2 = 0, s4 = 0;
   for (let i = 0; i < x.length; i++) { const v = x[i] * x[i]; s2 += v; s4 += v * v; }

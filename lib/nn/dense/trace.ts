@@ -24,11 +24,12 @@ export interface LayerTrace {
   /** Units with a_{j,i} > 0. */
   readonly activeUnits: number;
   readonly activeFraction: number;
-  /** log10 E[M_j | a_{j−1}] = log10(c_j·M_{j−1} + σ_b²/2) (§3.1): the theory's one-step prediction. */
+  /** log10 E[M_j | a_{j−1}] = log10(c_j·M_{j−1} + σ_b²/2) (§2.2 (2.1)): the theory's one-step prediction. */
   readonly predictedLog10M: number;
   /**
    * sd(M_j | a_{j−1}) / E[M_j | a_{j−1}] = √((2κ − 1)/n_j), κ = E[z⁴]/E[z²]² of one pre-activation
-   * given a_{j−1} (§3.3; √(5/n_j) for Gaussian weights). NaN when rows are not independent (orthogonal).
+   * given a_{j−1} (§3.2 (3.4), κ from §3.1 (3.2); √(5/n_j) for Gaussian weights). NaN when rows are not
+   * independent (orthogonal).
    */
   readonly predictedRelSd: number;
   /** (M_j − E[M_j | a_{j−1}]) / sd(M_j | a_{j−1}): how surprising this layer's draw was. */

@@ -15,7 +15,7 @@ import { checkResidualTrainSpec, ResidualClassifier, type ResidualTrainSpec } fr
 import { SGD } from './sgd';
 import type { Classifier } from './classifier';
 
-/** The paper's protocol (§4): batch 1024, fixed lr 0.01, at most 100 epochs, target 20% test accuracy. */
+/** The paper's protocol (paper-brief §4): batch 1024, fixed lr 0.01, at most 100 epochs, target 20% test accuracy. */
 export const PAPER_PROTOCOL = { batchSize: 1024, lr: 0.01, maxEpochs: 100, target: 0.2 } as const;
 
 /** Stream keys under the seed: independent streams for the weights and for the batch order. */

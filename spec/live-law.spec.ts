@@ -3,7 +3,8 @@
 // distance between two profiles against two samples' distance (DKW above, 3.3 sd below), and the
 // second-order Σ1/n² term against the exact distance where every width is ≥ 20.
 import { expect } from 'chai';
-import { ExactLogRatioLaw, exactKsDistance, logGammaComplex, secondOrderKs, sumInverseSquares } from '../lib/nn/dense/live-law';
+import { ExactLogRatioLaw, exactKsDistance, secondOrderKs, sumInverseSquares } from '../lib/nn/dense/live-law';
+import { logGammaComplex } from '../lib/nn/special';
 import { lengthPath } from '../lib/nn/dense/estimators';
 import { ksCritical, ksOneSample, ksTwoSample } from '../lib/nn/stats';
 import { Rng } from '../lib/tensor/rng';

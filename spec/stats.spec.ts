@@ -1,7 +1,7 @@
 // Sample statistics. Coverage is checked by simulation: over R replicate experiments, the count of
 // intervals covering the truth is Binomial(R, p); we require it within 6 sd of R·0.95.
 import { expect } from 'chai';
-import { bootstrapLogMeanInterval, ksTwoSample, logMeanExp, logNormalMeanInterval, quantile, slope } from '../lib/nn/stats';
+import { binomialLowerQuantile, binomialTails, bootstrapLogMeanInterval, ksTwoSample, logMeanExp, logNormalMeanInterval, quantile, slope } from '../lib/nn/stats';
 import { Rng } from '../lib/tensor/rng';
 
 describe('sample statistics', () => {
@@ -39,5 +39,17 @@ describe('sample statistics', () => {
     expect(Math.abs(cox - 0.95 * R)).to.be.below(6 * sd);
     // The bootstrap's coverage is far below nominal here (about 60%); that is why it is not the default.
     expect(boot).to.be.below(0.95 * R - 6 * sd);
+  });
+});
+
+describe('binomialLowerQuantile', () => {
+  it('is the smallest k with P(X ≤ k) ≥ alpha: fewer than k has probability below alpha', () => {
+    for (const [n, p, alpha] of [[20, 0.95, 1e-3], [60, 0.95, 1e-3], [388, 0.95, 0.01], [50, 0.5, 0.05]]) {
+      const k = binomialLowerQuantile(n, p, alpha);
+      expect(binomialTails(k, n, p).below, `n ${n}`).to.be.at.least(alpha);
+      if (k > 0) expect(binomialTails(k - 1, n, p).below, `n ${n}`).to.be.below(alpha);
+    }
+    // 50 fair coins: P(X ≤ 18) = 0.0325, P(X ≤ 19) = 0.0595.
+    expect(binomialLowerQuantile(50, 0.5, 0.05)).to.equal(19);
   });
 });

@@ -229,6 +229,12 @@ export function binomialTails(k: number, n: number, p: number): { below: number;
   return { below: Math.min(1, below), above: Math.min(1, above) };
 }
 
+/** The smallest k with P(X ≤ k) ≥ alpha for X ~ Binomial(n, p): fewer than k has probability < alpha. */
+export function binomialLowerQuantile(n: number, p: number, alpha: number): number {
+  for (let k = 0; k < n; k++) if (binomialTails(k, n, p).below >= alpha) return k;
+  return n;
+}
+
 /** The two-sided exact binomial p-value of a count k of n: 2·min of the tails, at most 1. */
 export function binomialTwoSidedP(k: number, n: number, p: number): number {
   const t = binomialTails(k, n, p);

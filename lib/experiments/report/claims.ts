@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { initializerById, gain } from '../../nn/init';
 import { parseSchedule } from '../../nn/residual/schedule';
 import { readCsv, type CsvRow } from '../out/csv';
-import { binomialTwoSidedP, weightedSlope } from '../../nn/stats';
+import { binomialLowerQuantile, binomialTwoSidedP, weightedSlope } from '../../nn/stats';
 import { logGamma, normalCdf, normalQuantile, studentTQuantile } from '../../nn/special';
 import { Rng } from '../../tensor/rng';
 import { growthFits, growthPoints } from './growth';
@@ -126,17 +126,6 @@ function sampleMeanClaim(rows: readonly CsvRow[]): Claim {
     verdict: inside >= floor && covered >= floor ? 'holds' : 'fails',
     rule: 'coverage counts: fail below the 0.001 binomial quantile of n points at p = 0.95 (points are independent nets)',
   };
-}
-
-/** The largest k with P(Bin(n, p) < k) < alpha. */
-function binomialLowerQuantile(n: number, p: number, alpha: number): number {
-  let cdf = 0, logPmf = n * Math.log(1 - p); // k = 0
-  for (let k = 0; k <= n; k++) {
-    if (k > 0) logPmf += Math.log(((n - k + 1) / k) * (p / (1 - p)));
-    if (cdf + Math.exp(logPmf) >= alpha) return k;
-    cdf += Math.exp(logPmf);
-  }
-  return n;
 }
 
 /**

@@ -8,26 +8,7 @@
 import { checkWidths } from './net';
 import { logRatioLaw } from './theory';
 import { initializerById } from '../init';
-
-/** ln Γ(z) for complex z = re + i·im with re ≥ ½: Lanczos (g = 7, 9 terms), |error| < 1e-13. */
-export function logGammaComplex(re: number, im: number): [number, number] {
-  const g = 7;
-  const p = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  // Γ(z) = √(2π) t^{z−½} e^{−t} A(z − 1), t = z − 1 + g + ½.
-  const zr = re - 1, zi = im;
-  let ar = p[0], ai = 0;
-  for (let k = 1; k < 9; k++) {
-    const dr = zr + k, den = dr * dr + zi * zi;
-    ar += (p[k] * dr) / den;
-    ai -= (p[k] * zi) / den;
-  }
-  const tr = zr + g + 0.5, ti = zi;
-  const logTr = 0.5 * Math.log(tr * tr + ti * ti), logTi = Math.atan2(ti, tr);
-  // (z − ½)·log t = (zr + ½ + i zi)(logTr + i logTi)
-  const er = (zr + 0.5) * logTr - zi * logTi, ei = (zr + 0.5) * logTi + zi * logTr;
-  return [0.5 * Math.log(2 * Math.PI) + er - tr + 0.5 * Math.log(ar * ar + ai * ai), ei - ti + Math.atan2(ai, ar)];
-}
+import { logGammaComplex } from '../special';
 
 /**
  * E[Γ(K/2 + it)/Γ(K/2) | K ≥ 1], K ~ Bin(n, ½), as [re, im]: the characteristic function of ln(χ²_K/2)

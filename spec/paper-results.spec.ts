@@ -36,8 +36,11 @@ describe('committed paper-scale results are reproducible (results/paper)', funct
   });
   for (const dir of folders) {
     it(path.relative(PAPER, dir), async () => {
-      const rep = await recheckFolder(dir, { cells: 1, scratch: tmp });
+      // The quickest cell of each experiment, when one took at most 20 s (a conv training epoch over
+      // all of MNIST takes minutes: those experiments get the params and CSV checks only, and say so).
+      const rep = await recheckFolder(dir, { cells: 1, maxSeconds: 20, scratch: tmp });
       expect(rep.problems, rep.lines.join('\n')).to.deep.equal([]);
+      for (const line of rep.lines.filter((l) => /cells logged with the recorded params/.test(l))) expect(line).to.match(/1 of 1 recomputed identically|no logged cell took ≤ 20 s/);
       expect(rep.lines.join('\n')).to.match(/1 of 1 recomputed identically/);
     });
   }
@@ -60,7 +63,7 @@ describe('committed paper-scale results are reproducible (results/paper)', funct
     };
 
     it('passes an untouched run', async () => {
-      const rep = await recheckFolder(run, { cells: 2, scratch: tmp });
+      const rep = await recheckFolder(run, { cells: 2, maxSeconds: 600, scratch: tmp });
       expect(rep.problems).to.deep.equal([]);
       expect(rep.lines.join('\n')).to.match(/CSVs rebuilt from the logs byte for byte/);
     });
@@ -69,28 +72,35 @@ describe('committed paper-scale results are reproducible (results/paper)', funct
       const dir = copy('result');
       // Every cell is recomputed (cells: 1000), so the edited one is among them.
       edit(path.join(dir, 'fig1a.jsonl'), /"dead":(\d+)/, '"dead":9$1');
-      const rep = await recheckFolder(dir, { cells: 1000, scratch: tmp });
+      const rep = await recheckFolder(dir, { cells: 1000, maxSeconds: 600, scratch: tmp });
       expect(rep.problems.join('\n')).to.match(/computes to another result than its log holds/);
+    });
+
+    it('recomputes no cell slower than maxSeconds, and says so', async () => {
+      // A logged time can be 0 (millisecond clock), so nothing is quicker than −1 s.
+      const rep = await recheckFolder(run, { cells: 5, maxSeconds: -1, scratch: tmp });
+      expect(rep.problems).to.deep.equal([]);
+      expect(rep.lines.join('\n')).to.match(/fig1a: 2 of 2 cells logged with the recorded params; 0 of 0 recomputed identically \(no logged cell took ≤ -1 s; the quickest took \d+ s\)/);
     });
 
     it('a torn or corrupt log line', async () => {
       const dir = copy('torn');
       edit(path.join(dir, 'fig1a.jsonl'), /"dead":/, '"dead":,');
-      const rep = await recheckFolder(dir, { cells: 0, scratch: tmp });
+      const rep = await recheckFolder(dir, { cells: 0, maxSeconds: 600, scratch: tmp });
       expect(rep.problems.join('\n')).to.match(/fig1a\.jsonl line 1: not valid JSON/);
     });
 
     it('a logged cell whose params are not what the recorded flags make', async () => {
       const dir = copy('params');
       edit(path.join(dir, 'fig1.invocation.json'), /"3"/, '"4"');
-      const rep = await recheckFolder(dir, { cells: 0, scratch: tmp });
+      const rep = await recheckFolder(dir, { cells: 0, maxSeconds: 600, scratch: tmp });
       expect(rep.problems.join('\n')).to.match(/other params than the recorded flags make/);
     });
 
     it('a CSV the logs do not make', async () => {
       const dir = copy('csv');
       edit(path.join(dir, 'fig1a.csv'), /\n(\w)/, '\nX$1');
-      const rep = await recheckFolder(dir, { cells: 0, scratch: tmp });
+      const rep = await recheckFolder(dir, { cells: 0, maxSeconds: 600, scratch: tmp });
       expect(rep.problems).to.deep.equal(['fig1: fig1a.csv differs from what the logs make']);
     });
 

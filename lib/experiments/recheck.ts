@@ -30,6 +30,7 @@ export const RECHECK_CLI = defineCli({
   positionals: { metavar: 'DIR...', help: 'results folders, each with <script>.invocation.json and its logs', min: 1 },
   flags: {
     cells: intFlag('cells recomputed per experiment (the quickest by logged time; 0: none)', { default: 2, min: 0, max: 1000000 }),
+    'max-seconds': intFlag('recompute no cell whose logged time exceeds this', { default: 600, min: 1, max: 100000000 }),
   },
 });
 
@@ -59,7 +60,7 @@ function csvFiles(dir: string): string[] {
 type AnyExperiment = Experiment<unknown, unknown, unknown>;
 
 /** Checks 1 and 2 for one experiment; returns whether the logs hold every cell. */
-async function checkExperiment(exp: AnyExperiment, dir: string, cells: number, rep: RecheckReport): Promise<boolean> {
+async function checkExperiment(exp: AnyExperiment, dir: string, opts: RecheckOptions, rep: RecheckReport): Promise<boolean> {
   const logged = new Map<string, LogRecord>();
   for (const file of logFiles(dir, exp.name)) {
     const log = readLog(file);
@@ -74,19 +75,31 @@ async function checkExperiment(exp: AnyExperiment, dir: string, cells: number, r
     else if (canonicalJson(cell.params) !== canonicalJson(r.params)) rep.problems.push(`${exp.name}: cell '${key}' was logged with other params than the recorded flags make`);
     else matching++;
   }
-  const quickest = [...logged.values()].filter((r) => made.has(r.key)).sort((a, b) => loggedSeconds(a) - loggedSeconds(b)).slice(0, cells);
+  const ordered = [...logged.values()].filter((r) => made.has(r.key)).sort((a, b) => loggedSeconds(a) - loggedSeconds(b));
+  const quickest = ordered.filter((r) => loggedSeconds(r) <= opts.maxSeconds).slice(0, opts.cells);
   let same = 0;
   for (const r of quickest) {
     const again = await exp.task.run(made.get(r.key)!.params, () => {});
     if (timeless(again) === timeless(r.result)) same++;
     else rep.problems.push(`${exp.name}: cell '${r.key}' computes to another result than its log holds`);
   }
-  rep.lines.push(`${exp.name}: ${matching} of ${exp.cells.length} cells logged with the recorded params; ${same} of ${quickest.length} recomputed identically`);
+  // A cell that took longer than --max-seconds is not recomputed; the line says so, with the quickest's time.
+  const none = opts.cells > 0 && quickest.length === 0 && ordered.length > 0 ? ` (no logged cell took ≤ ${opts.maxSeconds} s; the quickest took ${loggedSeconds(ordered[0]).toFixed(0)} s)` : '';
+  rep.lines.push(`${exp.name}: ${matching} of ${exp.cells.length} cells logged with the recorded params; ${same} of ${quickest.length} recomputed identically${none}`);
   return logged.size >= exp.cells.length && exp.cells.every((c) => logged.has(c.key));
 }
 
 /** Every check for one folder. */
-export async function recheckFolder(dir: string, opts: { cells: number; scratch: string }): Promise<RecheckReport> {
+export interface RecheckOptions {
+  /** Cells recomputed per experiment, the quickest first. */
+  readonly cells: number;
+  /** Cells that took longer than this (logged seconds) are not recomputed. */
+  readonly maxSeconds: number;
+  /** Where scratch folders go. */
+  readonly scratch: string;
+}
+
+export async function recheckFolder(dir: string, opts: RecheckOptions): Promise<RecheckReport> {
   const rep: RecheckReport = { dir, lines: [], problems: [] };
   const ids = recordedScripts(dir);
   if (ids.length === 0) throw new UsageError(`${dir} has no *.invocation.json: not the output folder of a figure script`);
@@ -99,7 +112,7 @@ export async function recheckFolder(dir: string, opts: { cells: number; scratch:
       recordedArgs(script.cli, dir, argv);
       const args = parseCli(script.cli, [...argv, '--out', dir])!;
       let all = true;
-      for (const exp of await script.experiments(args)) all = (await checkExperiment(exp, dir, opts.cells, rep)) && all;
+      for (const exp of await script.experiments(args)) all = (await checkExperiment(exp, dir, opts, rep)) && all;
       if (all) complete.push(argv);
       else rep.lines.push(`${id} ${argv.join(' ')}: not every cell is logged here (a shard, or a run not finished): its CSVs are not rebuilt`);
     }
@@ -134,7 +147,7 @@ export async function recheck(argv: readonly string[], stdout: NodeJS.WritableSt
   const reports: RecheckReport[] = [];
   try {
     for (const dir of a.positionals) {
-      const rep = await recheckFolder(dir, { cells: a.cells, scratch });
+      const rep = await recheckFolder(dir, { cells: a.cells, maxSeconds: a['max-seconds'], scratch });
       stdout.write(`${dir}: ${rep.problems.length === 0 ? 'ok' : 'FAILED'}\n${[...rep.lines, ...rep.problems].map((l) => `  ${l}\n`).join('')}`);
       reports.push(rep);
     }

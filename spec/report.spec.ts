@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { equalBetaClaims, fig1aClaims, fisherOneSided, slopeClaims, studentQuantile } from '../lib/experiments/report/claims';
 import { EQUAL_BETA_COLUMNS } from '../lib/experiments/report/equal-beta';
-import { weightedSlope } from '../lib/nn/stats';
+import { binomialTwoSidedP, weightedSlope } from '../lib/nn/stats';
 import { parseCsv } from '../lib/experiments/out/csv';
 import { formatCsv } from '../lib/experiments/out/files';
 
@@ -66,20 +66,25 @@ describe('report: CSV read-back and claims', () => {
   it('equal-β claims: the paper\'s claim only where every width is ≥ 10; the exact-law claim fails on a misfit', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'report-spec-'));
     try {
-      const row = (depth: number, b: number, minWidth: number, dLive: number, misfit: number) => ({
+      const row = (depth: number, b: number, minWidth: number, dLive: number, misfit: number) => () => ({
         depth, beta_target: b, method: 'exact_sampler', init: 'he_normal', families: 5, min_width: minWidth, dead_min: 0, dead_max: 0.01,
-        p_dead_min: 0, p_dead_max: 0.01, dead_z: 1, D_all: dLive, D_all_exact: dLive, pair_all: 'a/b', D_live: dLive, D_live_exact: dLive,
+        p_dead_min: 0, p_dead_max: 0.01, dead_p: deadP[depth], D_all: dLive, D_all_exact: dLive, pair_all: 'a/b', D_live: dLive, D_live_exact: dLive,
         pair_live: 'a/b', D_live_second_order: dLive, delta_S2: 0.01, exact_misfit: misfit, crit_1e6: 0.027, sketch_error: 0.004, next_beta: null, min_D_live_next_beta: null,
       });
-      const write = (rows: object[]) => fs.writeFileSync(path.join(tmp, 'fig2a_equal_beta.csv'), formatCsv(EQUAL_BETA_COLUMNS, rows as never));
-      // Dead counts per family row (fig2a.csv): the exact binomial test decides them. One dead net
-      // where 0.01 are expected is no evidence (p ≈ 0.02, above the Bonferroni level; a normal z of
-      // 9.9 would call it a failure); 30 where 25 are expected at depth 10 is within chance.
-      const counts = (deadWide: number, deadNarrow: number) => fs.writeFileSync(path.join(tmp, 'fig2a.csv'), formatCsv(['method', 'init', 'depth', 'beta_target', 'nets', 'dead', 'dead_expected'], [
-        { method: 'exact_sampler', init: 'he_normal', depth: 40, beta_target: 1, nets: 20000, dead: deadWide, dead_expected: 0.01 },
-        { method: 'exact_sampler', init: 'he_normal', depth: 10, beta_target: 2, nets: 20000, dead: deadNarrow, dead_expected: 25 },
-        { method: 'net', init: 'he_normal', depth: 10, beta_target: 2, nets: 100, dead: 100, dead_expected: 0 },
-      ] as never));
+      // Each group's smallest exact binomial p of a family's dead count (20,000 paths each). One dead
+      // net where 0.01 are expected is no evidence (p ≈ 0.02, above the Bonferroni level; a normal z
+      // of 9.9 would call it a failure); 30 where 25 are expected at depth 10 is within chance.
+      const deadP: Record<number, number> = {};
+      let rows: (() => object)[] = [];
+      const write = (r: (() => object)[]) => {
+        rows = r;
+        fs.writeFileSync(path.join(tmp, 'fig2a_equal_beta.csv'), formatCsv(EQUAL_BETA_COLUMNS, r.map((f) => f()) as never));
+      };
+      const counts = (deadWide: number, deadNarrow: number) => {
+        deadP[40] = binomialTwoSidedP(deadWide, 20000, 0.01 / 20000);
+        deadP[10] = binomialTwoSidedP(deadNarrow, 20000, 25 / 20000);
+        write(rows);
+      };
       counts(1, 30);
       write([row(40, 1, 19, 0.01, 0.5), row(10, 2, 2, 0.2, 0.5)]);
       let claims = equalBetaClaims(tmp);

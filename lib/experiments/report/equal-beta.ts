@@ -6,7 +6,7 @@
 
 import { ExactLogRatioLaw, exactKsDistance, secondOrderKs, sumInverseSquares } from '../../nn/dense/live-law';
 import { initializerById } from '../../nn/init';
-import { ksCritical, ksTwoSample } from '../../nn/stats';
+import { binomialTwoSidedP, ksCritical, ksTwoSample } from '../../nn/stats';
 import { deadProbability, gains } from '../../nn/dense/theory';
 import { lineChartSpec, type TopLevelSpec } from '../out/plot';
 
@@ -42,8 +42,8 @@ export interface EqualBetaRow extends Record<string, string | number | boolean |
   min_width: number;
   /** Measured dead fractions (lowest, highest family) and the exact ones. */
   dead_min: number; dead_max: number; p_dead_min: number; p_dead_max: number;
-  /** Largest dead-count z = (dead − N·p)/√(N·p(1 − p)) over the families. */
-  dead_z: number;
+  /** Smallest exact two-sided binomial p-value of a family's dead count against its exact dead fraction. */
+  dead_p: number;
   /** Largest KS distance between two families, all nets (the dead atom included), measured and exact. */
   D_all: number; D_all_exact: number | null; pair_all: string;
   /** The same among live nets. */
@@ -128,10 +128,8 @@ export function equalBetaAnalysis(members: readonly EqualBetaMember[], opts: Equ
       }
     }
     const pDead = g.map((m) => deadProbability(m.widths));
-    const deadZ = g.reduce((z, m, i) => {
-      const sd = Math.sqrt(m.nets * pDead[i] * (1 - pDead[i]));
-      return Math.max(z, sd > 0 ? Math.abs(m.dead - m.nets * pDead[i]) / sd : m.dead === 0 ? 0 : Infinity);
-    }, 0);
+    // Exact, not a normal z: at wide layers the expected count is far below 1.
+    const deadP = Math.min(1, ...g.map((m, i) => binomialTwoSidedP(m.dead, m.nets, pDead[i])));
     const minLive = Math.min(...g.map(live));
     const higher = [...groups.values()].filter((h) => h[0].method === method && h[0].init === init && h[0].depth === depth && h[0].betaTarget > betaTarget)
       .sort((x, y) => x[0].betaTarget - y[0].betaTarget);
@@ -143,7 +141,7 @@ export function equalBetaAnalysis(members: readonly EqualBetaMember[], opts: Equ
       depth, beta_target: betaTarget, method, init, families: g.length,
       min_width: Math.min(...g.flatMap((m) => m.widths.slice(1))),
       dead_min: Math.min(...g.map((m) => m.dead / m.nets)), dead_max: Math.max(...g.map((m) => m.dead / m.nets)),
-      p_dead_min: Math.min(...pDead), p_dead_max: Math.max(...pDead), dead_z: deadZ,
+      p_dead_min: Math.min(...pDead), p_dead_max: Math.max(...pDead), dead_p: deadP,
       D_all: dAll, D_all_exact: dAllExact, pair_all: pairAll,
       D_live: dLive, D_live_exact: dLiveExact, pair_live: pairLive,
       D_live_second_order: second, delta_S2: Math.abs(dS2),
@@ -156,7 +154,7 @@ export function equalBetaAnalysis(members: readonly EqualBetaMember[], opts: Equ
 }
 
 export const EQUAL_BETA_COLUMNS = [
-  'depth', 'beta_target', 'method', 'init', 'families', 'min_width', 'dead_min', 'dead_max', 'p_dead_min', 'p_dead_max', 'dead_z',
+  'depth', 'beta_target', 'method', 'init', 'families', 'min_width', 'dead_min', 'dead_max', 'p_dead_min', 'p_dead_max', 'dead_p',
   'D_all', 'D_all_exact', 'pair_all', 'D_live', 'D_live_exact', 'pair_live', 'D_live_second_order', 'delta_S2', 'exact_misfit', 'crit_1e6', 'sketch_error',
   'next_beta', 'min_D_live_next_beta',
 ] as const;

@@ -1,11 +1,15 @@
 // The cost model of --plan (lib/experiments/cells/cost.ts) against measurement: a few cells of every
 // task, timed as CPU seconds of this process (other jobs on a shared machine disturb it less than
 // wall time), each printed beside the model's estimate. Rerun it after changing a kernel, and update
-// the rates in cost.ts when the ratio drifts far from 1.
+// the rates in cost.ts when the ratio drifts far from 1. With wasm among the backends it also prints
+// the arena bytes a training run holds (conv (c)'s nets, with partial batches) beside the memory
+// model, whose ratio must stay at least 1: below it a planned run dies with "arena exhausted".
 //
 //   node bench/cost-model.js [--backends wasm,reference,gpujs:cpu]
 
-import { createBackend } from '../lib';
+import { createBackend, train, type TrainConfig } from '../lib';
+import { loadMnist } from '../data/mnist';
+import type { WasmBackend } from '../lib/kernels/wasm';
 import {
   convCost, defineCli, fm2Cost, lengthsCost, main as runMain, parseCli, residualCost, runConvCell, runFm2Cell, runLengthCell,
   runResidualCell, runTrainCell, stringFlag, trainingCost, type CellCost,
@@ -54,8 +58,31 @@ function measure(backend: string): void {
   row('training', backend, 'epoch 784-100³-10', cpuSeconds(() => runTrainCell(t)), trainingCost(t));
 }
 
+function arena(): void {
+  const data = loadMnist();
+  const conv = (depth: number) => ({
+    input: [1, 28, 28] as const, head: 'flatten' as const,
+    layers: Array.from({ length: depth }, (_, i) => ({ outChannels: 16, kh: 3, kw: 3, stride: i === 0 ? 2 : 1, padding: 'same' as const })),
+  });
+  // 1,632 = 1,024 + 608 and 1,808 = 1,024 + 784: the partial batches of full MNIST's 60,000 and 10,000.
+  const base = { init: 'he_normal', seed: 1, batchSize: 1024, lr: 0.01, maxEpochs: 1, target: 1, stopAtTarget: false, limitTrain: 1632, limitTest: 1808 } as const;
+  const cases: [string, TrainConfig][] = [
+    ['784-100³-10', { ...base, widths: [784, 100, 100, 100, 10] }],
+    ['conv d=5 C=16', { ...base, widths: [784, 10], conv: conv(5) }],
+    ['conv d=10 C=16', { ...base, widths: [784, 10], conv: conv(10) }],
+  ];
+  for (const [what, config] of cases) {
+    const backend = createBackend('wasm') as WasmBackend, free = backend.bytesFree;
+    train(config, { data, backend });
+    const used = free - backend.bytesFree, model = trainingCost({ config, backend: 'wasm' }).pool!.bytes;
+    process.stdout.write(`${'arena'.padEnd(9)} ${'wasm'.padEnd(10)} ${what.padEnd(22)} measured ${(used / 2 ** 20).toFixed(1).padStart(8)} MiB model ${(model / 2 ** 20).toFixed(1).padStart(8)} MiB ratio ${(model / used).toFixed(2)}\n`);
+  }
+}
+
 runMain(() => {
   const a = parseCli(COST_CLI, process.argv.slice(2));
   if (a === null) return;
-  for (const backend of a.backends.split(',')) measure(backend.trim());
+  const backends = a.backends.split(',').map((s) => s.trim());
+  for (const backend of backends) measure(backend);
+  if (backends.includes('wasm')) arena();
 });

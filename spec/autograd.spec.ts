@@ -5,9 +5,10 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
-  add, addBias, addToGrad, backward, biasRelu, Context, gradcheck, matmul, mean, relu, reshape, scale, softmaxCrossEntropy, sum, Var,
+  add, addBias, addToGrad, backward, biasRelu, BufferPool, Context, gradcheck, matmul, mean, relu, reshape, scale, softmaxCrossEntropy, sum, Var,
 } from '../lib/autograd';
 import type { Backend } from '../lib/kernels/backend';
+import { ReferenceBackend } from '../lib/kernels/reference';
 import { Rng } from '../lib/tensor/rng';
 import { Tensor } from '../lib/tensor/tensor';
 import { DenseClassifier } from '../lib/nn/dense/classifier';
@@ -169,9 +170,52 @@ describeOnBackends('autograd', (b) => {
     }
     expect(counts[3]).to.equal(counts[0]);
   });
+
+  it('a smaller batch after a full one allocates nothing, and gives the same loss and gradients as on a fresh model', () => {
+    // The partial last batch of an epoch: its arrays are prefixes of the full batch's (BufferPool.take).
+    const make = () => {
+      const m = new DenseClassifier([6, 5, 4, 3], heNormal, { backend: b.backend, dtype: b.dtype });
+      m.initialize(new Rng(1));
+      return m;
+    };
+    const big = normalTensor(new Rng(2), [8, 6]).astype(b.dtype), small = normalTensor(new Rng(3), [5, 6]).astype(b.dtype);
+    const labels = Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1]);
+    const reused = make();
+    reused.loss(big, labels).backward();
+    reused.endStep();
+    const before = reused.ctx.pool.allocated;
+    const lossReused = reused.loss(small, labels.subarray(0, 5));
+    lossReused.backward();
+    expect(reused.ctx.pool.allocated).to.equal(before);
+    const fresh = make();
+    const lossFresh = fresh.loss(small, labels.subarray(0, 5));
+    lossFresh.backward();
+    expect(lossReused.data[0]).to.equal(lossFresh.data[0]);
+    reused.params.forEach((p, i) => expect(Array.from(p.grad!.data)).to.deep.equal(Array.from(fresh.params[i].grad!.data)));
+  });
 });
 
 describe('autograd: the graph machinery (no kernels)', () => {
+  it('BufferPool hands out an exact free length first, else a prefix of the shortest longer one, else a new array', () => {
+    const pool = new BufferPool(new ReferenceBackend());
+    const a10 = pool.take('float64', 10), a20 = pool.take('float64', 20), a40 = pool.take('float64', 40);
+    expect(pool.allocated).to.equal(3);
+    pool.reset();
+    const p15 = pool.take('float64', 15);
+    expect(p15.length).to.equal(15);
+    expect(p15.buffer).to.equal(a20.buffer);
+    expect(pool.take('float64', 10)).to.equal(a10);
+    expect(pool.take('float64', 30).buffer).to.equal(a40.buffer);
+    expect(pool.take('float64', 5)).to.have.length(5);
+    expect(pool.allocated).to.equal(4);
+    expect(pool.take('float32', 5)).to.be.instanceOf(Float32Array);
+    expect(pool.allocated).to.equal(5);
+    pool.reset();
+    // The whole arrays went back, not the prefixes: the 40 serves a 40 again.
+    expect(pool.take('float64', 40)).to.equal(a40);
+    expect(pool.allocated).to.equal(5);
+  });
+
   it('softmaxCrossEntropy is stable for huge logits and equals the textbook value', () => {
     const ctx = new Context();
     const z = ctx.leaf(Tensor.from([[1000, 0, -1000], [1, 2, 3]]));

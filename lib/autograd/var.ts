@@ -11,9 +11,17 @@ import type { Backend, DType, FloatArray } from '../kernels/backend';
 import { ReferenceBackend } from '../kernels/reference';
 import { Tensor, type Shape, shapeSize } from '../tensor/tensor';
 
-/** Recycles typed arrays by (dtype, length) between steps; arrays come from the backend's alloc. */
+/**
+ * Recycles typed arrays between steps; arrays come from the backend's alloc. A request takes a free
+ * array of its exact length if there is one, else a prefix of the shortest longer free array, and
+ * only then allocates. The prefix rule is why a run's last, partial batch and its evaluation
+ * batches cost no memory beyond the full batches': an arena backend (wasm) never frees, so a fresh
+ * set of arrays per batch size would nearly double a training run's memory.
+ */
 export class BufferPool {
-  private readonly free = new Map<string, FloatArray[]>();
+  /** Free arrays by dtype, then by length. */
+  private readonly free = new Map<DType, Map<number, FloatArray[]>>();
+  /** Arrays taken since the last reset (the whole array, where a prefix was handed out). */
   private readonly used: FloatArray[] = [];
   /** Buffers ever allocated (not reused): a test of "no per-step allocations" reads this. */
   allocated = 0;
@@ -22,18 +30,26 @@ export class BufferPool {
 
   /** An array of this dtype and length, NOT zeroed: the caller writes every entry. */
   take(dtype: DType, length: number): FloatArray {
-    const list = this.free.get(key(dtype, length));
-    const buf = list !== undefined && list.length > 0 ? list.pop()! : this.fresh(dtype, length);
+    const byLength = this.free.get(dtype);
+    let buf = byLength?.get(length)?.pop();
+    if (buf === undefined && byLength !== undefined) {
+      let best = Infinity;
+      for (const [n, list] of byLength) if (n > length && n < best && list.length > 0) best = n;
+      buf = best < Infinity ? byLength.get(best)!.pop() : undefined;
+    }
+    if (buf === undefined) buf = this.fresh(dtype, length);
     this.used.push(buf);
-    return buf;
+    return buf.length === length ? buf : buf.subarray(0, length);
   }
 
   /** Every array taken since the last reset becomes free again; tensors built on them are invalid. */
   reset(): void {
     for (const buf of this.used) {
-      const k = key(buf instanceof Float32Array ? 'float32' : 'float64', buf.length);
-      let list = this.free.get(k);
-      if (list === undefined) this.free.set(k, (list = []));
+      const dtype: DType = buf instanceof Float32Array ? 'float32' : 'float64';
+      let byLength = this.free.get(dtype);
+      if (byLength === undefined) this.free.set(dtype, (byLength = new Map()));
+      let list = byLength.get(buf.length);
+      if (list === undefined) byLength.set(buf.length, (list = []));
       list.push(buf);
     }
     this.used.length = 0;
@@ -43,10 +59,6 @@ export class BufferPool {
     this.allocated++;
     return this.backend.alloc(dtype, length);
   }
-}
-
-function key(dtype: DType, length: number): string {
-  return `${dtype}:${length}`;
 }
 
 /** What ops need besides their inputs: the kernels to run and where intermediate buffers come from. */

@@ -141,7 +141,7 @@ function cases(): Case[] {
     ['fig1', 'fig1', ['--depths', '1:10'], /--depths expects integers or ranges/],
     ['fig1', 'fig1', ['--depths', '1:10000:1'], /add up to more than/],
     ['fig1', 'fig1', ['--depths', '100000'], /needs about .* of memory/],
-    ['fig1', 'fig1', ['--depths', '100000', '--backend', 'wasm'], /needs about .* in the wasm backend's memory, which holds 1.00 GiB/],
+    ['fig1', 'fig1', ['--depths', '100000', '--backend', 'wasm'], /needs about .* in the wasm backend's memory, which holds 4.00 GiB/],
     ['fig1', 'fig1', ['--width', '10000000'], /needs about .* of memory/],
     ['fig1', 'fig1', ['--width', '0'], /--width/],
     ['fig1', 'fig1', ['--nets', '0'], /--nets/],

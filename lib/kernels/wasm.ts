@@ -25,7 +25,7 @@ import { fillGenerators, ZIGGURAT, ZIGGURAT_LAYERS, type RngState } from './rng'
 export type WasmVariant = 'simd' | 'relaxed';
 
 export interface WasmBackendOptions {
-  /** Bytes of wasm memory reserved for the backend's lifetime (default 1 GiB, at most 4 GiB). */
+  /** Bytes of wasm memory reserved for the backend's lifetime (default and most: 4 GiB, wasm32's whole address space). */
   memoryBytes?: number;
   /** 'auto' (default) takes 'relaxed' when the engine accepts it, else 'simd'. */
   variant?: WasmVariant | 'auto';
@@ -96,7 +96,13 @@ const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssem
 
 const PAGE_BYTES = 65536;
 const MAX_MEMORY_BYTES = 65536 * PAGE_BYTES;
-export const DEFAULT_MEMORY_BYTES = 1 << 30;
+/**
+ * The whole of wasm32's 4 GiB. Reserving it costs address space, not RAM (measured: four backends of
+ * 4 GiB add 7 MiB of RSS in Node, as four of 1 GiB do), and V8 reserves more than that per memory for
+ * its guard regions anyway; a smaller default only made runs that fit in RAM refuse to start. The
+ * explorer's browser worker sizes its own memory (explorer/src/compute.ts: memoryBytesFor).
+ */
+export const DEFAULT_MEMORY_BYTES = MAX_MEMORY_BYTES;
 /** Allocations start on cache-line boundaries, so no two arrays share a line. */
 const ALIGN = 64;
 /** Elements per pass when a sampler fills an array outside wasm memory: small enough to stay in L2, and a multiple of LANES. */

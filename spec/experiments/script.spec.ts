@@ -48,15 +48,6 @@ describe('experiment scripts: plan, folders, debugger', function () {
     for (const [name, run] of scripts) {
       for (const preset of ['quick', 'paper']) {
         const argv = ['--plan', '--preset', preset, '--out', path.join(tmp, `presets-${name}-${preset}`)];
-        if (name === 'conv' && preset === 'paper') {
-          // Known limit, stated in docs/paper-scale.md: part (c)'s deepest stacks exceed the wasm
-          // backend's 1 GiB, and the refusal names the way out.
-          const err = await run(argv).then(() => null, (e: Error) => e);
-          expect(err?.name, 'conv paper').to.equal('UsageError');
-          expect(err?.message).to.match(/conv_c needs about [\d.]+ GiB in the wasm backend's memory, which holds 1\.00 GiB; use smaller sizes or another --backend/);
-          for (const part of ['a', 'b']) expect(await stdoutOf(() => run([...argv, '--part', part])), `${name} ${preset} ${part}`).to.match(/total: \d+ cells to run/);
-          continue;
-        }
         expect(await stdoutOf(() => run(argv)), `${name} ${preset}`).to.match(/total: \d+ cells to run/);
       }
     }

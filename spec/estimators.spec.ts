@@ -96,4 +96,12 @@ describe('estimators of E[M_d/M_0]', () => {
       expect(q).to.be.within(quantile(sorted, p - sd), quantile(sorted, p + sd));
     }
   });
+
+  it('sampleMeanBand refuses widths that are no net, and gains or kurtoses of another depth', () => {
+    const rng = new Rng(1);
+    expect(() => sampleMeanBand(rng, [6, 0, 6], [0, 0], 10)).to.throw(RangeError, /widths must be positive integers/);
+    expect(() => sampleMeanBand(rng, [6], [], 10)).to.throw(RangeError, /at least an input and one layer/);
+    expect(() => sampleMeanBand(rng, [6, 6, 6], [0], 10)).to.throw(RangeError, /logGains must hold one ln c_j per layer \(2\), got 1/);
+    expect(() => sampleMeanBand(rng, [6, 6, 6], [0, 0], 10, { kappas: [3] })).to.throw(RangeError, /kappas must hold one κ_j per layer/);
+  });
 });

@@ -12,6 +12,7 @@
 
 import type { Initializer } from '../init';
 import { logMeanExp } from '../stats';
+import { checkWidths } from './net';
 import { gains, log10SecondMoments } from './theory';
 import type { Rng } from '../../tensor/rng';
 
@@ -118,7 +119,8 @@ export function chiSquareVariate(rng: Rng, k: number): number {
  * (4.2), the same as theory.sampleGaussianLogLengths (which draws every χ²_1 term, O(Σ n_j)). Other
  * kurtoses κ_i = E[z⁴]/E[z²]² of a pre-activation: S_i ~ (κ_i − 1)·Gamma(K_i/(κ_i − 1)), which has the
  * conditional mean and variance of the real sum, so the path's E[R] and E[R²] are exact (THEORY.md §4.10).
- * `logGains` are ln c_j, j = 1..d (all zeros: the He-normalized path).
+ * `logGains` are ln c_j, j = 1..d (all zeros: the He-normalized path). Unchecked, as it runs once per
+ * path in the samplers' inner loop, so its callers check widths and gains once (as sampleMeanBand does).
  */
 export function lengthPath(rng: Rng, widths: readonly number[], logGains: ArrayLike<number>, out: Float64Array,
   kappas?: ArrayLike<number>): Float64Array {
@@ -153,7 +155,10 @@ export function sampleMeanBand(rng: Rng, widths: readonly number[], logGains: Ar
   opts: { replicates?: number; level?: number; kappas?: ArrayLike<number> } = {}): SampleMeanBand {
   const replicates = opts.replicates ?? 1000, level = opts.level ?? 0.95;
   if (!Number.isInteger(nets) || nets < 1) throw new RangeError(`nets must be a positive integer, got ${nets}`);
+  checkWidths(widths);
   const d = widths.length - 1;
+  if (logGains.length !== d) throw new RangeError(`logGains must hold one ln c_j per layer (${d}), got ${logGains.length}`);
+  if (opts.kappas !== undefined && opts.kappas.length !== d) throw new RangeError(`kappas must hold one κ_j per layer (${d}), got ${opts.kappas.length}`);
   const zeros = new Float64Array(d), path = new Float64Array(d), logs = new Float64Array(nets), means = new Float64Array(replicates);
   for (let b = 0; b < replicates; b++) {
     for (let k = 0; k < nets; k++) logs[k] = lengthPath(rng, widths, zeros, path, opts.kappas)[d - 1];

@@ -7,9 +7,7 @@
 //
 //   node bench/cost-model.js [--backends wasm,reference,gpujs:cpu]
 
-import { createBackend, train, type TrainConfig } from '../lib';
-import { loadMnist } from '../data/mnist';
-import type { WasmBackend } from '../lib/kernels/wasm';
+import { createBackend, loadMnist, train, type TrainConfig, type WasmBackend } from '../lib';
 import {
   convCost, defineCli, fm2Cost, lengthsCost, main as runMain, parseCli, residualCost, runConvCell, runFm2Cell, runLengthCell,
   runResidualCell, runTrainCell, stringFlag, trainingCost, type CellCost,

@@ -12,11 +12,13 @@ import { ReferenceBackend } from '../kernels/reference';
 import { Tensor, type Shape, shapeSize } from '../tensor/tensor';
 
 /**
- * Recycles typed arrays between steps; arrays come from the backend's alloc. A request takes a free
- * array of its exact length if there is one, else a prefix of the shortest longer free array, and
- * only then allocates. The prefix rule is why a run's last, partial batch and its evaluation
- * batches cost no memory beyond the full batches': an arena backend (wasm) never frees, so a fresh
- * set of arrays per batch size would nearly double a training run's memory.
+ * Recycles typed arrays between steps; arrays come from the backend's alloc. A request takes (a
+ * prefix of) the shortest free array at least as long, and only allocates when there is none. This
+ * best fit allocates nothing in any step whose requests could each be given a free array at least
+ * as long (exchange argument: whoever would hold the array best fit takes can hold the taken one's
+ * longer alternative). So a run's partial last batch and its evaluation batches, whose requests are
+ * those of a full step scaled down, cost no memory beyond the full batches': an arena backend (wasm)
+ * never frees, and recycling by exact length took a second and third set of arrays for them.
  */
 export class BufferPool {
   /** Free arrays by dtype, then by length. */

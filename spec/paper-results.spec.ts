@@ -6,9 +6,10 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import { FIG1 } from '../lib/experiments/fig1';
 import { recheck, recheckFolder } from '../lib/experiments/recheck';
-import { stdoutOf } from './fixtures/capture';
+import { captured, stdoutOf } from './fixtures/capture';
 
 const PAPER = path.join(__dirname, '..', 'results', 'paper');
 
@@ -56,6 +57,14 @@ describe('committed paper-scale results are reproducible (results/paper)', funct
       fs.cpSync(run, dir, { recursive: true });
       return dir;
     };
+
+    it('prints its report only: the rebuilt figures\' tables and "wrote" lines go nowhere', async () => {
+      const chunks: string[] = [];
+      const report = new Writable({ write: (c, _e, cb) => { chunks.push(String(c)); cb(); } });
+      const { stdout } = await captured(() => recheck([copy('quiet')], report));
+      expect(stdout).to.equal('');
+      expect(chunks.join('')).to.match(/quiet: ok\n/).and.not.match(/wrote|Figure 1\(a\)/);
+    });
     const edit = (file: string, from: RegExp, to: string) => {
       const text = fs.readFileSync(file, 'utf8');
       expect(text).to.match(from);

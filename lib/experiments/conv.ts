@@ -95,14 +95,14 @@ export const CONV = experimentScript(CONV_CLI, async (args, session) => {
 
 /** Parts (a) and (b): one cell per initializer × stack, the finished cells handed to the part's report. */
 async function runLengths(name: string, inits: readonly string[], stacks: readonly ConvLayerSpec[][], nets: number, input: ConvInput, args: Args, session: Session,
-  report: (args: Args, input: ConvInput, results: readonly CellResult<ConvCellParams, ConvCellResult>[], run: { started: number; dtype: string }) => Promise<void>): Promise<void> {
+  report: (args: Args, input: ConvInput, results: readonly CellResult<ConvCellParams, ConvCellResult>[], run: { started: number; dtype: string; out: NodeJS.WritableStream }) => Promise<void>): Promise<void> {
   const started = Date.now();
   const dtype = lengthsDtype(name, args, session.planning);
   const cells: Cell<Parameters<typeof convLengthsTask.run>[0]>[] = inits.flatMap((init) => stacks.map((layers) => ({
     key: `init=${init}/depth=${layers.length}/channels=${layers[0].outChannels}`, params: { init, input, layers, nets, seed: args.seed, backend: args.backend, ...dtype },
   })));
   const outcome = await session.run({ name, task: convLengthsTask, cells });
-  if (outcome.complete) await report(args, input, outcome.results, { started, dtype: dtype.dtype ?? 'float64' });
+  if (outcome.complete) await report(args, input, outcome.results, { started, dtype: dtype.dtype ?? 'float64', out: session.stdout });
 }
 
 async function runPartC(args: Args, session: Session, stacks: ConvLayerSpec[][]): Promise<void> {

@@ -14,7 +14,7 @@ import { constantWidths } from '../nn/profiles';
 import { writeCsv } from './out/files';
 import { backendFlag } from './cli/flags';
 import { experimentScript } from './cli/script';
-import { writeRunRecord } from './out/record';
+import { printWritten, writeRunRecord } from './out/record';
 import { bandTask, planBands } from './cells/band';
 import { coverageOf, replicatesTask, type ReplicateConfig, type ReplicateParams } from './cells/replicates';
 import type { Cell } from './run/runner';
@@ -123,10 +123,10 @@ export const COVERAGE = experimentScript(COVERAGE_CLI, async (args, session) => 
     .map((cov) => ({ configuration: c.label, ...cov })));
   writeCsv(path.join(args.out, 'coverage.csv'), COLUMNS, rows);
   const { seconds } = writeRunRecord(args.out, 'coverage', args, { started, cellSeconds: outcome.results.reduce((s, r) => s + r.result.seconds, 0), plots: [] });
-  process.stdout.write('\nCoverage of the published 95% intervals and bands (THEORY.md §4.10): covered/replicates, z = (coverage − 0.95)/√(0.95·0.05/R);\n'
+  session.stdout.write('\nCoverage of the published 95% intervals and bands (THEORY.md §4.10): covered/replicates, z = (coverage − 0.95)/√(0.95·0.05/R);\n'
     + 'point_inside: replicates whose point lies in its own interval; truth: exact theory, or pooled = the grand mean of every replicate\'s nets\n');
-  printTable(['configuration', 'series', 'replicates', 'covered', 'coverage', 'z', 'point_inside', 'truth'], rows, { digits: 3 });
-  process.stdout.write(`\nwrote ${args.out}/coverage.csv, coverage.json in ${seconds.toFixed(1)} s\n`);
+  printTable(['configuration', 'series', 'replicates', 'covered', 'coverage', 'z', 'point_inside', 'truth'], rows, { digits: 3, stream: session.stdout });
+  printWritten(args.out, { seconds, files: ['coverage.csv', 'coverage.json'] }, session.stdout);
 });
 
 if (require.main === module) main(() => COVERAGE.main(process.argv.slice(2)));

@@ -78,7 +78,7 @@ async function runPartA(args: Fig1Args, session: Session): Promise<void> {
   const { cells: bandCells, plans } = planBands(cells.map((c) => ({ widths: c.params.widths, init: c.params.init, ...inputQ })), args.nets, args['band-replicates'], args.seed);
   const bands = await session.run({ name: 'fig1a_band', task: bandTask, cells: bandCells });
   if (!outcome.complete || !bands.complete) return;
-  await reportFig1a(args, { lengths: outcome.results, bands: bands.results, plans }, { started, dtype: dtype.dtype ?? 'float64', image });
+  await reportFig1a(args, { lengths: outcome.results, bands: bands.results, plans }, { started, dtype: dtype.dtype ?? 'float64', image, out: session.stdout });
 }
 
 async function runPartB(args: Fig1Args, session: Session): Promise<void> {

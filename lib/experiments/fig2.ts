@@ -104,7 +104,7 @@ async function runPartA(args: Args, session: Session, archs: readonly Fig2aArchi
   }
   const outcome = await session.run({ name: 'fig2a', task: fm2Task, cells });
   if (!outcome.complete) return;
-  await reportFig2a(args, outcome.results, { started, dtype: dtype.dtype ?? 'float64' });
+  await reportFig2a(args, outcome.results, { started, dtype: dtype.dtype ?? 'float64', out: session.stdout });
 }
 
 async function runPartB(args: Args, session: Session, profiles: readonly WidthProfile[]): Promise<void> {

@@ -72,7 +72,7 @@ async function runPartA(args: Args, session: Session): Promise<void> {
     params: { convention, schedule, modules, width: args.width, hidden, init: args.init, nets: args.nets, seed: args.seed, backend: args.backend, ...dtype },
   })));
   const outcome = await session.run({ name: 'fig3a', task: residualLengthsTask, cells });
-  if (outcome.complete) await reportFig3a(args, outcome.results, { started, dtype: dtype.dtype ?? 'float64', hidden });
+  if (outcome.complete) await reportFig3a(args, outcome.results, { started, dtype: dtype.dtype ?? 'float64', hidden, out: session.stdout });
 }
 
 /**

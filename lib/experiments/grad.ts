@@ -79,7 +79,7 @@ async function runPartA(args: Args, session: Session, archs: readonly GradArchit
     return { key: `init=${init}/arch=${arch.name}/n0=${widths[0]}`, params: { init, widths, nets: arch.nets, seed: args.seed, backend: args.backend }, meta: arch };
   }));
   const outcome = await session.run({ name: 'grad_a', task: gradJacobianTask, cells });
-  if (outcome.complete) await reportGradA(args, outcome.results, started);
+  if (outcome.complete) await reportGradA(args, outcome.results, { started, out: session.stdout });
 }
 
 async function runPartB(args: Args, session: Session, archs: readonly GradArchitecture[]): Promise<void> {
@@ -89,7 +89,7 @@ async function runPartB(args: Args, session: Session, archs: readonly GradArchit
     params: { init, widths: [784, ...arch.profile.hidden, 10], nets: args['norm-nets'], batch: args.batch, lr: args.lr, dataset: args.dataset, seed: args.seed, backend: args.backend },
   })));
   const outcome = await session.run({ name: 'grad_b', task: gradNormsTask, cells });
-  if (outcome.complete) await reportGradB(args, outcome.results, started);
+  if (outcome.complete) await reportGradB(args, outcome.results, { started, out: session.stdout });
 }
 
 if (require.main === module) main(() => GRAD.main(process.argv.slice(2)));

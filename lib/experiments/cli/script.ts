@@ -7,6 +7,7 @@
 // writes left, and checked against the invocation record of an earlier run there, so that a folder
 // never mixes the files of two invocations (--resume and reruns need the same flags).
 
+import { PassThrough } from 'node:stream';
 import * as inspector from 'node:inspector';
 import { ensureOutDir, removeOrphanTemps } from '../out/files';
 import { Plan, type PlanCell } from '../run/plan';
@@ -18,6 +19,8 @@ import { parseCli, UsageError, type CliSpec, type FlagTable, type ParsedCli } fr
 export interface Session {
   /** True while only the plan is built: run() computes and writes nothing, and every outcome is incomplete. */
   readonly planning: boolean;
+  /** Where the reports print their tables: the script's stdout (recheck.js passes a sink). */
+  readonly stdout: NodeJS.WritableStream;
   /** Runs the experiment's cells (this shard's share) and returns the outcome; the body stops at an incomplete one. */
   run<P, R, M>(exp: Experiment<P, R, M>): Promise<RunOutcome<P, R, M>>;
 }
@@ -90,6 +93,7 @@ export function experimentScript<F extends FlagTable>(cli: CliSpec<F>, body: (ar
     const seen: AnyExperiment[] = [];
     await body(args, {
       planning: true,
+      stdout: new PassThrough(),
       run: async <P, R, M>(exp: Experiment<P, R, M>) => {
         seen.push(exp as unknown as AnyExperiment);
         return { complete: false, results: [], missing: exp.cells.map((c) => c.key), log: '' };
@@ -116,6 +120,7 @@ export function experimentScript<F extends FlagTable>(cli: CliSpec<F>, body: (ar
     }
     await body(args, {
       planning: false,
+      stdout,
       run: async <P, R, M>(exp: Experiment<P, R, M>) => {
         const outcome = await runExperiment(exp, { out: args.out, workers, resume: args.resume, shard: args.shard, logsOnly: opts.logsOnly, stderr });
         if (!outcome.complete) {

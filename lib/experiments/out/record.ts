@@ -59,8 +59,8 @@ export interface RunRecordParts {
 }
 
 /** The closing line of a figure part on stdout: the files it wrote and its wall time. */
-export function printWritten(out: string, written: { readonly seconds: number; readonly files: readonly string[] }): void {
-  process.stdout.write(`\nwrote ${out}/${written.files.join(', ')} in ${written.seconds.toFixed(1)} s\n`);
+export function printWritten(out: string, written: { readonly seconds: number; readonly files: readonly string[] }, stdout: NodeJS.WritableStream): void {
+  stdout.write(`\nwrote ${out}/${written.files.join(', ')} in ${written.seconds.toFixed(1)} s\n`);
 }
 
 /**

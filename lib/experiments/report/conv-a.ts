@@ -39,7 +39,7 @@ function log10Gains(params: ConvCellParams): number {
 }
 
 /** Writes conv_a.csv, the chart and the run record, and prints the tables. */
-export async function reportConvA(args: ConvAArgs, input: ConvInput, results: readonly CellResult<ConvCellParams, ConvCellResult>[], run: { started: number; dtype: string }): Promise<void> {
+export async function reportConvA(args: ConvAArgs, input: ConvInput, results: readonly CellResult<ConvCellParams, ConvCellResult>[], run: { started: number; dtype: string; out: NodeJS.WritableStream }): Promise<void> {
   const label = inputLabel(input);
   const rows = results.map(({ params, result }) => {
     const g = log10Gains(params);
@@ -70,13 +70,13 @@ export async function reportConvA(args: ConvAArgs, input: ConvInput, results: re
 
   // With borders E[M_j/M_{j−1} | a_{j−1}] depends on the energy profile (THEORY.md §8.1), so the per-layer
   // product does not apply; Cox's estimate is used, with its coverage measured (§4.10).
-  process.stdout.write(`\nConv (a): log10 E[M_d/M_0] (${args.nets} nets per cell, ${label} input; log10_mean_ratio with lo/hi: Cox's log-normal estimate `
+  run.out.write(`\nConv (a): log10 E[M_d/M_0] (${args.nets} nets per cell, ${label} input; log10_mean_ratio with lo/hi: Cox's log-normal estimate `
     + 'and its 95% interval, coverage in THEORY.md §4.10; sample_mean: the plain mean of the nets)\n');
-  printTable(['init', 'depth', 'channels', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'log10_sample_mean_ratio', 'log10_gains', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });
+  printTable(['init', 'depth', 'channels', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'log10_sample_mean_ratio', 'log10_gains', 'mean_log10_ratio', 'dead'], rows, { digits: 4, stream: run.out });
   const same = args.padding === 'same' && args.stride === 1 && input.kind === 'unit';
   const lambda = same ? boundaryFactor(stackGeometry(inputShape(input), [convLayerOf(args, 1)])[0]) : NaN;
-  process.stdout.write(`\nPer-layer log10 slope against depth: log10_c = the gain alone (fully connected rates: +0.301, 0, 0, −0.111, −0.301, −0.412); `
+  run.out.write(`\nPer-layer log10 slope against depth: log10_c = the gain alone (fully connected rates: +0.301, 0, 0, −0.111, −0.301, −0.412); `
     + `theory_slope = the exact recursion incl. the ${args.padding} padding's boundary loss${same ? ` (limit log10 λ = ${Math.log10(lambda).toFixed(4)} per layer)` : ''}\n`);
-  printTable(['init', 'log10_c', 'theory_slope', 'measured_slope', 'typical_slope'], slopes, { digits: 4 });
-  printWritten(args.out, written);
+  printTable(['init', 'log10_c', 'theory_slope', 'measured_slope', 'typical_slope'], slopes, { digits: 4, stream: run.out });
+  printWritten(args.out, written, run.out);
 }

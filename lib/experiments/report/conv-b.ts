@@ -29,7 +29,7 @@ export interface ConvBArgs extends ConvWindowArgs {
 }
 
 /** Writes conv_b.csv, the chart and the run record, and prints the table. */
-export async function reportConvB(args: ConvBArgs, input: ConvInput, results: readonly CellResult<ConvCellParams, ConvCellResult>[], run: { started: number; dtype: string }): Promise<void> {
+export async function reportConvB(args: ConvBArgs, input: ConvInput, results: readonly CellResult<ConvCellParams, ConvCellResult>[], run: { started: number; dtype: string; out: NodeJS.WritableStream }): Promise<void> {
   const init = initializerById(args['b-init']);
   const label = inputLabel(input);
   const rows = results.map(({ params, result }) => {
@@ -65,9 +65,9 @@ export async function reportConvB(args: ConvBArgs, input: ConvInput, results: re
   });
   const plot = await writePlot(path.join(args.out, 'conv_b'), spec);
   const written = writeRunRecord(args.out, 'conv_b', args, { started: run.started, cellSeconds: cellSeconds(results), plots: [plot], extra: { dtype: run.dtype, input: label } });
-  process.stdout.write(`\nConv (b): log10 E[R²]/E[R]² (R = M_d/M_0, E[R] exact) against β = Σ 1/C_j, ${init.id}, ${label} input\n`);
-  printTable(['depth', 'channels', 'beta', 'log10_norm_second_moment', 'log10_norm_second_moment_lo', 'log10_norm_second_moment_hi', 'log10_bound', 'log10_dense_gaussian', 'gamma', 'var_ln_ratio', 'dead'], rows, { digits: 4 });
-  process.stdout.write('(gamma = ln(E[R²]/E[R]²)/β and var_ln_ratio = Var(ln R): fully connected Gaussian nets have both ≈ 5β at small β, i.e. gamma ≈ 5;\n'
+  run.out.write(`\nConv (b): log10 E[R²]/E[R]² (R = M_d/M_0, E[R] exact) against β = Σ 1/C_j, ${init.id}, ${label} input\n`);
+  printTable(['depth', 'channels', 'beta', 'log10_norm_second_moment', 'log10_norm_second_moment_lo', 'log10_norm_second_moment_hi', 'log10_bound', 'log10_dense_gaussian', 'gamma', 'var_ln_ratio', 'dead'], rows, { digits: 4, stream: run.out });
+  run.out.write('(gamma = ln(E[R²]/E[R]²)/β and var_ln_ratio = Var(ln R): fully connected Gaussian nets have both ≈ 5β at small β, i.e. gamma ≈ 5;\n'
     + ' spatial averaging can only lower them. At large β the sample second moment misses the rare huge nets that carry it: read var_ln_ratio there)\n');
-  printWritten(args.out, written);
+  printWritten(args.out, written, run.out);
 }

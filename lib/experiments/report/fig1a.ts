@@ -45,7 +45,7 @@ export interface Fig1aResults {
 }
 
 /** Writes fig1a.csv, the chart and the run record, and prints the tables. */
-export async function reportFig1a(args: Fig1aArgs, r: Fig1aResults, run: { started: number; dtype: string; image: ImageInput | null }): Promise<void> {
+export async function reportFig1a(args: Fig1aArgs, r: Fig1aResults, run: { started: number; dtype: string; out: NodeJS.WritableStream; image: ImageInput | null }): Promise<void> {
   const band = new Map(r.bands.map((b) => [b.key, b.result]));
   const input = inputText(args.input);
   const rows = r.lengths.map(({ meta, result }, i) => {
@@ -84,16 +84,16 @@ export async function reportFig1a(args: Fig1aArgs, r: Fig1aResults, run: { start
     extra: { dtype: run.dtype, slopes, input, ...(run.image === null ? {} : { image: describeImage(run.image) }) },
   });
 
-  process.stdout.write(`\nFigure 1(a): log10 E[M_d/M_0] (${args.nets} nets per cell, ${input} input). log10_mean_ratio: the per-layer product `
+  run.out.write(`\nFigure 1(a): log10 E[M_d/M_0] (${args.nets} nets per cell, ${input} input). log10_mean_ratio: the per-layer product `
     + 'estimate with its 95% interval lo/hi (THEORY.md §4.10); sample_mean: the paper\'s statistic, with the theory\'s 95% band for it\n');
   printTable(['init', 'depth', 'width', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
-    'log10_sample_mean_ratio', 'log10_sample_band_lo', 'log10_sample_band_hi', 'mean_log10_ratio', 'dead'], rows, { digits: 4 });
+    'log10_sample_mean_ratio', 'log10_sample_band_lo', 'log10_sample_band_hi', 'mean_log10_ratio', 'dead'], rows, { digits: 4, stream: run.out });
   const covered = rows.filter((x) => x.log10_mean_ratio_lo <= x.log10_theory_ratio && x.log10_theory_ratio <= x.log10_mean_ratio_hi).length;
   const inBand = rows.filter((x) => x.log10_sample_band_lo <= x.log10_sample_mean_ratio && x.log10_sample_mean_ratio <= x.log10_sample_band_hi).length;
-  process.stdout.write(`theory inside the interval in ${covered}/${rows.length} rows; sample mean inside the theory's band in ${inBand}/${rows.length} rows (about 95% expected)\n`);
-  process.stdout.write('\nPer-layer log10 gain of E[M_d/M_0], fitted over the depths (paper: +0.301, 0, 0, −0.111, −0.301, −0.412)\n');
-  printTable(['init', 'gain_c', 'theory_slope', 'measured_slope', 'measured_slope_se', 'sample_mean_slope', 'typical_slope'], slopes, { digits: 4 });
-  process.stdout.write(`(measured: the per-layer product, weighted least squares; sample_mean: the paper's statistic, which falls behind E at large β;\n`
+  run.out.write(`theory inside the interval in ${covered}/${rows.length} rows; sample mean inside the theory's band in ${inBand}/${rows.length} rows (about 95% expected)\n`);
+  run.out.write('\nPer-layer log10 gain of E[M_d/M_0], fitted over the depths (paper: +0.301, 0, 0, −0.111, −0.301, −0.412)\n');
+  printTable(['init', 'gain_c', 'theory_slope', 'measured_slope', 'measured_slope_se', 'sample_mean_slope', 'typical_slope'], slopes, { digits: 4, stream: run.out });
+  run.out.write(`(measured: the per-layer product, weighted least squares; sample_mean: the paper's statistic, which falls behind E at large β;\n`
     + ` typical: the mean of log10(M_d/M_0), a single net, below the mean by about 2.5β/ln10 per unit β)\n`);
-  printWritten(args.out, written);
+  printWritten(args.out, written, run.out);
 }

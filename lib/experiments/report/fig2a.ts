@@ -37,7 +37,7 @@ export interface Fig2aArgs {
 }
 
 /** Writes fig2a.csv, fig2a_equal_beta.csv, the charts and the run record, and prints the tables. */
-export async function reportFig2a(args: Fig2aArgs, results: readonly CellResult<Fm2CellParams, Fm2CellResult, Architecture>[], run: { started: number; dtype: string }): Promise<void> {
+export async function reportFig2a(args: Fig2aArgs, results: readonly CellResult<Fm2CellParams, Fm2CellResult, Architecture>[], run: { started: number; dtype: string; out: NodeJS.WritableStream }): Promise<void> {
   const rows = results.map(({ meta, params, result }) => fig2aRow(meta, params.init, params.widths, result, params.method, args['input-dim']));
   const equalBeta = equalBetaAnalysis(familyMembers(rows, results.map(({ params, result }) => ({
     method: params.method, init: params.init, widths: params.widths, nets: result.nets, dead: result.dead,
@@ -51,8 +51,8 @@ export async function reportFig2a(args: Fig2aArgs, results: readonly CellResult<
   const written = writeRunRecord(args.out, 'fig2a', args, {
     started: run.started, cellSeconds: cellSeconds(results), csvs: ['fig2a.csv', 'fig2a_equal_beta.csv'], plots, extra: { dtype: run.dtype },
   });
-  printSummary(args, rows, equalBeta);
-  printWritten(args.out, written);
+  printSummary(args, rows, equalBeta, run.out);
+  printWritten(args.out, written, run.out);
 }
 
 export interface Fig2aRow extends Record<string, string | number | boolean | null> {
@@ -121,16 +121,16 @@ async function writePlots(args: Fig2aArgs, rows: readonly Fig2aRow[]): Promise<W
   return [await writePlot(path.join(args.out, 'fig2a'), moment), await writePlot(path.join(args.out, 'fig2a_quantiles'), quantiles)];
 }
 
-function printSummary(args: Fig2aArgs, rows: readonly Fig2aRow[], equalBeta: readonly EqualBetaRow[]): void {
+function printSummary(args: Fig2aArgs, rows: readonly Fig2aRow[], equalBeta: readonly EqualBetaRow[], out: NodeJS.WritableStream): void {
   const view = rows.map((r) => ({
     ...r,
     'measured/theory': (r.second_moment as number) / (r.second_moment_theory as number),
     trusted: r.trustworthy ? 'yes' : 'no',
   }));
-  process.stdout.write(`\nFigure 2(a): second moment of R = M_d/M_0 (theory exact, THEORY.md §3.7), V̂/M_0² (§5), median log10 R (§4.8: log-normal, cf = with the skew term)\n`);
-  process.stdout.write(`method: net = real nets (${args.nets} per row), exact_sampler = the exact Gaussian law (§4.2, ${args['sampler-nets']} paths)\n`);
+  out.write(`\nFigure 2(a): second moment of R = M_d/M_0 (theory exact, THEORY.md §3.7), V̂/M_0² (§5), median log10 R (§4.8: log-normal, cf = with the skew term)\n`);
+  out.write(`method: net = real nets (${args.nets} per row), exact_sampler = the exact Gaussian law (§4.2, ${args['sampler-nets']} paths)\n`);
   printTable(['method', 'init', 'family', 'depth', 'beta', 'nets', 'second_moment', 'second_moment_theory', 'measured/theory',
-    'nets_needed', 'trusted', 'var_hat_mean', 'var_hat_theory', 'q50_log10_ratio', 'q50_log10_theory', 'q50_log10_cf', 'dead'], view, { digits: 4 });
+    'nets_needed', 'trusted', 'var_hat_mean', 'var_hat_theory', 'q50_log10_ratio', 'q50_log10_theory', 'q50_log10_cf', 'dead'], view, { digits: 4, stream: out });
   // Per β, the sample size the second moment needs (§4.7, §4.9): log-normal surrogate and the exact range.
   const byBeta = new Map<number, Fig2aRow[]>();
   for (const r of rows) {
@@ -147,15 +147,15 @@ function printSummary(args: Fig2aArgs, rows: readonly Fig2aRow[], equalBeta: rea
       'log-normal_surrogate': surrogate.needed,
     };
   });
-  process.stdout.write('\nNets needed for a trustworthy sample second moment at each β (THEORY.md §4.7, §4.9): precision = within 10% at 2 se,\n'
+  out.write('\nNets needed for a trustworthy sample second moment at each β (THEORY.md §4.7, §4.9): precision = within 10% at 2 se,\n'
     + 'skewness = skewness of the mean ≤ 0.15; exact values for these architectures (largest over families), and the e^{20β} log-normal surrogate:\n');
-  printTable(['beta', 'measured_with', 'precision_rule', 'skewness_rule', 'log-normal_surrogate'], need, { digits: 3 });
-  process.stdout.write('(exact: r = E[R⁴]/E[R²]² of each architecture, §4.4; beyond β ≈ 0.3 no feasible sample measures E[R²]: compare the quantiles instead)\n');
+  printTable(['beta', 'measured_with', 'precision_rule', 'skewness_rule', 'log-normal_surrogate'], need, { digits: 3, stream: out });
+  out.write('(exact: r = E[R⁴]/E[R²]² of each architecture, §4.4; beyond β ≈ 0.3 no feasible sample measures E[R²]: compare the quantiles instead)\n');
   if (equalBeta.length > 0) {
-    process.stdout.write('\nEqual β, different width profiles (THEORY.md §6.8): the largest KS distance of log10(M_d/M_0) between two families, over all nets\n'
+    out.write('\nEqual β, different width profiles (THEORY.md §6.8): the largest KS distance of log10(M_d/M_0) between two families, over all nets\n'
       + '(D_all: the dead atom included) and over live nets (D_live), each beside the exact distance of the Gaussian law; D_live_second_order:\n'
       + 'the Σ1/n_j² prediction; dead: measured fraction range, p_dead: exact 1 − ∏(1 − 2^(−n_j)); exact_misfit ≤ 1: measured agrees with exact:\n');
     printTable(['method', 'init', 'depth', 'beta_target', 'min_width', 'dead_min', 'dead_max', 'p_dead_min', 'p_dead_max', 'D_all', 'D_all_exact',
-      'D_live', 'D_live_exact', 'D_live_second_order', 'exact_misfit', 'crit_1e6', 'min_D_live_next_beta'], equalBeta, { digits: 3 });
+      'D_live', 'D_live_exact', 'D_live_second_order', 'exact_misfit', 'crit_1e6', 'min_D_live_next_beta'], equalBeta, { digits: 3, stream: out });
   }
 }

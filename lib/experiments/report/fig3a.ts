@@ -59,7 +59,7 @@ function theoryCurve(convention: ModuleConvention, s: Schedule, Lmax: number, mw
 }
 
 /** Writes fig3a.csv, the charts and the run record, and prints the tables. */
-export async function reportFig3a(args: Fig3aArgs, results: readonly CellResult<ResidualCellParams, ResidualCellResult>[], run: { started: number; dtype: string; hidden: readonly number[] }): Promise<void> {
+export async function reportFig3a(args: Fig3aArgs, results: readonly CellResult<ResidualCellParams, ResidualCellResult>[], run: { started: number; dtype: string; out: NodeJS.WritableStream; hidden: readonly number[] }): Promise<void> {
   const schedules = args.schedules.map(parseSchedule);
   const mw = moduleWidths(args.width, run.hidden);
   const rows = results.flatMap(({ params, result }) => result.points.map((pt) => ({
@@ -124,13 +124,13 @@ export async function reportFig3a(args: Fig3aArgs, results: readonly CellResult<
     started: run.started, cellSeconds: cellSeconds(results), plots: [plot, ...(plotZoom === null ? [] : [plotZoom]), plotFm2], extra: { dtype: run.dtype, summary },
   });
 
-  process.stdout.write(`\nFigure 3(a): log10 of the mean of M_L/M_0 (${args.nets} nets per point, n = ${args.width}, modules ${mw.join('→')}, ${args.init}; `
+  run.out.write(`\nFigure 3(a): log10 of the mean of M_L/M_0 (${args.nets} nets per point, n = ${args.width}, modules ${mw.join('→')}, ${args.init}; `
     + 'log10_mean_ratio with lo/hi: the per-module product and its 95% interval for linear modules, Cox\'s log-normal estimate and interval for relu modules, THEORY.md §4.10; sample_mean: the plain mean)\n');
   printTable(['convention', 'schedule', 'modules', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio',
-    'log10_theory_lo', 'log10_theory_hi', 'log10_sample_mean_ratio', 'log10_fm2_ratio', 'mean_log10_ratio'], rows, { digits: 4 });
-  process.stdout.write(`\nAt L = ${Lmax}: theory 'exact' is ∏(1 + κη²) (linear); 'mean-field' is approximate (relu, THEORY.md §7.4), exact bounds in fig3a.csv.\n`
+    'log10_theory_lo', 'log10_theory_hi', 'log10_sample_mean_ratio', 'log10_fm2_ratio', 'mean_log10_ratio'], rows, { digits: 4, stream: run.out });
+  run.out.write(`\nAt L = ${Lmax}: theory 'exact' is ∏(1 + κη²) (linear); 'mean-field' is approximate (relu, THEORY.md §7.4), exact bounds in fig3a.csv.\n`
     + 'FM1 is avoided as L grows iff Σ η_ℓ² < ∞ (linear) or Σ η_ℓ < ∞ (relu).\n');
   printTable(['convention', 'schedule', 'log10_mean_ratio', 'log10_mean_ratio_lo', 'log10_mean_ratio_hi', 'log10_theory_ratio', 'theory_kind',
-    'log10_fm2_ratio', 'sum_eta', 'sum_eta2', 'fm1_avoided_as_L_grows'], summary, { digits: 4 });
-  printWritten(args.out, written);
+    'log10_fm2_ratio', 'sum_eta', 'sum_eta2', 'fm1_avoided_as_L_grows'], summary, { digits: 4, stream: run.out });
+  printWritten(args.out, written, run.out);
 }

@@ -55,7 +55,8 @@ function gradARow(arch: GradArchitecture, p: GradJacobianParams, r: GradJacobian
 }
 
 /** Writes grad_a.csv, grad_a_fit.csv, grad_a_equal_beta.csv, the charts and the run record, and prints the tables. */
-export async function reportGradA(args: { readonly out: string }, results: readonly CellResult<GradJacobianParams, GradJacobianResult, GradArchitecture>[], started: number): Promise<void> {
+export async function reportGradA(args: { readonly out: string }, results: readonly CellResult<GradJacobianParams, GradJacobianResult, GradArchitecture>[], run: { started: number; out: NodeJS.WritableStream }): Promise<void> {
+  const { started } = run;
   const rows = results.map(({ meta, params, result }) => gradARow(meta, params, result));
   const fits = growthFits(growthPoints(rows));
   // Equal β, net by net: the law of log10 T over nets (dead atom, then live nets), as for Figure 2.
@@ -69,16 +70,16 @@ export async function reportGradA(args: { readonly out: string }, results: reado
   const plots = await writePartAPlots(args, rows, fits);
   const written = writeRunRecord(args.out, 'grad_a', args, { started, cellSeconds: cellSeconds(results), csvs: ['grad_a.csv', 'grad_a_fit.csv', 'grad_a_equal_beta.csv'], plots });
 
-  process.stdout.write('\ngrad (a): the mean squared Jacobian entry (bootstrap-t 95% interval; coverage measured in THEORY.md §10.9) and E[Z⁴]/E[Z²]², theory exact (§10.2–10.3)\n');
+  run.out.write('\ngrad (a): the mean squared Jacobian entry (bootstrap-t 95% interval; coverage measured in THEORY.md §10.9) and E[Z⁴]/E[Z²]², theory exact (§10.2–10.3)\n');
   printTable(['init', 'arch', 'beta', 'nets', 'mean_sq_jacobian', 'mean_sq_jacobian_lo', 'mean_sq_jacobian_hi', 'mean_sq_jacobian_theory', 'coverage_table', 'undercovers',
-    'normalized_fourth_moment', 'normalized_fourth_moment_theory', 'dead_fraction', 'dead_fraction_exact'], rows, { digits: 4 });
-  process.stdout.write('\nC of E[Z⁴]/E[Z²]² ≈ a·e^{Cx} per initializer, weighted least squares (weights 1/se², se = √((r⁴ − 1)/nets), THEORY.md §10.13); the claim uses x = β:\n');
-  printTable([...GROWTH_FIT_COLUMNS], fits, { digits: 3 });
+    'normalized_fourth_moment', 'normalized_fourth_moment_theory', 'dead_fraction', 'dead_fraction_exact'], rows, { digits: 4, stream: run.out });
+  run.out.write('\nC of E[Z⁴]/E[Z²]² ≈ a·e^{Cx} per initializer, weighted least squares (weights 1/se², se = √((r⁴ − 1)/nets), THEORY.md §10.13); the claim uses x = β:\n');
+  printTable([...GROWTH_FIT_COLUMNS], fits, { digits: 3, stream: run.out });
   if (equalBeta.length > 0) {
-    process.stdout.write('\nEqual β, different width profiles: dead fractions (measured, exact) and the largest KS distance of log10 T between families, all nets and live nets:\n');
-    printTable(['init', 'depth', 'beta_target', 'families', 'min_width', 'dead_min', 'dead_max', 'p_dead_min', 'p_dead_max', 'D_all', 'D_live', 'pair_live', 'crit_1e6', 'next_beta', 'min_D_live_next_beta'], equalBeta, { digits: 3 });
+    run.out.write('\nEqual β, different width profiles: dead fractions (measured, exact) and the largest KS distance of log10 T between families, all nets and live nets:\n');
+    printTable(['init', 'depth', 'beta_target', 'families', 'min_width', 'dead_min', 'dead_max', 'p_dead_min', 'p_dead_max', 'D_all', 'D_live', 'pair_live', 'crit_1e6', 'next_beta', 'min_D_live_next_beta'], equalBeta, { digits: 3, stream: run.out });
   }
-  printWritten(args.out, written);
+  printWritten(args.out, written, run.out);
 }
 
 async function writePartAPlots(args: { readonly out: string }, rows: readonly GradARowOut[], fits: ReturnType<typeof growthFits>): Promise<WrittenPlot[]> {

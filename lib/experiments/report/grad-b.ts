@@ -56,7 +56,8 @@ export interface GradBArgs {
 }
 
 /** Writes grad_b.csv, the charts and the run record, and prints the summary per architecture. */
-export async function reportGradB(args: GradBArgs, results: readonly CellResult<GradNormsParams, GradNormsResult, GradArchitecture>[], started: number): Promise<void> {
+export async function reportGradB(args: GradBArgs, results: readonly CellResult<GradNormsParams, GradNormsResult, GradArchitecture>[], run: { started: number; out: NodeJS.WritableStream }): Promise<void> {
+  const { started } = run;
   const rows = results.flatMap(({ meta, params, result }) => gradBRows(meta, params, result));
   writeCsv(path.join(args.out, 'grad_b.csv'), GRAD_B_COLUMNS, rows);
   const plots = await writePartBPlots(args, rows);
@@ -71,10 +72,10 @@ export async function reportGradB(args: GradBArgs, results: readonly CellResult<
       largest_over_smallest: Math.max(...steps) / Math.min(...steps), 'measured/theory min': Math.min(...ratio), 'measured/theory max': Math.max(...ratio),
     };
   });
-  process.stdout.write(`\ngrad (b): the first SGD step at lr ${args.lr}, lr·‖∂L/∂W_j‖/‖W_j‖ (median over ${args['norm-nets']} nets, batches of ${args.batch} ${args.dataset} images) over the layers,\n`
+  run.out.write(`\ngrad (b): the first SGD step at lr ${args.lr}, lr·‖∂L/∂W_j‖/‖W_j‖ (median over ${args['norm-nets']} nets, batches of ${args.batch} ${args.dataset} images) over the layers,\n`
     + 'and the per-example ‖∂ℓ/∂W_j‖² measured over its theory (THEORY.md §10.7, each example\'s softmax gradient held fixed):\n');
-  printTable(['init', 'arch', 'beta', 'smallest_step', 'largest_step', 'largest_over_smallest', 'measured/theory min', 'measured/theory max'], summary, { digits: 3 });
-  printWritten(args.out, written);
+  printTable(['init', 'arch', 'beta', 'smallest_step', 'largest_step', 'largest_over_smallest', 'measured/theory min', 'measured/theory max'], summary, { digits: 3, stream: run.out });
+  printWritten(args.out, written, run.out);
 }
 
 async function writePartBPlots(args: GradBArgs, rows: readonly GradBRow[]): Promise<WrittenPlot[]> {

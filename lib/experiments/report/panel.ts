@@ -149,10 +149,10 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
     plots: [plot], extra: { paper_note: o.paperNote },
   });
 
-  process.stdout.write(`\n${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% ${a.dataset} test accuracy — ${a.runs} runs per row, `
+  o.session.stdout.write(`\n${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% ${a.dataset} test accuracy — ${a.runs} runs per row, `
     + `at most ${a['max-epochs']} epochs, batch ${a.batch}, lr ${a.lr}, ${dtype}\n`);
-  printTable([...o.groupColumns, 'runs', 'reached', 'mean_epochs_to_target', 'not_reached', 'diverged', 'stuck', 'mean_final_test_acc', ...trailing], summary, { digits: 3 });
-  process.stdout.write(`(${o.paperNote})\nwrote ${a.out}/${o.name}_runs.csv, ${o.name}.csv, ${o.name}.json, ${o.name}.svg in ${seconds.toFixed(1)} s\n`);
+  printTable([...o.groupColumns, 'runs', 'reached', 'mean_epochs_to_target', 'not_reached', 'diverged', 'stuck', 'mean_final_test_acc', ...trailing], summary, { digits: 3, stream: o.session.stdout });
+  o.session.stdout.write(`(${o.paperNote})\nwrote ${a.out}/${o.name}_runs.csv, ${o.name}.csv, ${o.name}.json, ${o.name}.svg in ${seconds.toFixed(1)} s\n`);
 }
 
 /** Some run reached the target; or none did, because every run diverged, ran out of epochs, was stuck, or a mix. */

@@ -98,6 +98,12 @@ describe('experiments/cli', () => {
     for (const f of ['--depths LIST', '--shard i/N', '--workers N', '--resume', 'quick: 5,10', 'paper: 10,20,30']) expect(text).to.include(f);
   });
 
+  it('refuses a flag whose object default --help could not print', () => {
+    const input = { help: 'x', default: { kind: 'unit' }, parse: (t: string) => ({ kind: t }) };
+    expect(() => defineCli({ name: 'bad', summary: 's', flags: { input } })).to.throw(/--input has an object default but no format/);
+    expect(usage(defineCli({ name: 'ok', summary: 's', flags: { input: { ...input, format: (v: { kind: string }) => v.kind } } }))).to.match(/default unit/);
+  });
+
   it('parses shards', () => {
     expect(parseShard('3/4')).to.deep.equal({ index: 3, count: 4 });
     expect(() => parseShard('a/b')).to.throw(UsageError);

@@ -74,6 +74,13 @@ export interface CliSpec<F extends FlagTable, K extends CliKind = 'experiment'> 
 
 /** Identity, for type inference: preset values are checked against the flags' parsed types. */
 export function defineCli<F extends FlagTable, K extends CliKind = 'experiment'>(spec: CliSpec<F, K>): CliSpec<F, K> {
+  // --help prints every default; an object without a format would print as "[object Object]".
+  for (const [key, f] of Object.entries(spec.flags)) {
+    const values = [f.default, ...Object.values(spec.presets ?? {}).map((p) => (p as Record<string, unknown>)[key])];
+    if (f.format === undefined && values.some((v) => typeof v === 'object' && v !== null && !Array.isArray(v))) {
+      throw new Error(`${spec.name}: flag --${key} has an object default but no format for --help`);
+    }
+  }
   return spec;
 }
 

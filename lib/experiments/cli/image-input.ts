@@ -43,6 +43,7 @@ export function inputFlag(): Flag<InputChoice> {
       + 'mnist[:INDEX], fashion[:INDEX] (Debian dataset-fashion-mnist) or cifar:PATH[:INDEX] (a CIFAR-10 binary batch)',
     metavar: 'unit|mnist[:I]|fashion[:I]|cifar:PATH[:I]',
     default: { kind: 'unit' },
+    format: (v) => (v.kind === 'unit' ? 'unit' : v.kind === 'cifar' ? `cifar:${v.path}:${v.index}` : `${v.kind}:${v.index}`),
     parse: parseInputChoice,
   };
 }

@@ -24,7 +24,7 @@ export const LIMITS: Limits = {
   hint: ' (node explorer/cli.js takes more)',
 };
 
-/** The CLI's limits: only what one process's wasm memory (1 GiB, 8-byte weights) allows. */
+/** The CLI's limits: what one process's wasm memory (4 GiB; a net's weights take 8 bytes each, 512 MiB at most here) holds with room to spare. */
 export const CLI_LIMITS: Limits = { depth: 1e6, width: 1e6, nets: 1e7, draws: Infinity, params: 1 << 26, cells: 1e8, hint: '' };
 
 export interface Limits {

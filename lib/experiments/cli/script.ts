@@ -7,7 +7,7 @@
 // writes left, and checked against the invocation record of an earlier run there, so that a folder
 // never mixes the files of two invocations (--resume and reruns need the same flags).
 
-import { PassThrough } from 'node:stream';
+import { Writable } from 'node:stream';
 import * as inspector from 'node:inspector';
 import { ensureOutDir, removeOrphanTemps } from '../out/files';
 import { Plan, type PlanCell } from '../run/plan';
@@ -93,7 +93,7 @@ export function experimentScript<F extends FlagTable>(cli: CliSpec<F>, body: (ar
     const seen: AnyExperiment[] = [];
     await body(args, {
       planning: true,
-      stdout: new PassThrough(),
+      stdout: new Writable({ write: (_chunk, _encoding, done) => done() }),
       run: async <P, R, M>(exp: Experiment<P, R, M>) => {
         seen.push(exp as unknown as AnyExperiment);
         return { complete: false, results: [], missing: exp.cells.map((c) => c.key), log: '' };

@@ -30,8 +30,9 @@ export interface PoolOptions {
 
 /** A cell's task threw (or its worker died). The original stack, from whichever thread, is kept. */
 export class CellError extends Error {
-  constructor(readonly key: string, info: ErrorInfo) {
-    super(`cell '${key}' failed: ${info.message}`);
+  /** `note`: what the run kept (the runner adds where the finished cells are and how to go on). */
+  constructor(readonly key: string, readonly info: ErrorInfo, note?: string) {
+    super(`cell '${key}' failed: ${info.message}${note === undefined ? '' : `\n${note}`}`);
     this.name = 'CellError';
     this.stack = `${this.name}: ${this.message}\n  --- in the task ---\n${info.stack ?? info.message}`;
   }

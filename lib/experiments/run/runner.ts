@@ -10,7 +10,7 @@
 import type { Shard } from './runlog';
 import { UsageError } from '../errors';
 import { decodeJson, ensureOutDir } from '../out/files';
-import { runPool, type PoolItem } from './pool';
+import { CellError, runPool, type PoolItem } from './pool';
 import type { Task } from './task';
 import { Progress } from './progress';
 import { canonicalJson, checkName, logFiles, logPath, LogWriter, readLog, type CorruptLine } from './runlog';
@@ -217,6 +217,10 @@ export async function runExperiment<P, R, M>(exp: Experiment<P, R, M>, opts: Run
         progress?.tick(item.key);
       },
     });
+  } catch (err) {
+    if (!(err instanceof CellError)) throw err;
+    const n = mine.length - todo.length + written;
+    throw new CellError(err.key, err.info, `${n} of ${mine.length} cells are in ${log}; once the cause is fixed, rerun with --resume to continue`);
   } finally {
     writer.close();
     if (catchSignals) {

@@ -9,8 +9,8 @@
 
 import { createBackend, loadMnist, train, type TrainConfig, type WasmBackend } from '../lib';
 import {
-  convCost, defineCli, fm2Cost, lengthsCost, main as runMain, parseCli, residualCost, runConvCell, runFm2Cell, runLengthCell,
-  runResidualCell, runTrainCell, stringFlag, trainingCost, type CellCost,
+  convCost, defineCli, fm2Cost, lengthsCost, main as runMain, parseCli, partCStacks, residualCost, runConvCell, runFm2Cell, runLengthCell,
+  runResidualCell, runTrainCell, stringFlag, trainingCost, TRAIN_INPUT, type CellCost,
 } from '../lib/experiments';
 
 const COST_CLI = defineCli({
@@ -58,16 +58,15 @@ function measure(backend: string): void {
 
 function arena(): void {
   const data = loadMnist();
-  const conv = (depth: number) => ({
-    input: [1, 28, 28] as const, head: 'flatten' as const,
-    layers: Array.from({ length: depth }, (_, i) => ({ outChannels: 16, kh: 3, kw: 3, stride: i === 0 ? 2 : 1, padding: 'same' as const })),
-  });
+  // conv.js part (c)'s nets at its paper sizes: 3×3 'same', 16 channels, the first layer stride 2, flatten head.
+  const [conv5, conv10] = partCStacks({ kernel: 3, stride: 1, padding: 'same', 'train-depths': [5, 10], 'train-channels': 16, 'train-stride': 2 })
+    .map((layers) => ({ input: TRAIN_INPUT, layers, head: 'flatten' as const }));
   // 1,632 = 1,024 + 608 and 1,808 = 1,024 + 784: the partial batches of full MNIST's 60,000 and 10,000.
   const base = { init: 'he_normal', seed: 1, batchSize: 1024, lr: 0.01, maxEpochs: 1, target: 1, stopAtTarget: false, limitTrain: 1632, limitTest: 1808 } as const;
   const cases: [string, TrainConfig][] = [
     ['784-100³-10', { ...base, widths: [784, 100, 100, 100, 10] }],
-    ['conv d=5 C=16', { ...base, widths: [784, 10], conv: conv(5) }],
-    ['conv d=10 C=16', { ...base, widths: [784, 10], conv: conv(10) }],
+    ['conv d=5 C=16', { ...base, widths: [784, 10], conv: conv5 }],
+    ['conv d=10 C=16', { ...base, widths: [784, 10], conv: conv10 }],
   ];
   for (const [what, config] of cases) {
     const backend = createBackend('wasm') as WasmBackend, free = backend.bytesFree;

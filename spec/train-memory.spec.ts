@@ -5,20 +5,20 @@
 import { expect } from 'chai';
 import { loadMnist, type ImageDataset } from '../data/mnist';
 import { trainingCost } from '../lib/experiments/cells/cost';
+import { partCStacks, TRAIN_INPUT } from '../lib/experiments/cli/conv';
 import { createBackend } from '../lib/kernels/index';
 import type { WasmBackend } from '../lib/kernels/wasm';
 import { train, type TrainConfig } from '../lib/nn/train/loop';
 
-const conv = (depth: number, channels: number) => ({
-  input: [1, 28, 28] as const, head: 'flatten' as const,
-  layers: Array.from({ length: depth }, (_, i) => ({ outChannels: channels, kh: 3, kw: 3, stride: i === 0 ? 2 : 1, padding: 'same' as const })),
-});
+// conv.js part (c)'s net (first layer stride 2, flatten head), small: 3 layers of 4 channels.
+const [conv] = partCStacks({ kernel: 3, stride: 1, padding: 'same', 'train-depths': [3], 'train-channels': 4, 'train-stride': 2 })
+  .map((layers) => ({ input: TRAIN_INPUT, layers, head: 'flatten' as const }));
 
 const base = { init: 'he_normal', seed: 1, batchSize: 256, lr: 0.01, maxEpochs: 1, target: 1, stopAtTarget: false } as const;
 const nets: Record<string, TrainConfig> = {
   dense: { ...base, widths: [784, 64, 64, 64, 10] },
   residual: { ...base, widths: [784, 32, 10], residual: { convention: 'relu', schedule: 'inv', modules: 4, hidden: [32] } },
-  conv: { ...base, widths: [784, 10], conv: conv(3, 4) },
+  conv: { ...base, widths: [784, 10], conv },
 };
 
 /** Arena bytes a run leaves taken (the arena never frees, so this is the run's peak). */

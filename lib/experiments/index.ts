@@ -19,3 +19,5 @@ export { runConvCell } from './cells/conv-lengths';
 export { runTrainCell } from './cells/training';
 export { convCost, fm2Cost, lengthsCost, residualCost, trainingCost } from './cells/cost';
 export { formatBytes, type CellCost } from './run/plan';
+// Conv (c)'s nets, so that bench/cost-model.ts measures the arena of exactly what conv.js trains.
+export { partCStacks, TRAIN_INPUT } from './cli/conv';

@@ -13,7 +13,7 @@ import { checkDataset, resolveDtype, type DtypeChoice } from '../cli/flags';
 import { writeCsv } from '../out/files';
 import { stringKey } from '../cells/shared';
 import { lineChartSpec, writePlot, type Axis } from '../out/plot';
-import { writeRunRecord } from '../out/record';
+import { printWritten, writeRunRecord } from '../out/record';
 import type { Cell } from '../run/runner';
 import { printTable } from '../out/table';
 import { trainingTask, type TrainCellParams, type TrainCellResult } from '../cells/training';
@@ -144,7 +144,7 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
     color: o.color, connect: true, width: o.facet ? 380 : 520, height: o.facet ? 300 : 320, ...(o.facet ? { facet: o.facet } : {}),
   });
   const plot = await writePlot(path.join(a.out, o.name), spec);
-  const { seconds } = writeRunRecord(a.out, o.name, a, {
+  const written = writeRunRecord(a.out, o.name, a, {
     started, cellSeconds: runRows.reduce((s, r) => s + (r.seconds as number), 0), csvs: [`${o.name}_runs.csv`, `${o.name}.csv`],
     plots: [plot], extra: { paper_note: o.paperNote },
   });
@@ -152,7 +152,8 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
   o.session.stdout.write(`\n${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% ${a.dataset} test accuracy — ${a.runs} runs per row, `
     + `at most ${a['max-epochs']} epochs, batch ${a.batch}, lr ${a.lr}, ${dtype}\n`);
   printTable([...o.groupColumns, 'runs', 'reached', 'mean_epochs_to_target', 'not_reached', 'diverged', 'stuck', 'mean_final_test_acc', ...trailing], summary, { digits: 3, stream: o.session.stdout });
-  o.session.stdout.write(`(${o.paperNote})\nwrote ${a.out}/${o.name}_runs.csv, ${o.name}.csv, ${o.name}.json, ${o.name}.svg in ${seconds.toFixed(1)} s\n`);
+  o.session.stdout.write(`(${o.paperNote})\n`);
+  printWritten(a.out, written, o.session.stdout);
 }
 
 /** Some run reached the target; or none did, because every run diverged, ran out of epochs, was stuck, or a mix. */

@@ -183,9 +183,11 @@ export async function runExperiment<P, R, M>(exp: Experiment<P, R, M>, opts: Run
 
   const writer = new LogWriter(log, !opts.resume);
   const interrupt = new AbortController();
+  let written = 0;
+  // Where a stopped run stands: said by an interrupt and by a failed cell alike.
+  const kept = () => `${mine.length - todo.length + written} of ${mine.length} cells are in ${log}`;
   const onSignal = (sig: NodeJS.Signals) => {
-    const n = mine.length - todo.length + written;
-    interrupt.abort(new Interrupted(`interrupted by ${sig}: ${n} of ${mine.length} cells are in ${log}; rerun with --resume to continue`));
+    interrupt.abort(new Interrupted(`interrupted by ${sig}: ${kept()}; rerun with --resume to continue`));
   };
   // Only a thread pool leaves the main thread free to take the signal; inline, the default kill
   // applies, and the log (synced line by line) is just as safe.
@@ -194,7 +196,6 @@ export async function runExperiment<P, R, M>(exp: Experiment<P, R, M>, opts: Run
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
-  let written = 0;
   try {
     await runPool({
       task: exp.task,
@@ -219,8 +220,7 @@ export async function runExperiment<P, R, M>(exp: Experiment<P, R, M>, opts: Run
     });
   } catch (err) {
     if (!(err instanceof CellError)) throw err;
-    const n = mine.length - todo.length + written;
-    throw new CellError(err.key, err.info, `${n} of ${mine.length} cells are in ${log}; once the cause is fixed, rerun with --resume to continue`);
+    throw new CellError(err.key, err.info, `${kept()}; once the cause is fixed, rerun with --resume to continue`);
   } finally {
     writer.close();
     if (catchSignals) {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Claim } from './report/claims';
-import { defineCli, enumFlag, enumListFlag, ExitCode, main, parseCli, UsageError, type Flag } from './cli/cli';
+import { defineCli, enumFlag, enumListFlag, ExitCode, main, parseCli, showFlag, UsageError, type Flag, type FlagTable } from './cli/cli';
 import { backendDtypes } from './cli/flags';
 import { planOf } from './cli/script';
 import { readCsv, type CsvRow } from './out/csv';
@@ -122,8 +122,10 @@ export function writeReport(out: string, preset: string, runs: readonly FigureRu
       const file = path.join(dir, rec);
       if (!fs.existsSync(file)) continue;
       const r = JSON.parse(fs.readFileSync(file, 'utf8')) as { config?: Record<string, unknown>; seconds?: number };
+      // Each value as the script's --help shows it (fig1's and conv's --input are objects).
+      const flags: FlagTable = Object.hasOwn(SCRIPTS, f.id) ? SCRIPTS[f.id].cli.flags : {};
       const cfg = Object.entries(r.config ?? {}).filter(([k]) => !['out', 'workers', 'resume', 'shard'].includes(k))
-        .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ');
+        .map(([k, v]) => `${k}=${showFlag(Object.hasOwn(flags, k) ? flags[k] : undefined, v)}`).join(' ');
       lines.push(`Configuration (\`${f.id}/${rec}\`): ${cfg}${r.seconds !== undefined ? `; ${r.seconds.toFixed(1)} s` : ''}`, '');
     }
   }

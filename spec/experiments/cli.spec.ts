@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { boolFlag, defineCli, enumFlag, floatFlag, floatListFlag, intFlag, intListFlag, parseCli, parseIntList, parseShard, stringFlag, UsageError, usage } from '../../lib/experiments/cli/cli';
+import { boolFlag, defineCli, enumFlag, floatFlag, floatListFlag, intFlag, intListFlag, parseCli, parseIntList, parseShard, showFlag, stringFlag, UsageError, usage } from '../../lib/experiments/cli/cli';
+import { netsAtBetaFlag, parseNets } from '../../lib/experiments/cli/architectures';
 
 const spec = defineCli({
   name: 'demo',
@@ -102,6 +103,16 @@ describe('experiments/cli', () => {
     const input = { help: 'x', default: { kind: 'unit' }, parse: (t: string) => ({ kind: t }) };
     expect(() => defineCli({ name: 'bad', summary: 's', flags: { input } })).to.throw(/--input has an object default but no format/);
     expect(usage(defineCli({ name: 'ok', summary: 's', flags: { input: { ...input, format: (v: { kind: string }) => v.kind } } }))).to.match(/default unit/);
+    // A list of objects too (grad's --nets): a run record holds them as plain objects.
+    const nets = { help: 'x', parse: (t: string) => [{ n: Number(t) }] };
+    expect(() => defineCli({ name: 'bad', summary: 's', flags: { nets }, presets: { quick: { nets: [{ n: 2 }] } } })).to.throw(/--nets has an object default but no format/);
+  });
+
+  it('shows a recorded value as --help does, and one its format cannot read as JSON', () => {
+    expect(showFlag(netsAtBetaFlag, JSON.parse(JSON.stringify(parseNets('0.1:100,2:2000'))))).to.equal('0.1:100,2:2000');
+    expect(showFlag(netsAtBetaFlag, null)).to.equal('null');
+    expect(showFlag(undefined, { a: 1 })).to.equal('{"a":1}');
+    expect(showFlag(undefined, [10, 20])).to.equal('10,20');
   });
 
   it('parses shards', () => {

@@ -68,7 +68,7 @@ export function fig2bProfiles(args: ProfileArgs & { readonly 'train-betas': read
 export class NetsAtBeta {
   constructor(readonly beta: number | null, readonly nets: number) {}
   toString(): string {
-    return this.beta === null ? String(this.nets) : `${this.beta}:${this.nets}`;
+    return netsAtBetaFlag.format!([this]);
   }
 }
 
@@ -94,6 +94,8 @@ export const netsAtBetaFlag: Flag<NetsAtBeta[]> = {
   help: "part (a): nets per architecture × init: one count, or β:count pairs (e.g. '0.1:100,2:2000'); each architecture takes the count of the nearest listed β",
   metavar: 'N|LIST',
   parse: parseNets,
+  // Run records hold these as plain JSON objects, without NetsAtBeta's toString.
+  format: (v) => v.map((x) => (x.beta === null ? String(x.nets) : `${x.beta}:${x.nets}`)).join(','),
 };
 
 /** The count for an architecture of this β: the pair with the nearest β (in log), the first on ties. */

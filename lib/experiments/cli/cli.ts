@@ -74,10 +74,12 @@ export interface CliSpec<F extends FlagTable, K extends CliKind = 'experiment'> 
 
 /** Identity, for type inference: preset values are checked against the flags' parsed types. */
 export function defineCli<F extends FlagTable, K extends CliKind = 'experiment'>(spec: CliSpec<F, K>): CliSpec<F, K> {
-  // --help prints every default; an object without a format would print as "[object Object]".
+  // --help and REPORT.md print every default; an object (or a list of them) without a format would
+  // print as "[object Object]", or, read back from a run record, lose its class's toString.
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
   for (const [key, f] of Object.entries(spec.flags)) {
     const values = [f.default, ...Object.values(spec.presets ?? {}).map((p) => (p as Record<string, unknown>)[key])];
-    if (f.format === undefined && values.some((v) => typeof v === 'object' && v !== null && !Array.isArray(v))) {
+    if (f.format === undefined && values.some((v) => isObject(v) || (Array.isArray(v) && v.some(isObject)))) {
       throw new Error(`${spec.name}: flag --${key} has an object default but no format for --help`);
     }
   }
@@ -304,7 +306,7 @@ export function usage<F extends FlagTable, K extends CliKind>(spec: CliSpec<F, K
   const rows = Object.entries(all).map(([key, f]) => {
     const left = `  --${key}${f.metavar ? ` ${f.metavar}` : ''}`;
     const defs: string[] = [];
-    const fmt = (v: unknown) => (f.format ? f.format(v) : show(v));
+    const fmt = (v: unknown) => showFlag(f, v);
     if (!f.boolean && f.default !== undefined && f.default !== null && f.default !== '') defs.push(`default ${fmt(f.default)}`);
     for (const p of presetNames) {
       const v = (spec.presets![p] as Record<string, unknown>)[key];
@@ -320,6 +322,17 @@ export function usage<F extends FlagTable, K extends CliKind>(spec: CliSpec<F, K
 
 function show(v: unknown): string {
   return Array.isArray(v) ? v.join(',') : String(v);
+}
+
+/**
+ * A flag's value as --help and REPORT.md print it: through the flag's own format where it has one.
+ * `value` may come from a run record (untrusted): one the format cannot read prints as JSON.
+ */
+export function showFlag(flag: Flag<unknown> | undefined, value: unknown): string {
+  if (flag?.format !== undefined) {
+    try { return flag.format(value); } catch { return JSON.stringify(value); }
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? JSON.stringify(value) : show(value);
 }
 
 export type ParsedCli<F extends FlagTable, K extends CliKind = 'experiment'> = FlagValues<F> & (K extends 'tool' ? unknown : CommonValues)

@@ -60,10 +60,12 @@ describe('conv.js', () => {
       [['--stride', '1.5'], /--stride/],
       [['--input', 'cifar:' + path.join(dir, 'nope.bin')], /--input: cannot read CIFAR-10 batch .*nope\.bin/],
       [['--input', 'cifar:' + truncated], /--input: .*truncated\.bin: 5000 bytes is not a whole number/],
-      [['--input', 'imagenet'], /--input expects unit, mnist, fashion or cifar:PATH/],
+      [['--input', 'imagenet'], /--input expects unit, mnist\[:INDEX\], fashion\[:INDEX\] or cifar:PATH\[:INDEX\]/],
       [['--part', 'c', '--padding', 'valid', '--train-depths', '14'], /depth 14, mnist test #0 input.*kernel 3 is larger than the input/],
       [['--part', 'c', '--limit-train', '-1'], /--limit-train/],
-      [['--input', 'mnist', '--image', '10000'], /--image 10000: the mnist test set holds 10000 images/],
+      [['--input', 'mnist:10000'], /--input: image 10000 is out of range: the mnist test set holds 10000 images/],
+      // The index was once its own flag; it is now fig1's syntax, one flag.
+      [['--input', 'mnist', '--image', '3'], /--image/],
       [['--b-init', 'orthogonal'], /--b-init: .*i\.i\.d\./],
     ];
     for (const [args, re] of cases) {
@@ -80,7 +82,7 @@ describe('conv.js', () => {
     const file = path.join(dir, 'data_batch_tiny.bin');
     fs.writeFileSync(file, cifarBytes(3));
     const out = path.join(dir, 'ok');
-    const r = run('--part', 'a', '--input', `cifar:${file}`, '--image', '1', '--depths', '1,2', '--channels', '2', '--nets', '4',
+    const r = run('--part', 'a', '--input', `cifar:${file}:1`, '--depths', '1,2', '--channels', '2', '--nets', '4',
       '--inits', 'he_normal', '--workers', '1', '--out', out);
     expect(r.status, r.stderr).to.equal(0);
     const lines = fs.readFileSync(path.join(out, 'conv_a.csv'), 'utf8').trim().split('\n');
@@ -92,7 +94,7 @@ describe('conv.js', () => {
 
   it('runs part a on an MNIST test image and part c (a tiny training run) end to end', () => {
     const out = path.join(dir, 'mnist');
-    const r = run('--part', 'a', '--input', 'mnist', '--image', '3', '--depths', '2', '--channels', '2', '--nets', '3', '--inits', 'he_normal',
+    const r = run('--part', 'a', '--input', 'mnist:3', '--depths', '2', '--channels', '2', '--nets', '3', '--inits', 'he_normal',
       '--workers', '1', '--out', out);
     expect(r.status, r.stderr).to.equal(0);
     expect(fs.readFileSync(path.join(out, 'conv_a.csv'), 'utf8')).to.include('mnist test #3');

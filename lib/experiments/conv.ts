@@ -5,7 +5,7 @@
 // (c) Does it start training? Epochs to 20% MNIST test accuracy for a few depths and initializations
 //     (Figure 1(b)'s protocol and panel, lib/experiments/report/panel.ts; conv nets with mean pooling).
 //
-//   node lib/experiments/conv.js [--part a|b|c|all] [--preset quick|paper] [--input unit|mnist|fashion|cifar:PATH] ...
+//   node lib/experiments/conv.js [--part a|b|c|all] [--preset quick|paper] [--input unit|mnist[:I]|fashion[:I]|cifar:PATH[:I]] ...
 //
 // Data path: this script → the input and stacks (cli/conv.ts) → convLengthsTask (cells/conv-lengths.ts,
 // one cell) → nn/conv/net (the net and its log-domain forward) → im2col + the backend's matmul; the rows,
@@ -40,7 +40,6 @@ export const CONV_CLI = defineCli({
     padding: enumFlag(['same', 'valid', 'circular'] as const, 'padding of every conv layer', { default: 'same' }),
     ...forParts(['a', 'b'], {
       input: convInputFlag,
-      image: intFlag('which image of a data-set input (0-based)', { default: 0, min: 0 }),
       size: intFlag('height = width of unit inputs', { min: 1 }),
       'in-channels': intFlag('channels of unit inputs', { default: 3, min: 1 }),
     }),

@@ -5,24 +5,12 @@
 import * as path from 'node:path';
 import { inputShape, type ConvInput } from '../../../data/images';
 import { stackGeometry, uniformStack, type ConvLayerSpec, type ImageShape, type Padding } from '../../nn/conv/layer';
-import { UsageError, type Flag } from './cli';
+import { UsageError } from './cli';
 import { countAt } from './flags';
-import { openImageInput } from './image-input';
+import { inputFlag, resolveImageInput, type InputChoice } from './image-input';
 
-/** What --input names: random unit inputs, an MNIST-like test set, or a CIFAR-10 batch file (the image is --image). */
-export type InputSpec = { kind: 'unit' } | { kind: 'mnist' } | { kind: 'fashion' } | { kind: 'cifar'; path: string };
-
-export const convInputFlag: Flag<InputSpec> = {
-  help: 'input: unit (a fresh random unit-norm C×H×W tensor per net), mnist, fashion, or cifar:PATH (one image of a CIFAR-10 binary batch, --image)',
-  metavar: 'unit|mnist|fashion|cifar:PATH',
-  default: { kind: 'unit' },
-  format: (v) => (v.kind === 'cifar' ? `cifar:${v.path}` : v.kind),
-  parse: (t, n) => {
-    if (t === 'unit' || t === 'mnist' || t === 'fashion') return { kind: t };
-    if (t.startsWith('cifar:') && t.length > 'cifar:'.length) return { kind: 'cifar', path: t.slice('cifar:'.length) };
-    throw new UsageError(`${n} expects unit, mnist, fashion or cifar:PATH, got '${t}'`);
-  },
-};
+/** conv's --input: fig1's flag, the image kept C×H×W (its index after the name: mnist:3). */
+export const convInputFlag = inputFlag('a fresh random unit-norm C×H×W tensor per net, --in-channels × --size × --size', 'one fixed test image, C×H×W');
 
 /** The geometry every conv layer of a part shares: --kernel, --stride, --padding. */
 export interface ConvWindowArgs {
@@ -32,10 +20,8 @@ export interface ConvWindowArgs {
 }
 
 /** The input the cells get; a data set is opened here, up front, so a bad path fails before any output. */
-export function resolveConvInput(args: { readonly input: InputSpec; readonly image: number; readonly size: number; readonly 'in-channels': number }): ConvInput {
-  const spec = args.input;
-  if (spec.kind === 'unit') return { kind: 'unit', shape: [args['in-channels'], args.size, args.size] };
-  return openImageInput(spec, args.image, '--input', `--image ${args.image}`);
+export function resolveConvInput(args: { readonly input: InputChoice; readonly size: number; readonly 'in-channels': number }): ConvInput {
+  return resolveImageInput(args.input) ?? { kind: 'unit', shape: [args['in-channels'], args.size, args.size] };
 }
 
 /** The input as tables and CSVs name it. */

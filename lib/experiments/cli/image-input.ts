@@ -1,5 +1,6 @@
-// fig1's --input: random unit vectors (the default), or one fixed test image of MNIST, Fashion-MNIST
-// or a CIFAR-10 binary batch, flattened to a vector (the paper's Figure 1(a) used one CIFAR-10 image).
+// The --input of fig1 and conv: random unit inputs (the default), or one fixed test image of MNIST,
+// Fashion-MNIST or a CIFAR-10 binary batch (the paper's Figure 1(a) used one CIFAR-10 image); fig1
+// flattens it to a vector, conv keeps it C×H×W.
 //
 //   --input unit | mnist[:INDEX] | fashion[:INDEX] | cifar:PATH[:INDEX]      (INDEX 0-based, default 0)
 
@@ -37,9 +38,10 @@ export function parseInputChoice(t: string, flag: string): InputChoice {
   throw new UsageError(`${flag} expects unit, mnist[:INDEX], fashion[:INDEX] or cifar:PATH[:INDEX], got '${t}'`);
 }
 
-export function inputFlag(): Flag<InputChoice> {
+/** The flag; `unit` and `image` say what a unit input and a fixed image are to this script. */
+export function inputFlag(unit = 'a fresh random unit-norm vector per net', image = 'one fixed test image, flattened'): Flag<InputChoice> {
   return {
-    help: 'input of every net: unit (a fresh random unit-norm vector per net), or one fixed test image, flattened: '
+    help: `input of every net: unit (${unit}), or ${image}: `
       + 'mnist[:INDEX], fashion[:INDEX] (Debian dataset-fashion-mnist) or cifar:PATH[:INDEX] (a CIFAR-10 binary batch)',
     metavar: 'unit|mnist[:I]|fashion[:I]|cifar:PATH[:I]',
     default: { kind: 'unit' },
@@ -70,7 +72,7 @@ export function openImageInput(source: ImageSource, index: number, flag: string,
   return source.kind === 'cifar' ? { kind: 'cifar', path: path.resolve(source.path), index } : { kind: 'mnist', dataset, index };
 }
 
-/** fig1's --input, opened up front (openImageInput); null for unit inputs. */
+/** --input, opened up front (openImageInput); null for unit inputs. */
 export function resolveImageInput(c: InputChoice, flag = '--input'): ImageInput | null {
   return c.kind === 'unit' ? null : openImageInput(c, c.index, flag, `${flag}: image ${c.index} is out of range`);
 }

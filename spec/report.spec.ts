@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { equalBetaClaims, fig1aClaims, fisherOneSided, slopeClaims, studentQuantile } from '../lib/experiments/report/claims';
+import { equalBetaClaims, fig1aClaims, fisherOneSided, reachClaims, slopeClaims, studentQuantile } from '../lib/experiments/report/claims';
 import { EQUAL_BETA_COLUMNS } from '../lib/experiments/report/equal-beta';
 import { binomialTwoSidedP, weightedSlope } from '../lib/nn/stats';
 import { parseCsv } from '../lib/experiments/out/csv';
@@ -106,6 +106,35 @@ describe('report: CSV read-back and claims', () => {
       counts(0, 25);
       expect(equalBetaClaims(tmp)[1].verdict).to.equal('holds');
       for (const c of claims) for (const k of ['statistic', 'test', 'sample'] as const) expect(c[k]).to.not.equal('');
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('the training panels\' claim (Figure 1(b), conv (c)): holds, fails, or inconclusive under a short epoch limit', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reach-spec-'));
+    // reached[init] = runs of 2 that reach the target at depths 5 and 10; maxEpochs = the epoch limit.
+    const write = (name: string, reached: Record<string, [number, number]>, maxEpochs: number) => {
+      const rows = Object.entries(reached).flatMap(([init, r]) => [5, 10].map((depth, i) => ({ init, depth, runs: 2, reached: r[i] })));
+      fs.writeFileSync(path.join(tmp, `${name}.csv`), formatCsv(['init', 'depth', 'runs', 'reached'], rows));
+      fs.writeFileSync(path.join(tmp, `${name}_runs.csv`), formatCsv(['epochs_run'], [{ epochs_run: maxEpochs }, { epochs_run: 1 }]));
+    };
+    const verdict = (name: string) => reachClaims(tmp, name === 'conv_c' ? 'Conv (c)' : 'Figure 1(b)', name)[0];
+    try {
+      expect(verdict('conv_c').verdict).to.equal('not run');
+      write('conv_c', { he_normal: [2, 2], he_uniform: [2, 2], glorot_uniform: [2, 1] }, 10);
+      const c = verdict('conv_c');
+      expect(c).to.include({ figure: 'Conv (c)', verdict: 'holds' });
+      expect(c.sample).to.equal('12 runs: 2 depths × 3 inits × 2 runs, at most 10 epochs');
+      expect(c.measured).to.equal('He: 100% of runs reached (4/4 depth×init cells all reached); others: 100% at depth 5, 50% at depth 10');
+      write('fig1b', { he_normal: [2, 1], glorot_uniform: [2, 0] }, 8); // a He miss a longer run might mend
+      expect(verdict('fig1b').verdict).to.equal('inconclusive');
+      write('fig1b', { he_normal: [2, 1], glorot_uniform: [2, 0] }, 100); // the same miss at the paper's limit
+      expect(verdict('fig1b').verdict).to.equal('fails');
+      write('fig1b', { he_normal: [2, 2], glorot_uniform: [1, 2] }, 100); // the others do better deeper
+      expect(verdict('fig1b').verdict).to.equal('fails');
+      write('fig1b', { he_normal: [2, 2], glorot_uniform: [2, 2] }, 100); // the others never fall behind He
+      expect(verdict('fig1b').verdict).to.equal('fails');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

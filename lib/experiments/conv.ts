@@ -115,7 +115,7 @@ async function runPartC(args: Args, session: Session, stacks: ConvLayerSpec[][])
   await runTrainingPanel({
     name: 'conv_c', figure: `Conv (c), ${args.kernel}×${args.kernel} ${args.padding}, first stride ${args['train-stride']}, ${args.head} head`, args, session, archs,
     groupColumns: ['init', 'depth', 'channels'],
-    x: { field: 'depth', title: `conv layers d (${args['train-channels']} channels)` },
+    x: { field: 'depth', title: `conv layers d (${args['train-channels']} channels)`, ticks: args['train-depths'] },
     color: 'init',
     paperNote: `Figure 1(b)'s protocol is batch ${PAPER_PROTOCOL.batchSize}, lr ${PAPER_PROTOCOL.lr}, ≤ ${PAPER_PROTOCOL.maxEpochs} epochs on all 60,000 images, 5 runs (--preset paper); `
       + `this run: batch ${args.batch}, ${limitTrain === null ? 'all' : limitTrain} training and ${limitTest === null ? 'all' : limitTest} test images, ≤ ${args['max-epochs']} epochs, ${args.runs} runs`,

@@ -89,7 +89,7 @@ async function runPartB(args: Fig1Args, session: Session): Promise<void> {
   await runTrainingPanel({
     name: 'fig1b', figure: 'Figure 1(b)', args, session, archs,
     groupColumns: ['init', 'depth', 'width'],
-    x: { field: 'depth', title: `depth d (width = ${String(args.width)})` },
+    x: { field: 'depth', title: `depth d (width = ${String(args.width)})`, ticks: args['train-depths'] },
     color: 'init',
     paperNote: 'paper protocol: depths 10..100, 5 runs, at most 100 epochs (--preset paper)',
   });

@@ -47,6 +47,34 @@ describe('experiments/plot', () => {
     expect(fs.readdirSync(dir).sort()).to.deep.equal(['fig.png', 'fig.svg']);
   });
 
+  it('dodges tied series sideways by whole pixels, on linear and log axes, leaving x values and theory alone', async () => {
+    const rows: Row[] = ['a', 'b', 'c'].flatMap((init) => [{ d: 10, y: 1, init }, { d: 60, y: 1, init }]);
+    const values = (log: boolean) => {
+      const spec = lineChartSpec({ x: { field: 'd', log, ticks: [10, 60] }, y: { field: 'y' }, measured: rows, theory: [{ d: 10, y: 1, init: 'a' }], color: 'init', dodge: 5, width: 100 }) as unknown as {
+        data: { values: Record<string, unknown>[] }; layer: { encoding: { x: { field: string; axis?: { values: number[] } } } }[];
+      };
+      expect(spec.layer.map((l) => l.encoding.x.axis?.values)).to.deep.equal(spec.layer.map(() => [10, 60]));
+      return spec.data.values;
+    };
+    // Linear: 50 units over the 100 px less the padding (2·12) and the dodge's extent (2·5) is 50/66 a
+    // pixel, so the three series sit 5·50/66 apart about each x.
+    const lin = values(false), u = (5 * 50) / 66;
+    expect(lin.filter((v) => v.__layer === 'measured').map((v) => [v.d, v.__x])).to.deep.equal([[10, 10 - u], [60, 60 - u], [10, 10], [60, 60], [10, 10 + u], [60, 60 + u]]);
+    expect(lin.filter((v) => v.__layer === 'theory')).to.deep.equal([{ d: 10, y: 1, init: 'a', __layer: 'theory' }]);
+    // Log: a factor 10^(5·log10(6)/66) apart.
+    const f = 10 ** (5 * Math.log10(6) / 66);
+    const log = values(true).filter((v) => v.__layer === 'measured').map((v) => v.__x as number);
+    expect(log[0]).to.be.closeTo(10 / f, 1e-12);
+    expect(log[5]).to.be.closeTo(60 * f, 1e-12);
+    // Drawn: the points of the three series at d = 10 land 5 px apart.
+    const svg = await renderSvg(lineChartSpec({ x: { field: 'd' }, y: { field: 'y' }, measured: rows, color: 'init', dodge: 5, width: 100 }));
+    const xs = [...svg.matchAll(/aria-label="d: [\d.]+; y: 1; init: \w" role="graphics-symbol" aria-roledescription="point" transform="translate\(([\d.]+),/g)]
+      .map((m) => Number(m[1])).filter((_, i) => i % 2 === 0); // the points at d = 10 of series a, b, c
+    expect(xs).to.have.length(3);
+    expect(xs[1] - xs[0]).to.be.closeTo(xs[2] - xs[1], 1e-6);
+    expect(xs[1] - xs[0]).to.be.within(3.5, 5); // 5 px, less what vega's nice domain adds
+  });
+
   it('renders facets with error bands', async () => {
     const rows = measured.map((r) => ({ ...r, panel: r.width }));
     const spec = lineChartSpec({ x: { field: 'depth' }, y: { field: 'var.x', log: true }, measured: rows, lo: 'lo', hi: 'hi', errors: 'band', facet: { field: 'panel' }, connect: true });

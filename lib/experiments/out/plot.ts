@@ -19,6 +19,8 @@ export interface Axis {
   readonly zero?: boolean;
   /** A fixed domain [min, max] instead of the data's. */
   readonly domain?: readonly [number, number];
+  /** Tick values instead of vega's (the depths a panel ran, say). */
+  readonly ticks?: readonly number[];
 }
 
 export interface LineChart {
@@ -49,6 +51,12 @@ export interface LineChart {
   readonly errors?: 'bars' | 'band';
   /** Join measured points with a thin solid line. Default false. */
   readonly connect?: boolean;
+  /**
+   * Pixels between the measured points of neighbouring colour series at one x, so that series with
+   * equal values (epochs to a target, say) stay visible instead of hiding each other. The points move
+   * sideways; their x values, the axis and the theory curves do not.
+   */
+  readonly dodge?: number;
   /** Small multiples, one panel per value of the field. */
   readonly facet?: { readonly field: string; readonly title?: string; readonly columns?: number };
   /** Size of one panel in px. Default 360×240. */
@@ -72,10 +80,36 @@ function ref(field: string): string {
 }
 
 const LAYER = '__layer';
+const DODGED = '__x';
+
+/** Pixels the x scale adds at each end, so that the points at the ends stay inside the plot. */
+const X_PADDING = 12;
+
+/**
+ * Each measured row's x, moved by `px` pixels per colour series about the series' middle, in data units
+ * of an axis `width` pixels wide (multiplicative on a log axis). Returns the rows with the moved x in DODGED.
+ * The units per pixel count the scale's padding and the dodge's own extent; vega's rounding of the
+ * domain to nice values can make the steps a little smaller than `px`.
+ */
+function dodged(rows: readonly Row[], x: Axis, color: string | undefined, px: number, width: number): Row[] {
+  const series = [...new Set(rows.map((r) => (color === undefined ? '' : String(r[color]))))];
+  const xs = rows.map((r) => r[x.field]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v) && (!x.log || v > 0));
+  const t = (v: number) => (x.log ? Math.log10(v) : v);
+  const lo = x.domain ? t(x.domain[0]) : Math.min(...xs.map(t)), hi = x.domain ? t(x.domain[1]) : Math.max(...xs.map(t));
+  const perPx = (hi > lo ? hi - lo : 1) / Math.max(1, width - 2 * X_PADDING - (series.length - 1) * px);
+  return rows.map((r) => {
+    const v = r[x.field];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return { ...r, [DODGED]: null };
+    const k = series.indexOf(color === undefined ? '' : String(r[color])) - (series.length - 1) / 2;
+    const shift = k * px * perPx;
+    return { ...r, [DODGED]: x.log ? v * 10 ** shift : v + shift };
+  });
+}
 
 /** A vega-lite spec: measured points (with error bars or band), theory as dashed lines, optional colour and facets. */
 export function lineChartSpec(c: LineChart): TopLevelSpec {
-  const measured = c.measured ?? [], theory = c.theory ?? [], hollow = c.hollow ?? [];
+  const theory = c.theory ?? [], hollow = c.hollow ?? [];
+  const measured = c.dodge === undefined ? c.measured ?? [] : dodged(c.measured ?? [], c.x, c.color, c.dodge, c.width ?? 360);
   if (measured.length + theory.length + hollow.length === 0) throw new Error('lineChartSpec: no data');
   if ((c.theoryLo === undefined) !== (c.theoryHi === undefined)) throw new Error('lineChartSpec: give both theoryLo and theoryHi, or neither');
   if ((c.lo === undefined) !== (c.hi === undefined)) throw new Error('lineChartSpec: give both lo and hi, or neither');
@@ -84,7 +118,12 @@ export function lineChartSpec(c: LineChart): TopLevelSpec {
     ...(a.domain !== undefined ? { domain: [...a.domain] } : {}),
   });
   // A little padding keeps the points (and labels) at the ends of the x range inside the plot.
-  const x = { field: ref(c.x.field), type: 'quantitative' as const, title: c.x.title ?? c.x.field, scale: { ...scale(c.x), padding: 12 } };
+  const x = {
+    field: ref(c.x.field), type: 'quantitative' as const, title: c.x.title ?? c.x.field, scale: { ...scale(c.x), padding: X_PADDING },
+    ...(c.x.ticks !== undefined ? { axis: { values: [...c.x.ticks] } } : {}),
+  };
+  // Measured layers read the moved x where points are dodged; one shared scale and axis serve every layer.
+  const xm = c.dodge === undefined ? x : { ...x, field: DODGED };
   const y = { field: ref(c.y.field), type: 'quantitative' as const, title: c.y.title ?? c.y.field, scale: scale(c.y) };
   const color = c.color !== undefined ? { color: { field: ref(c.color), type: 'nominal' as const, title: c.colorTitle ?? c.color } } : {};
   const only = (layer: string) => [{ filter: `datum['${LAYER}'] === '${layer}'` }];
@@ -96,7 +135,7 @@ export function lineChartSpec(c: LineChart): TopLevelSpec {
     layers.push({
       transform: only('measured'),
       mark: band ? { type: 'errorband', opacity: 0.25 } : { type: 'errorbar', ticks: true },
-      encoding: { x, y: { ...y, field: ref(c.lo) }, y2: { field: ref(c.hi) }, ...color },
+      encoding: { x: xm, y: { ...y, field: ref(c.lo) }, y2: { field: ref(c.hi) }, ...color },
     });
   }
   if (c.theoryLo !== undefined && c.theoryHi !== undefined && theory.length > 0) {
@@ -114,15 +153,15 @@ export function lineChartSpec(c: LineChart): TopLevelSpec {
     });
   }
   if (measured.length > 0) {
-    if (c.connect) layers.push({ transform: only('measured'), mark: { type: 'line', strokeWidth: 1, opacity: 0.6, clip: true }, encoding: { x, y, ...color } });
+    if (c.connect) layers.push({ transform: only('measured'), mark: { type: 'line', strokeWidth: 1, opacity: 0.6, clip: true }, encoding: { x: xm, y, ...color } });
     const shape = c.shape === undefined ? {} : {
       shape: { field: ref(c.shape.field), type: 'nominal' as const, title: c.shape.title ?? c.shape.field, scale: { domain: [...c.shape.values], range: [...c.shape.shapes] } },
     };
-    layers.push({ transform: only('measured'), mark: { type: 'point', filled: true, size: 36, clip: true }, encoding: { x, y, ...color, ...shape } });
+    layers.push({ transform: only('measured'), mark: { type: 'point', filled: true, size: 36, clip: true }, encoding: { x: xm, y, ...color, ...shape } });
     if (c.label !== undefined) {
       layers.push({
         transform: only('measured'), mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 9, clip: true },
-        encoding: { x, y, text: { field: ref(c.label), type: 'nominal' as const }, ...color },
+        encoding: { x: xm, y, text: { field: ref(c.label), type: 'nominal' as const }, ...color },
       });
     }
   }

@@ -132,10 +132,14 @@ function sampleMeanClaim(rows: readonly CsvRow[]): Claim {
  * Figure 1(b): He normal and He uniform start training at every depth; initializations whose
  * variance is not 2/fan-in reach the target less often as depth grows.
  */
-export function fig1bClaims(dir: string): Claim[] {
-  const file = path.join(dir, 'fig1b.csv');
+/**
+ * Figure 1(b)'s claim, on any training panel over initializers and depths (`name`.csv and
+ * `name`_runs.csv): fig1's part (b), and conv's part (c), which runs the same protocol on conv nets.
+ */
+export function reachClaims(dir: string, figure: string, name: string): Claim[] {
+  const file = path.join(dir, `${name}.csv`);
   const claim = 'He normal and He uniform start training at every depth; other initializations fail more often as depth grows';
-  if (!fs.existsSync(file)) return [notRun('Figure 1(b)', claim)];
+  if (!fs.existsSync(file)) return [notRun(figure, claim)];
   const rows = readCsv(file);
   const isHe = (id: string) => Math.abs(gain(initializerById(id), 10, 10) - 1) < 1e-9;
   const he = rows.filter((r) => isHe(String(r.init))), other = rows.filter((r) => !isHe(String(r.init)));
@@ -144,12 +148,12 @@ export function fig1bClaims(dir: string): Claim[] {
   const shallow = other.filter((r) => num(r, 'depth') === depths[0]), deep = other.filter((r) => num(r, 'depth') === depths[depths.length - 1]);
   const measured = `He: ${fmt(100 * reachRate(he), 0)}% of runs reached (${he.filter((r) => num(r, 'reached') === num(r, 'runs')).length}/${he.length} depth×init cells all reached); `
     + `others: ${fmt(100 * reachRate(shallow), 0)}% at depth ${depths[0]}, ${fmt(100 * reachRate(deep), 0)}% at depth ${depths[depths.length - 1]}`;
-  const maxEpochs = Math.max(...readRuns(dir).map((r) => num(r, 'epochs_run')));
+  const maxEpochs = Math.max(...readRuns(dir, name).map((r) => num(r, 'epochs_run')));
   const verdict: Verdict = he.length === 0 || other.length === 0 || depths.length < 2 ? 'inconclusive'
     : heAll && reachRate(deep) <= reachRate(shallow) && reachRate(deep) < reachRate(he) ? 'holds'
       : !heAll && maxEpochs < 100 ? 'inconclusive' : 'fails';
   return [{
-    figure: 'Figure 1(b)', claim,
+    figure, claim,
     statistic: 'reach rate: the share of training runs that reach the target test accuracy within the epoch limit',
     test: 'comparison of counts (no significance test: a few runs per cell)',
     sample: `${rows.reduce((s, r) => s + num(r, 'runs'), 0)} runs: ${depths.length} depths × ${new Set(rows.map((r) => r.init)).size} inits × ${num(rows[0], 'runs')} runs, at most ${maxEpochs} epochs`,
@@ -160,8 +164,8 @@ export function fig1bClaims(dir: string): Claim[] {
   }];
 }
 
-function readRuns(dir: string): CsvRow[] {
-  const f = path.join(dir, 'fig1b_runs.csv');
+function readRuns(dir: string, name: string): CsvRow[] {
+  const f = path.join(dir, `${name}_runs.csv`);
   return fs.existsSync(f) ? readCsv(f) : [];
 }
 

@@ -2,8 +2,8 @@
 // tables go into REPORT.md, and which claims are checked against which outputs.
 
 import * as path from 'node:path';
-import { convAClaims, fig1aClaims, fig1bClaims, fig2aClaims, fig2bDeadClaim, fig3aClaims, fig3aSummabilityClaims, fig3bClaims, trendClaim, type Claim } from './claims';
-import { gradAClaims } from './claims';
+import { convAClaims, fig1aClaims, fig2aClaims, fig2bDeadClaim, fig3aClaims, fig3aSummabilityClaims, fig3bClaims, trendClaim, type Claim } from './claims';
+import { gradAClaims, reachClaims } from './claims';
 
 export interface FigureSpec {
   readonly id: string;
@@ -26,7 +26,7 @@ export const FIGURES: readonly FigureSpec[] = [
       { title: 'Epochs to 20% test accuracy', file: 'fig1b.csv', columns: ['init', 'depth', 'runs', 'reached', 'mean_epochs_to_target', 'diverged', 'stuck', 'mean_final_test_acc'] },
     ],
     records: ['fig1a.json', 'fig1b.json'],
-    claims: (dir) => [...fig1aClaims(dir), ...fig1bClaims(dir)],
+    claims: (dir) => [...fig1aClaims(dir), ...reachClaims(dir, 'Figure 1(b)', 'fig1b')],
   },
   {
     id: 'fig2', script: 'fig2.js', title: 'Figure 2: the architecture decides FM2',
@@ -77,7 +77,7 @@ export const FIGURES: readonly FigureSpec[] = [
       { title: 'Epochs to 20% test accuracy', file: 'conv_c.csv', columns: ['init', 'depth', 'channels', 'runs', 'reached', 'mean_epochs_to_target', 'diverged', 'stuck'] },
     ],
     records: ['conv_a.json', 'conv_b.json', 'conv_c.json'],
-    claims: (dir) => [...convAClaims(dir)],
+    claims: (dir) => [...convAClaims(dir), ...reachClaims(dir, 'Conv (c)', 'conv_c')],
   },
   {
     id: 'grad', script: 'grad.js', title: 'The backward pass: the Jacobian and the gradients against β',

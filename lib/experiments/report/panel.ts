@@ -69,6 +69,9 @@ export function runSeed(master: number, archKey: string, run: number): number {
   return new Rng(master, [stringKey(archKey), run]).seed();
 }
 
+/** Pixels between the points of neighbouring series at one x. */
+const PANEL_DODGE = 5;
+
 export async function runTrainingPanel(o: PanelOptions): Promise<void> {
   const a = o.args;
   checkDataset(a.dataset);
@@ -130,7 +133,8 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
     title: {
       text: `${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% test accuracy (mean over the runs that reached it)`,
       subtitle: [`labels: runs that reached / runs; from ${never} up (above the limit of ${a['max-epochs']} epochs): no run reached, marked by how the runs ended`,
-        'diverged: NaN or ±Inf; too slow: the epoch limit came first; stuck: a dead layer, no gradient reaches the input'],
+        'diverged: NaN or ±Inf; too slow: the epoch limit came first; stuck: a dead layer, no gradient reaches the input',
+        `the ${o.color} series are set ${PANEL_DODGE} px apart sideways, so that ties stay visible`],
     },
     x: o.x,
     y: { field: 'epochs', title: `epochs to ${(100 * a.target).toFixed(0)}% (${a.runs} runs each)`, zero: true, domain: [0, top] },
@@ -141,7 +145,8 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
     })),
     shape: { field: 'outcome', title: 'outcome', values: [...OUTCOMES], shapes: ['circle', 'cross', 'triangle-up', 'square', 'diamond'] },
     label: 'count',
-    color: o.color, connect: true, width: o.facet ? 380 : 520, height: o.facet ? 300 : 320, ...(o.facet ? { facet: o.facet } : {}),
+    // Initializers often tie (He normal and He uniform in 1–3 epochs): dodged, each stays visible.
+    color: o.color, connect: true, dodge: PANEL_DODGE, width: o.facet ? 380 : 520, height: o.facet ? 300 : 320, ...(o.facet ? { facet: o.facet } : {}),
   });
   const plot = await writePlot(path.join(a.out, o.name), spec);
   const written = writeRunRecord(a.out, o.name, a, {

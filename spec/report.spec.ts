@@ -147,15 +147,18 @@ describe('report: CSV read-back and claims', () => {
       fs.writeFileSync(path.join(tmp, 'fig1', 'fig1a.csv'), fig1aRows((i) => (i === 'he_normal' ? 0 : Math.log10(0.5))));
       // Run records are read as data: values print as the script's --help shows them, a value its
       // format cannot read prints as JSON, and a key no flag has is shown as it is.
-      fs.writeFileSync(path.join(tmp, 'fig1', 'fig1a.json'), JSON.stringify({ config: { part: 'a', depths: [10, 20], input: { kind: 'mnist', index: 3 }, constructor: { a: 1 } }, seconds: 2 }));
-      fs.writeFileSync(path.join(tmp, 'fig1', 'fig1b.json'), JSON.stringify({ config: { part: 'b', input: null } }));
+      fs.writeFileSync(path.join(tmp, 'fig1', 'fig1a.json'), JSON.stringify({ config: { part: 'a', depths: [10, 20], input: { kind: 'mnist', index: 3 }, constructor: { a: 1 } }, seconds: 2, cell_seconds: 30 }));
+      fs.writeFileSync(path.join(tmp, 'fig1', 'fig1b.json'), JSON.stringify({ config: { part: 'b', input: null }, seconds: '2' }));
+      fs.mkdirSync(path.join(tmp, 'fig2'));
+      fs.writeFileSync(path.join(tmp, 'fig2', 'fig2a.json'), '{"config": ');
       const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'experiments', 'reproduce.js'), '--report', 'only', '--out', tmp], { encoding: 'utf8' });
       expect(r.status, r.stderr).to.equal(0);
       const md = fs.readFileSync(path.join(tmp, 'REPORT.md'), 'utf8');
       expect(md).to.match(/\| Figure 1\(a\) \| he_normal: .*\| ✅ holds \|/);
       expect(md).to.match(/Figure 1\(b\).*— not run/);
-      expect(md).to.include('Configuration (`fig1/fig1a.json`): part=a depths=10,20 input=mnist:3 constructor={"a":1}; 2.0 s');
-      expect(md).to.include('Configuration (`fig1/fig1b.json`): part=b input=null');
+      expect(md).to.include('Configuration (`fig1/fig1a.json`): part=a depths=10,20 input=mnist:3 constructor={"a":1}; 2.0 s wall (its last invocation), 30.0 s of summed cell time');
+      expect(md).to.include('Configuration (`fig1/fig1b.json`): part=b input=null\n');
+      expect(md).to.match(/Configuration \(`fig2\/fig2a.json`\): unreadable run record \(.*JSON.*\)/);
       expect(md).to.not.include('[object Object]');
       expect(md).to.match(/## Figure 3[^\n]*\n\n[^\n]*\n\n_Not run._/);
     } finally {

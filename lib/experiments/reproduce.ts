@@ -121,12 +121,7 @@ export function writeReport(out: string, preset: string, runs: readonly FigureRu
     for (const rec of f.records) {
       const file = path.join(dir, rec);
       if (!fs.existsSync(file)) continue;
-      const r = JSON.parse(fs.readFileSync(file, 'utf8')) as { config?: Record<string, unknown>; seconds?: number };
-      // Each value as the script's --help shows it (fig1's and conv's --input are objects).
-      const flags: FlagTable = Object.hasOwn(SCRIPTS, f.id) ? SCRIPTS[f.id].cli.flags : {};
-      const cfg = Object.entries(r.config ?? {}).filter(([k]) => !['out', 'workers', 'resume', 'shard'].includes(k))
-        .map(([k, v]) => `${k}=${showFlag(Object.hasOwn(flags, k) ? flags[k] : undefined, v)}`).join(' ');
-      lines.push(`Configuration (\`${f.id}/${rec}\`): ${cfg}${r.seconds !== undefined ? `; ${r.seconds.toFixed(1)} s` : ''}`, '');
+      lines.push(`Configuration (\`${f.id}/${rec}\`): ${configLine(f.id, file)}`, '');
     }
   }
   lines.push('## Versions', '', '```', JSON.stringify(versions(), null, 2), '```', '');
@@ -172,6 +167,26 @@ export async function reproduce(argv: readonly string[]): Promise<void> {
   }
   const file = writeReport(out, a.preset, runs, started);
   process.stdout.write(`\nwrote ${file}\n`);
+}
+
+/**
+ * A run record's flags, each as the script's --help shows it (fig1's and conv's --input are objects),
+ * and its times. Records are read as untrusted data: a value of the wrong type is shown, not trusted.
+ */
+function configLine(id: string, file: string): string {
+  let r: unknown;
+  try { r = JSON.parse(fs.readFileSync(file, 'utf8')); } catch (err) { return `unreadable run record (${(err as Error).message})`; }
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'unreadable run record (not a JSON object)';
+  const rec = r as { config?: unknown; seconds?: unknown; cell_seconds?: unknown };
+  const flags: FlagTable = Object.hasOwn(SCRIPTS, id) ? SCRIPTS[id].cli.flags : {};
+  const config = typeof rec.config === 'object' && rec.config !== null ? rec.config : {};
+  const cfg = Object.entries(config).filter(([k]) => !['out', 'workers', 'resume', 'shard'].includes(k))
+    .map(([k, v]) => `${k}=${showFlag(Object.hasOwn(flags, k) ? flags[k] : undefined, v)}`).join(' ');
+  // A resumed run's wall time is its last piece only; the cells' summed time is the whole run's.
+  const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  const times = [finite(rec.seconds) ? `${rec.seconds.toFixed(1)} s wall (its last invocation)` : '',
+    finite(rec.cell_seconds) ? `${rec.cell_seconds.toFixed(1)} s of summed cell time` : ''].filter((t) => t !== '');
+  return `${cfg}${times.length > 0 ? `; ${times.join(', ')}` : ''}`;
 }
 
 if (require.main === module) main(() => reproduce(process.argv.slice(2)));

@@ -15,6 +15,7 @@ import { ensureOutDir, writeFileAtomic, writeJson } from './out/files';
 import { FIGURES, type FigureSpec } from './report/figures';
 import { versions } from './out/record';
 import { formatValue } from './out/table';
+import { finiteOrNull } from './out/plot';
 import { Plan } from './run/plan';
 import { EXPERIMENT_SCRIPTS as SCRIPTS } from './scripts';
 
@@ -178,14 +179,14 @@ function configLine(id: string, file: string): string {
   try { r = JSON.parse(fs.readFileSync(file, 'utf8')); } catch (err) { return `unreadable run record (${(err as Error).message})`; }
   if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'unreadable run record (not a JSON object)';
   const rec = r as { config?: unknown; seconds?: unknown; cell_seconds?: unknown };
-  const flags: FlagTable = Object.hasOwn(SCRIPTS, id) ? SCRIPTS[id].cli.flags : {};
+  const flags: FlagTable = SCRIPTS[id].cli.flags; // id comes from FIGURES (code), never from the record
   const config = typeof rec.config === 'object' && rec.config !== null ? rec.config : {};
   const cfg = Object.entries(config).filter(([k]) => !['out', 'workers', 'resume', 'shard'].includes(k))
     .map(([k, v]) => `${k}=${showFlag(Object.hasOwn(flags, k) ? flags[k] : undefined, v)}`).join(' ');
   // A resumed run's wall time is its last piece only; the cells' summed time is the whole run's.
-  const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-  const times = [finite(rec.seconds) ? `${rec.seconds.toFixed(1)} s wall (its last invocation)` : '',
-    finite(rec.cell_seconds) ? `${rec.cell_seconds.toFixed(1)} s of summed cell time` : ''].filter((t) => t !== '');
+  const wall = finiteOrNull(rec.seconds), cells = finiteOrNull(rec.cell_seconds);
+  const times = [wall === null ? '' : `${wall.toFixed(1)} s wall (its last invocation)`,
+    cells === null ? '' : `${cells.toFixed(1)} s of summed cell time`].filter((t) => t !== '');
   return `${cfg}${times.length > 0 ? `; ${times.join(', ')}` : ''}`;
 }
 

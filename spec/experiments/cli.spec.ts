@@ -113,6 +113,7 @@ describe('experiments/cli', () => {
     expect(showFlag(netsAtBetaFlag, null)).to.equal('null');
     expect(showFlag(undefined, { a: 1 })).to.equal('{"a":1}');
     expect(showFlag(undefined, [10, 20])).to.equal('10,20');
+    expect(showFlag(undefined, [{ a: 1 }])).to.equal('[{"a":1}]');
   });
 
   it('parses shards', () => {

@@ -68,8 +68,13 @@ export function fig2bProfiles(args: ProfileArgs & { readonly 'train-betas': read
 export class NetsAtBeta {
   constructor(readonly beta: number | null, readonly nets: number) {}
   toString(): string {
-    return netsAtBetaFlag.format!([this]);
+    return netsText(this);
   }
+}
+
+/** One entry as --nets spells it; a plain object read back from a run record works as well as a NetsAtBeta. */
+function netsText(x: { readonly beta: number | null; readonly nets: number }): string {
+  return x.beta === null ? String(x.nets) : `${x.beta}:${x.nets}`;
 }
 
 /** One count, or β:count pairs, as grad.js's --nets takes them; `name` words the errors. */
@@ -95,7 +100,7 @@ export const netsAtBetaFlag: Flag<NetsAtBeta[]> = {
   metavar: 'N|LIST',
   parse: parseNets,
   // Run records hold these as plain JSON objects, without NetsAtBeta's toString.
-  format: (v) => v.map((x) => (x.beta === null ? String(x.nets) : `${x.beta}:${x.nets}`)).join(','),
+  format: (v) => v.map(netsText).join(','),
 };
 
 /** The count for an architecture of this β: the pair with the nearest β (in log), the first on ties. */

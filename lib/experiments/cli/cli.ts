@@ -332,7 +332,9 @@ export function showFlag(flag: Flag<unknown> | undefined, value: unknown): strin
   if (flag?.format !== undefined) {
     try { return flag.format(value); } catch { return JSON.stringify(value); }
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? JSON.stringify(value) : show(value);
+  // Without a format: lists of plain values joined, any other object as JSON (a record's key no flag has).
+  const plain = (v: unknown) => typeof v !== 'object' || v === null;
+  return plain(value) || (Array.isArray(value) && value.every(plain)) ? show(value) : JSON.stringify(value);
 }
 
 export type ParsedCli<F extends FlagTable, K extends CliKind = 'experiment'> = FlagValues<F> & (K extends 'tool' ? unknown : CommonValues)

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError } from '../../lib/experiments/cli/cli';
-import { csvField, decodeJson, encodeJson, ensureOutDir, formatCsv, writeCsv, writeFileAtomic, writeJson } from '../../lib/experiments/out/files';
+import { csvField, decodeJson, encodeJson, ensureOutDir, formatCsv, makeDirs, writeCsv, writeFileAtomic, writeJson } from '../../lib/experiments/out/files';
 import { formatTable } from '../../lib/experiments/out/table';
 
 describe('experiments/files', () => {
@@ -36,6 +36,16 @@ describe('experiments/files', () => {
     const file = path.join(dir, 'plain');
     fs.writeFileSync(file, '');
     expect(() => ensureOutDir(path.join(file, 'sub'))).to.throw(UsageError, /cannot write to output folder .*ENOTDIR/);
+  });
+
+  it('makeDirs takes a folder that another task created after it looked (the Slurm array race)', () => {
+    const made = path.join(dir, 'made', 'sub');
+    makeDirs(made);
+    // A look that still says "missing" for folders that exist by the time mkdir runs.
+    expect(() => makeDirs(made, () => false)).not.to.throw();
+    const file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, '');
+    expect(() => makeDirs(file, () => false)).to.throw(/EEXIST/);
   });
 
   it('formats CSV fields that round-trip', () => {

@@ -132,18 +132,31 @@ export function removeOrphanTemps(dir: string): string[] {
 
 /**
  * mkdir -p, one level at a time: Node 20's recursive mkdirSync never returns for some paths under
- * /proc (seen with /proc/x), and a CLI must fail fast on a bad --out.
+ * /proc (seen with /proc/x), and a CLI must fail fast on a bad --out. `exists` is the look; a
+ * spec replaces it to replay a race deterministically.
  */
-function makeDirs(abs: string): void {
+export function makeDirs(abs: string, exists: (p: string) => boolean = fs.existsSync): void {
   const missing: string[] = [];
   let p = abs;
-  while (!fs.existsSync(p)) {
+  while (!exists(p)) {
     missing.push(p);
     const parent = path.dirname(p);
     if (parent === p) break;
     p = parent;
   }
-  for (const dir of missing.reverse()) fs.mkdirSync(dir);
+  for (const dir of missing.reverse()) mkdirOnce(dir);
+}
+
+/**
+ * mkdir that accepts a folder made by someone else since we looked: the tasks of a Slurm array
+ * start together and all create the one --out, so EEXIST on a folder is success, not an error.
+ */
+function mkdirOnce(dir: string): void {
+  try {
+    fs.mkdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.lstatSync(dir).isDirectory()) throw err;
+  }
 }
 
 /** Creates and removes a file in dir: access(W_OK) is not enough, root passes it on read-only mounts. */

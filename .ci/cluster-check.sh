@@ -54,7 +54,16 @@ job=$(sbatch --parsable --array=1-$NSHARDS --cpus-per-task=1 --output="$tmp/slur
   && merge=${merge%%;*}
 if [ -n "${merge:-}" ]; then
   ok "sbatch: array job $job (1-$NSHARDS), merge job $merge (afterok:$job)"
-  done_within() { local t; for ((t = 0; t < WAIT; t += 2)); do [ -z "$(squeue -h -j "$job,$merge")" ] && return; sleep 2; done; return 1; }
+  # A failed task leaves the afterok merge pending for ever: stop waiting then, not after WAIT.
+  done_within() {
+    local t
+    for ((t = 0; t < WAIT; t += 2)); do
+      [ -z "$(squeue -h -j "$job,$merge")" ] && return
+      if squeue -h -j "$merge" -o %r | grep -q DependencyNeverSatisfied; then echo "an array task failed: merge job $merge can never start"; return 1; fi
+      sleep 2
+    done
+    return 1
+  }
   check "jobs done within ${WAIT}s" done_within
   # Finished jobs stay in slurmctld's memory for MinJobAge (300 s): one line per array task.
   states=$(scontrol -o show job "$job"; scontrol -o show job "$merge")

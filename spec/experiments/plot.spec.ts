@@ -75,6 +75,30 @@ describe('experiments/plot', () => {
     expect(xs[1] - xs[0]).to.be.within(3.5, 5); // 5 px, less what vega's nice domain adds
   });
 
+  it('stacks the labels of tied points one line apart, in series order, and leaves lone labels where they were', async () => {
+    const rows: Row[] = [{ d: 10, y: 1, init: 'a', n: 'A' }, { d: 10, y: 1, init: 'b', n: 'B' }, { d: 10, y: 1, init: 'c', n: 'C' }, { d: 60, y: 1, init: 'a', n: 'D' }, { d: 60, y: 2, init: 'b', n: 'E' }];
+    const svg = await renderSvg(lineChartSpec({ x: { field: 'd' }, y: { field: 'y', domain: [0, 3] }, measured: rows, color: 'init', label: 'n', dodge: 5, width: 200 }));
+    // Each mark's translate; the aria-label shows the dodged d, so match on y, init and label.
+    const pos = (init: string, y: number, kind: string, n?: string) => {
+      const m = new RegExp(`y: ${y}; init: ${init}${n === undefined ? '' : `; n: ${n}`}" role="graphics-symbol" aria-roledescription="${kind}"[^>]*transform="translate\\(([\\d.]+),([\\d.]+)\\)"`).exec(svg);
+      expect(m, `${kind} ${init} ${n ?? ''}`).to.not.equal(null);
+      return [Number(m![1]), Number(m![2])];
+    };
+    const points = (init: string, y: number) => [...svg.matchAll(new RegExp(`y: ${y}; init: ${init}" role="graphics-symbol" aria-roledescription="point"[^>]*transform="translate\\(([\\d.]+),([\\d.]+)\\)"`, 'g'))]
+      .map((m) => [Number(m[1]), Number(m[2])]);
+    // Height of each label above its point (x: 6 px to the right).
+    const rise = (init: string, y: number, n: string, which: number) => {
+      const p = points(init, y)[which], l = pos(init, y, 'text mark', n);
+      expect(l[0] - p[0]).to.be.closeTo(6, 1e-6);
+      return p[1] - l[1];
+    };
+    const base = rise('a', 1, 'A', 0);
+    expect(base).to.be.greaterThan(0);
+    // The tie at d = 10 stacks one line (10 px) apart; at d = 60 (no tie, other y) labels stay at the base.
+    expect([rise('b', 1, 'B', 0) - base, rise('c', 1, 'C', 0) - base]).to.deep.equal([10, 20]);
+    expect([rise('a', 1, 'D', 1) - base, rise('b', 2, 'E', 0) - base]).to.deep.equal([0, 0]);
+  });
+
   it('renders facets with error bands', async () => {
     const rows = measured.map((r) => ({ ...r, panel: r.width }));
     const spec = lineChartSpec({ x: { field: 'depth' }, y: { field: 'var.x', log: true }, measured: rows, lo: 'lo', hi: 'hi', errors: 'band', facet: { field: 'panel' }, connect: true });

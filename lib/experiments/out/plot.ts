@@ -39,7 +39,7 @@ export interface LineChart {
   readonly hollow?: readonly Row[];
   /** Field of measured rows whose value picks the point's shape, with the shapes in order of `values`. */
   readonly shape?: { readonly field: string; readonly title?: string; readonly values: readonly string[]; readonly shapes: readonly string[] };
-  /** Field of measured rows written as a small label beside each point (a count, say). */
+  /** Field of measured rows written as a small label beside each point (a count, say); tied points stack theirs. */
   readonly label?: string;
   /** Field whose values pick the colour (one per series); measured and theory share the legend. */
   readonly color?: string;
@@ -106,10 +106,29 @@ function dodged(rows: readonly Row[], x: Axis, color: string | undefined, px: nu
   });
 }
 
+const LABEL_DY = '__dy';
+/** Pixels between stacked labels: one line of the 9 px label font. */
+const LABEL_LINE = 10;
+
+/**
+ * Each measured row with LABEL_DY, the label's vertical offset in px: points of several series at one
+ * x and one y (a tie) stack their labels, in series order, instead of printing them on each other.
+ */
+function stackLabels(rows: readonly Row[], c: LineChart): Row[] {
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
+    const at = JSON.stringify([c.facet === undefined ? null : r[c.facet.field], r[c.x.field], r[c.y.field]]);
+    const rank = seen.get(at) ?? 0;
+    seen.set(at, rank + 1);
+    return { ...r, [LABEL_DY]: -7 - LABEL_LINE * rank };
+  });
+}
+
 /** A vega-lite spec: measured points (with error bars or band), theory as dashed lines, optional colour and facets. */
 export function lineChartSpec(c: LineChart): TopLevelSpec {
   const theory = c.theory ?? [], hollow = c.hollow ?? [];
-  const measured = c.dodge === undefined ? c.measured ?? [] : dodged(c.measured ?? [], c.x, c.color, c.dodge, c.width ?? 360);
+  const moved = c.dodge === undefined ? c.measured ?? [] : dodged(c.measured ?? [], c.x, c.color, c.dodge, c.width ?? 360);
+  const measured = c.label === undefined ? moved : stackLabels(moved, c);
   if (measured.length + theory.length + hollow.length === 0) throw new Error('lineChartSpec: no data');
   if ((c.theoryLo === undefined) !== (c.theoryHi === undefined)) throw new Error('lineChartSpec: give both theoryLo and theoryHi, or neither');
   if ((c.lo === undefined) !== (c.hi === undefined)) throw new Error('lineChartSpec: give both lo and hi, or neither');
@@ -160,7 +179,7 @@ export function lineChartSpec(c: LineChart): TopLevelSpec {
     layers.push({ transform: only('measured'), mark: { type: 'point', filled: true, size: 36, clip: true }, encoding: { x: xm, y, ...color, ...shape } });
     if (c.label !== undefined) {
       layers.push({
-        transform: only('measured'), mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 9, clip: true },
+        transform: only('measured'), mark: { type: 'text', align: 'left', dx: 6, dy: { expr: `datum['${LABEL_DY}']` }, fontSize: 9, clip: true },
         encoding: { x: xm, y, text: { field: ref(c.label), type: 'nominal' as const }, ...color },
       });
     }

@@ -71,6 +71,8 @@ describe('experiments/cli', () => {
     fails(['--depths', '--nets', '3'], /--depths needs a value/);
     fails(['--depths', ''], /--depths needs a non-empty list/);
     fails(['--scales', ','], /--scales needs a non-empty list/);
+    fails(['--depths', '4,,8'], /--depths: empty item in the list '4,,8'/);
+    fails(['--depths', '4,8,'], /--depths: empty item/);
     fails(['--scales', 'NaN'], /--scales/);
     fails(['--init', 'lecun'], /--init expects one of he\|xavier/);
     fails(['--seed', '-1'], /--seed/);

@@ -118,8 +118,10 @@ function parseFloatText(text: string, name: string): number {
 }
 
 function splitList(text: string, name: string): string[] {
-  const parts = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (parts.length === 0) throw new UsageError(`${name} needs a non-empty list`);
+  const parts = text.split(',').map((s) => s.trim());
+  if (parts.every((s) => s === '')) throw new UsageError(`${name} needs a non-empty list`);
+  // '4,,8' is a slip (a value left out), not the list 4,8: say so rather than guess.
+  if (parts.includes('')) throw new UsageError(`${name}: empty item in the list '${text}'`);
   return parts;
 }
 

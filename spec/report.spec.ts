@@ -161,6 +161,14 @@ describe('report: CSV read-back and claims', () => {
       expect(md).to.match(/Configuration \(`fig2\/fig2a.json`\): unreadable run record \(.*JSON.*\)/);
       expect(md).to.not.include('[object Object]');
       expect(md).to.match(/## Figure 3[^\n]*\n\n[^\n]*\n\n_Not run._/);
+      // A folder with no figure's outputs (a mistyped --out) is refused, and nothing is created.
+      for (const empty of [path.join(tmp, 'fig1'), path.join(tmp, 'no-such')]) {
+        const e = spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'experiments', 'reproduce.js'), '--report', 'only', '--out', empty], { encoding: 'utf8' });
+        expect(e.status).to.equal(2);
+        expect(e.stderr).to.match(/^error: --report only: .* holds no figure's outputs .*\n$/);
+      }
+      expect(fs.existsSync(path.join(tmp, 'no-such'))).to.equal(false);
+      expect(fs.existsSync(path.join(tmp, 'fig1', 'REPORT.md'))).to.equal(false);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -11,7 +11,7 @@ import { defineCli, enumFlag, enumListFlag, ExitCode, main, parseCli, showFlag, 
 import { backendDtypes } from './cli/flags';
 import { planOf } from './cli/script';
 import { readCsv, type CsvRow } from './out/csv';
-import { ensureOutDir, writeFileAtomic, writeJson } from './out/files';
+import { ensureOutDir, pathKind, writeFileAtomic, writeJson } from './out/files';
 import { FIGURES, type FigureSpec } from './report/figures';
 import { versions } from './out/record';
 import { formatValue } from './out/table';
@@ -150,6 +150,10 @@ export async function reproduce(argv: readonly string[]): Promise<void> {
   const a = parseCli(REPRODUCE_CLI, argv);
   if (a === null) return;
   if (a.shard !== null) throw new UsageError('--shard: reproduce runs whole figures; shard the figure scripts themselves (see README)');
+  // A mistyped --out would otherwise give a report of nothing but "not run".
+  if (a.report === 'only' && !FIGURES.some((f) => pathKind(path.join(a.out, f.id)) === 'folder')) {
+    throw new UsageError(`--report only: ${a.out} holds no figure's outputs (none of ${FIGURES.map((f) => `${f.id}/`).join(', ')}); name the folder the figures wrote with --out`);
+  }
   const ids = a.report === 'only' ? [] : FIGURES.filter((f) => a.only.includes(f.id)).map((f) => f.id);
   const plan = await planFigures(ids, a.out, a);
   if (a.plan) {

@@ -33,6 +33,24 @@ describe('shards and merge.js', function () {
       expect(fs.existsSync(path.join(dir, 'fig1a.csv'))).to.equal(false);
     });
     const merged = path.join(tmp, 'merged');
+    // --check: each shard's cells logged, ready or not (exit 0 or 1), and nothing written. Shard 2's
+    // copy lacks its last cell; shard 3 is absent.
+    const partial = path.join(tmp, 'shard2-partial');
+    fs.cpSync(shards[1], partial, { recursive: true });
+    const log = path.join(partial, 'fig1a.shard-2-of-3.jsonl');
+    const lines = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
+    fs.writeFileSync(log, lines.slice(0, -1).map((l) => `${l}\n`).join(''));
+    r = node('merge.js', ['--check', '--out', merged, shards[0], partial]);
+    expect(r.status, r.stderr).to.equal(1);
+    expect(lines).to.have.length(2); // 6 cells (2 inits × 3 depths), 2 a shard
+    expect(r.stdout).to.include('fig1a: 3 of 6 cells logged\n  shard 1/3: complete\n  shard 2/3: 1 of 2 cells\n  shard 3/3: 0 of 2 cells\n');
+    expect(r.stdout).to.match(/\nnot ready: fig1a lacks 3 of 6 cells \(no fig1a\.shard-3-of-3\.jsonl; e\.g\. '[^']+'\).*\n$/);
+    r = node('merge.js', ['--check', '--out', merged, ...shards]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('fig1a: 6 of 6 cells logged\n  shard 1/3: complete\n  shard 2/3: complete\n  shard 3/3: complete\n');
+    expect(r.stdout).to.match(/\nready to merge: the logs hold every cell\n$/);
+    expect(fs.existsSync(merged)).to.equal(false);
+    expect(node('merge.js', ['--check', '--compute', ...shards]).stderr).to.match(/^error: --check writes nothing and --compute computes/);
     r = node('merge.js', ['--out', merged, ...shards]);
     expect(r.status, r.stderr).to.equal(0);
     expect(fs.readFileSync(path.join(merged, 'fig1a.csv'), 'utf8')).to.equal(fs.readFileSync(path.join(single, 'fig1a.csv'), 'utf8'));

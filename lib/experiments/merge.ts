@@ -1,6 +1,6 @@
 // Combine the outputs of sharded runs into exactly the files a single run writes.
 //
-//   node lib/experiments/merge.js [--out DIR] [--compute] SHARD_DIR...
+//   node lib/experiments/merge.js [--out DIR] [--compute | --check] SHARD_DIR...
 //
 // Each shard folder holds <experiment>.shard-i-of-N.jsonl logs and <script>.invocation.json (the
 // flags that determine results). merge reads the records as untrusted data: a record picks one of
@@ -12,9 +12,10 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { boolFlag, defineCli, intFlag, main, parseCli, stringFlag, UsageError } from './cli/cli';
+import { boolFlag, defineCli, ExitCode, intFlag, main, parseCli, stringFlag, UsageError } from './cli/cli';
 import { conflictingFlags, coveredBy, readInvocation, recordedArgs, recordedScripts } from './cli/invocation';
 import { ensureOutDir, isOwnFile, writeFileAtomic } from './out/files';
+import { shardCells } from './run/runner';
 import { canonicalJson, readLog } from './run/runlog';
 import { EXPERIMENT_SCRIPTS as SCRIPTS, scriptNamed } from './scripts';
 
@@ -26,6 +27,7 @@ export const MERGE_CLI = defineCli({
   flags: {
     out: stringFlag('where the merged outputs go (default: the first shard folder)', { default: '', metavar: 'DIR' }),
     compute: boolFlag('compute the cells no shard log holds, here, instead of refusing'),
+    check: boolFlag('only say how many cells each shard has logged and whether the folders are ready to merge (exit 0) or not (exit 1); write nothing'),
     workers: intFlag('worker threads for --compute', { default: 1, min: 1, max: 1024 }),
   },
 });
@@ -37,12 +39,14 @@ interface Shards {
   readonly logs: Map<string, string>;
   /** What is missing, one phrase per experiment; empty when the logs hold every cell. */
   readonly missing: string[];
+  /** For --check: per experiment, its cells logged, then one line per shard of each split found. */
+  readonly status: string[];
 }
 
 const SHARD_LOG = /^(.+)\.shard-(\d+)-of-(\d+)\.jsonl$/;
 
 /** The shard logs of one experiment in the folders, and which shards of an N-way split have none. */
-function shardLogs(name: string, dirs: readonly string[]): { files: Map<string, string>; absent: string[] } {
+function shardLogs(name: string, dirs: readonly string[]): { files: Map<string, string>; absent: string[]; splits: number[] } {
   const files = new Map<string, string>();
   const counts = new Map<number, Set<number>>();
   for (const dir of dirs) {
@@ -62,7 +66,7 @@ function shardLogs(name: string, dirs: readonly string[]): { files: Map<string, 
   }
   const absent: string[] = [];
   for (const [n, got] of counts) for (let i = 1; i <= n; i++) if (!got.has(i)) absent.push(`${name}.shard-${i}-of-${n}.jsonl`);
-  return { files, absent };
+  return { files, absent, splits: [...counts.keys()].sort((a, b) => a - b) };
 }
 
 /** Checks one script's records across the folders and finds its logs; throws on hostile or conflicting records. */
@@ -82,10 +86,10 @@ async function gather(id: string, dirs: readonly string[], target: string): Prom
     }
   }
   const logs = new Map<string, string>();
-  const missing: string[] = [];
+  const missing: string[] = [], status: string[] = [];
   for (const run of runs) {
     for (const exp of await script.experiments(parseCli(script.cli, [...run.argv, '--out', target])!)) {
-      const { files, absent } = shardLogs(exp.name, dirs);
+      const { files, absent, splits } = shardLogs(exp.name, dirs);
       for (const [f, src] of files) logs.set(f, src);
       // What the target will hold: the shard logs, and its own logs.
       const want = new Map(exp.cells.map((c) => [c.key, canonicalJson(c.params)]));
@@ -95,16 +99,26 @@ async function gather(id: string, dirs: readonly string[], target: string): Prom
         for (const r of readLog(file).records) if (want.get(r.key) === canonicalJson(r.params)) done.add(r.key);
       }
       const lacking = exp.cells.filter((c) => !done.has(c.key));
+      status.push(`${exp.name}: ${exp.cells.length - lacking.length} of ${exp.cells.length} cells logged`);
+      for (const count of splits) {
+        for (let index = 1; index <= count; index++) {
+          const own = shardCells(exp.cells, { index, count });
+          const have = own.filter((c) => done.has(c.key)).length;
+          status.push(`  shard ${index}/${count}: ${have === own.length ? 'complete' : `${have} of ${own.length} cells`}`);
+        }
+      }
       if (lacking.length > 0) {
         missing.push(`${exp.name} lacks ${lacking.length} of ${exp.cells.length} cells (${absent.length > 0 ? `no ${absent.join(', ')}` : 'no shard log holds them'}; e.g. '${lacking[0].key}')`);
       }
     }
   }
-  return { runs: runs.map((r) => r.argv), logs, missing };
+  return { runs: runs.map((r) => r.argv), logs, missing, status };
 }
 
-export async function mergeShards(dirs: readonly string[], opts: { out?: string; compute?: boolean; workers?: number; stderr?: NodeJS.WritableStream } = {}): Promise<void> {
+export async function mergeShards(dirs: readonly string[],
+  opts: { out?: string; compute?: boolean; check?: boolean; workers?: number; stderr?: NodeJS.WritableStream; stdout?: NodeJS.WritableStream } = {}): Promise<void> {
   const stderr = opts.stderr ?? process.stderr;
+  if (opts.check && opts.compute) throw new UsageError('--check writes nothing and --compute computes: give one of them');
   if (dirs.length === 0) throw new UsageError('merge needs at least one shard folder');
   for (const dir of dirs) if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`no such folder: ${dir}`);
   const ids = new Set<string>();
@@ -121,6 +135,14 @@ export async function mergeShards(dirs: readonly string[], opts: { out?: string;
   const plans = new Map<string, Shards>();
   for (const id of [...ids].sort()) plans.set(id, await gather(id, dirs, target));
   const missing = [...plans.values()].flatMap((p) => p.missing);
+  if (opts.check) {
+    const lines = [...plans.values()].flatMap((p) => p.status);
+    lines.push(missing.length === 0 ? 'ready to merge: the logs hold every cell' : `not ready: ${missing.join('; ')}`);
+    (opts.stdout ?? process.stdout).write(lines.join('\n') + '\n');
+    // Exit 1 when not ready, so that `merge.js --check DIRS && merge.js DIRS` waits for the last shard.
+    if (missing.length > 0) throw new ExitCode(1);
+    return;
+  }
   if (missing.length > 0 && !opts.compute) throw new UsageError(`incomplete shards: ${missing.join('; ')}; copy the missing logs in, or pass --compute to compute those cells here`);
 
   ensureOutDir(target);
@@ -147,7 +169,7 @@ export async function mergeShards(dirs: readonly string[], opts: { out?: string;
 export async function merge(argv: readonly string[]): Promise<void> {
   const a = parseCli(MERGE_CLI, argv);
   if (a === null) return;
-  await mergeShards(a.positionals, { out: a.out, compute: a.compute, workers: a.workers });
+  await mergeShards(a.positionals, { out: a.out, compute: a.compute, check: a.check, workers: a.workers });
 }
 
 if (require.main === module) main(() => merge(process.argv.slice(2)));

@@ -90,6 +90,9 @@ describe('conv.js', () => {
     expect(lines).to.have.length(3);
     expect(lines[1]).to.match(/^he_normal,1,2,3,4,/);
     for (const f of ['conv_a.json', 'conv_a.svg']) expect(fs.existsSync(path.join(out, f)), f).to.equal(true);
+    // The dashed curve is the conv recursion with its borders, not fig1's ∏c_j; the subtitle says which.
+    const svg = fs.readFileSync(path.join(out, 'conv_a.svg'), 'utf8');
+    expect(svg).to.include('dashed: theory: the exact recursion for same padding, borders included').and.not.to.include('∏c_j');
   });
 
   it('runs part a on an MNIST test image and part c (a tiny training run) end to end', () => {

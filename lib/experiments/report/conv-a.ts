@@ -64,7 +64,8 @@ export async function reportConvA(args: ConvAArgs, input: ConvInput, results: re
   });
   const spec = meanRatioChartSpec(rows,
     `Conv nets: E[M_d/M_0] against depth (${args.kernel}×${args.kernel} ${args.padding}, ${label}, ${args.nets} nets per point; Cox estimate)`,
-    `depth d (channels = ${String(args.channels)})`);
+    `depth d (channels = ${String(args.channels)})`,
+    `theory: the exact recursion for ${args.padding} padding, borders included (THEORY.md §8.1)`);
   const plot = await writePlot(path.join(args.out, 'conv_a'), spec);
   const written = writeRunRecord(args.out, 'conv_a', args, { started: run.started, cellSeconds: cellSeconds(results), plots: [plot], extra: { dtype: run.dtype, slopes, input: label } });
 

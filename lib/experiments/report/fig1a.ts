@@ -77,7 +77,7 @@ export async function reportFig1a(args: Fig1aArgs, r: Fig1aResults, run: { start
     };
   });
   const spec = meanRatioChartSpec(rows, `Figure 1(a): E[M_d/M_0] against depth (${args.nets} nets per point, ${input} input)`,
-    `depth d (width = ${String(args.width)})`);
+    `depth d (width = ${String(args.width)})`, 'theory ∏c_j');
   const plot = await writePlot(path.join(args.out, 'fig1a'), spec);
   const written = writeRunRecord(args.out, 'fig1a', args, {
     started: run.started, cellSeconds: cellSeconds(r.lengths) + cellSeconds(r.bands), plots: [plot],

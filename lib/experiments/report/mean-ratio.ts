@@ -20,15 +20,15 @@ export interface MeanRatioRow {
 
 /**
  * The Figure 1(a)-style chart against depth per init: the primary estimate of log10 E[M_d/M_0] with its
- * 95% error bars (filled), the sample mean of the nets (hollow), the theory log10 ∏c_j (dashed) and the
- * theory's 95% band for the sample mean (shaded), when the rows have them.
+ * 95% error bars (filled), the sample mean of the nets (hollow), the theory (dashed; `theory` names it in
+ * the subtitle) and the theory's 95% band for the sample mean (shaded), when the rows have them.
  */
-export function meanRatioChartSpec(rows: readonly MeanRatioRow[], title: string, depthTitle: string): TopLevelSpec {
+export function meanRatioChartSpec(rows: readonly MeanRatioRow[], title: string, depthTitle: string, theory: string): TopLevelSpec {
   const banded = rows.every((r) => r.log10_sample_band_lo !== undefined && r.log10_sample_band_hi !== undefined);
   const sampled = rows.filter((r) => r.log10_sample_mean_ratio !== undefined && Number.isFinite(r.log10_sample_mean_ratio));
   return lineChartSpec({
     title: { text: title, subtitle: ['filled: estimate of log10 E[M_d/M_0] with its 95% interval; hollow: the sample mean of the nets',
-      'dashed: theory ∏c_j' + (banded ? '; shaded: the theory\'s 95% band for the sample mean' : '')] },
+      `dashed: ${theory}` + (banded ? '; shaded: the theory\'s 95% band for the sample mean' : '')] },
     x: { field: 'depth', title: depthTitle },
     y: { field: 'log10_mean_ratio', title: 'log10 E[M_d/M_0]' },
     measured: rows.map((r) => ({ init: r.init, depth: r.depth, log10_mean_ratio: r.log10_mean_ratio, lo: r.log10_mean_ratio_lo, hi: r.log10_mean_ratio_hi })),

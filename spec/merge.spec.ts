@@ -51,6 +51,13 @@ describe('shards and merge.js', function () {
     expect(r.stdout).to.match(/\nready to merge: the logs hold every cell\n$/);
     expect(fs.existsSync(merged)).to.equal(false);
     expect(node('merge.js', ['--check', '--compute', ...shards]).stderr).to.match(/^error: --check writes nothing and --compute computes/);
+    // A planted log named for a split into 2^53 − 1 shards: only the shards that own cells are listed.
+    const planted = path.join(tmp, 'planted');
+    fs.cpSync(shards[0], planted, { recursive: true });
+    fs.renameSync(path.join(planted, 'fig1a.shard-1-of-3.jsonl'), path.join(planted, `fig1a.shard-1-of-${Number.MAX_SAFE_INTEGER}.jsonl`));
+    r = node('merge.js', ['--check', planted]);
+    expect(r.status, r.stderr).to.equal(1);
+    expect(r.stdout).to.include(`  shard 6/${Number.MAX_SAFE_INTEGER}: 0 of 1 cells\n`).and.not.to.include('shard 7/');
     r = node('merge.js', ['--out', merged, ...shards]);
     expect(r.status, r.stderr).to.equal(0);
     expect(fs.readFileSync(path.join(merged, 'fig1a.csv'), 'utf8')).to.equal(fs.readFileSync(path.join(single, 'fig1a.csv'), 'utf8'));

@@ -45,8 +45,12 @@ interface Shards {
 
 const SHARD_LOG = /^(.+)\.shard-(\d+)-of-(\d+)\.jsonl$/;
 
-/** The shard logs of one experiment in the folders, and which shards of an N-way split have none. */
-function shardLogs(name: string, dirs: readonly string[]): { files: Map<string, string>; absent: string[]; splits: number[] } {
+/**
+ * The shard logs of one experiment in the folders, and which shards of an N-way split have none. Only
+ * the first `cells` shards of a split own cells: a file name is data, and a planted
+ * `x.shard-1-of-9007199254740991.jsonl` must not make merge count to N.
+ */
+function shardLogs(name: string, dirs: readonly string[], cells: number): { files: Map<string, string>; absent: string[]; splits: number[] } {
   const files = new Map<string, string>();
   const counts = new Map<number, Set<number>>();
   for (const dir of dirs) {
@@ -65,7 +69,7 @@ function shardLogs(name: string, dirs: readonly string[]): { files: Map<string, 
     }
   }
   const absent: string[] = [];
-  for (const [n, got] of counts) for (let i = 1; i <= n; i++) if (!got.has(i)) absent.push(`${name}.shard-${i}-of-${n}.jsonl`);
+  for (const [n, got] of counts) for (let i = 1; i <= Math.min(n, cells); i++) if (!got.has(i)) absent.push(`${name}.shard-${i}-of-${n}.jsonl`);
   return { files, absent, splits: [...counts.keys()].sort((a, b) => a - b) };
 }
 
@@ -89,7 +93,7 @@ async function gather(id: string, dirs: readonly string[], target: string): Prom
   const missing: string[] = [], status: string[] = [];
   for (const run of runs) {
     for (const exp of await script.experiments(parseCli(script.cli, [...run.argv, '--out', target])!)) {
-      const { files, absent, splits } = shardLogs(exp.name, dirs);
+      const { files, absent, splits } = shardLogs(exp.name, dirs, exp.cells.length);
       for (const [f, src] of files) logs.set(f, src);
       // What the target will hold: the shard logs, and its own logs.
       const want = new Map(exp.cells.map((c) => [c.key, canonicalJson(c.params)]));
@@ -101,7 +105,7 @@ async function gather(id: string, dirs: readonly string[], target: string): Prom
       const lacking = exp.cells.filter((c) => !done.has(c.key));
       status.push(`${exp.name}: ${exp.cells.length - lacking.length} of ${exp.cells.length} cells logged`);
       for (const count of splits) {
-        for (let index = 1; index <= count; index++) {
+        for (let index = 1; index <= Math.min(count, exp.cells.length); index++) {
           const own = shardCells(exp.cells, { index, count });
           const have = own.filter((c) => done.has(c.key)).length;
           status.push(`  shard ${index}/${count}: ${have === own.length ? 'complete' : `${have} of ${own.length} cells`}`);

@@ -45,6 +45,9 @@ interface Shards {
 
 const SHARD_LOG = /^(.+)\.shard-(\d+)-of-(\d+)\.jsonl$/;
 
+/** The shards of a split into `count` that own cells: at most one a cell (a planted N must not make merge count to N). */
+const owning = (count: number, cells: number) => Math.min(count, cells);
+
 /**
  * The shard logs of one experiment in the folders, and which shards of an N-way split have none. Only
  * the first `cells` shards of a split own cells: a file name is data, and a planted
@@ -69,7 +72,7 @@ function shardLogs(name: string, dirs: readonly string[], cells: number): { file
     }
   }
   const absent: string[] = [];
-  for (const [n, got] of counts) for (let i = 1; i <= Math.min(n, cells); i++) if (!got.has(i)) absent.push(`${name}.shard-${i}-of-${n}.jsonl`);
+  for (const [n, got] of counts) for (let i = 1; i <= owning(n, cells); i++) if (!got.has(i)) absent.push(`${name}.shard-${i}-of-${n}.jsonl`);
   return { files, absent, splits: [...counts.keys()].sort((a, b) => a - b) };
 }
 
@@ -105,7 +108,7 @@ async function gather(id: string, dirs: readonly string[], target: string): Prom
       const lacking = exp.cells.filter((c) => !done.has(c.key));
       status.push(`${exp.name}: ${exp.cells.length - lacking.length} of ${exp.cells.length} cells logged`);
       for (const count of splits) {
-        for (let index = 1; index <= Math.min(count, exp.cells.length); index++) {
+        for (let index = 1; index <= owning(count, exp.cells.length); index++) {
           const own = shardCells(exp.cells, { index, count });
           const have = own.filter((c) => done.has(c.key)).length;
           status.push(`  shard ${index}/${count}: ${have === own.length ? 'complete' : `${have} of ${own.length} cells`}`);

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { equalBetaClaims, fig1aClaims, fisherOneSided, reachClaims, slopeClaims, studentQuantile } from '../lib/experiments/report/claims';
+import { equalBetaClaims, fig1aClaims, fig3bClaims, fisherOneSided, reachClaims, slopeClaims, studentQuantile } from '../lib/experiments/report/claims';
 import { EQUAL_BETA_COLUMNS } from '../lib/experiments/report/equal-beta';
 import { binomialTwoSidedP, weightedSlope } from '../lib/nn/stats';
 import { parseCsv } from '../lib/experiments/out/csv';
@@ -111,7 +111,7 @@ describe('report: CSV read-back and claims', () => {
     }
   });
 
-  it('the training panels\' claim (Figure 1(b), conv (c)): holds, fails, or inconclusive under a short epoch limit', () => {
+  it('the training panels\' claim (Figure 1(b), conv (c)): every He run reaches, and the others\' fall with depth passes Fisher\'s test', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reach-spec-'));
     // reached[init] = runs of 2 that reach the target at depths 5 and 10; maxEpochs = the epoch limit.
     const write = (name: string, reached: Record<string, [number, number]>, maxEpochs: number) => {
@@ -122,11 +122,14 @@ describe('report: CSV read-back and claims', () => {
     const verdict = (name: string) => reachClaims(tmp, name === 'conv_c' ? 'Conv (c)' : 'Figure 1(b)', name)[0];
     try {
       expect(verdict('conv_c').verdict).to.equal('not run');
-      write('conv_c', { he_normal: [2, 2], he_uniform: [2, 2], glorot_uniform: [2, 1] }, 10);
+      write('conv_c', { he_normal: [2, 2], he_uniform: [2, 2], glorot_uniform: [2, 0], glorot_normal_truncated: [2, 0] }, 10);
       const c = verdict('conv_c');
       expect(c).to.include({ figure: 'Conv (c)', verdict: 'holds' });
-      expect(c.sample).to.equal('12 runs: 2 depths × 3 inits × 2 runs, at most 10 epochs');
-      expect(c.measured).to.equal('He: 100% of runs reached (4/4 depth×init cells all reached); others: 100% at depth 5, 50% at depth 10');
+      expect(c.sample).to.equal('16 runs: 2 depths × 4 inits × 2 runs, at most 10 epochs; others: 4 runs at depth 5, 4 at depth 10');
+      // 4 of 4 against 0 of 4: p = 1/C(8, 4) = 1/70.
+      expect(c.measured).to.equal('He: 100% of runs reached (4/4 depth×init cells all reached); others: 4/4 (100%) at depth 5, 0/4 (0%) at depth 10; Fisher p = 0.0143');
+      write('conv_c', { he_normal: [2, 2], glorot_uniform: [2, 1] }, 10); // 2 of 2, then 1 of 2: the direction, no evidence
+      expect(verdict('conv_c').verdict).to.equal('inconclusive');
       write('fig1b', { he_normal: [2, 1], glorot_uniform: [2, 0] }, 8); // a He miss a longer run might mend
       expect(verdict('fig1b').verdict).to.equal('inconclusive');
       write('fig1b', { he_normal: [2, 1], glorot_uniform: [2, 0] }, 100); // the same miss at the paper's limit
@@ -135,6 +138,32 @@ describe('report: CSV read-back and claims', () => {
       expect(verdict('fig1b').verdict).to.equal('fails');
       write('fig1b', { he_normal: [2, 2], glorot_uniform: [2, 2] }, 100); // the others never fall behind He
       expect(verdict('fig1b').verdict).to.equal('fails');
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('Figure 3(b)\'s schedule claim needs both Fisher tests: η = 1 falls with L, and FM1-avoiding schedules beat it at the largest L', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fig3b-spec-'));
+    // reached[schedule] = runs of `runs` that reach at L = 1 and L = 200 (convention linear; inv2 avoids FM1 there).
+    const write = (runs: number, reached: Record<string, [number, number]>) => {
+      const rows = Object.entries(reached).flatMap(([schedule, r]) => [1, 200].map((modules, i) => ({ convention: 'linear', schedule, modules, runs, reached: r[i] })));
+      fs.writeFileSync(path.join(tmp, 'fig3b.csv'), formatCsv(['convention', 'schedule', 'modules', 'runs', 'reached'], rows));
+    };
+    try {
+      expect(fig3bClaims(tmp)[0].verdict).to.equal('not run');
+      write(5, { 'const:1': [5, 0], inv2: [5, 5] }); // each test: 5 of 5 against 0 of 5, p = 1/C(10, 5) = 1/252
+      let c = fig3bClaims(tmp)[0];
+      expect(c.verdict).to.equal('holds');
+      expect(c.measured).to.equal('η = 1: 5/5 at L = 1, 0/5 at L = 200 (Fisher p = 0.0040); FM1-avoiding at L = 200: 5/5 (100%; against η = 1, Fisher p = 0.0040)');
+      write(2, { 'const:1': [2, 0], inv2: [2, 2] }); // the same picture from 2 runs: p = 1/6
+      expect(fig3bClaims(tmp)[0].verdict).to.equal('inconclusive');
+      write(5, { 'const:1': [5, 5], inv2: [5, 5] }); // η = 1 does not fall
+      expect(fig3bClaims(tmp)[0].verdict).to.equal('fails');
+      write(5, { 'const:1': [5, 0], inv2: [5, 3] }); // 3 of 5 beats 0 of 5 (p = 0.083), but misses the 75% floor
+      c = fig3bClaims(tmp)[0];
+      expect(c.verdict).to.equal('fails');
+      expect(fisherOneSided(3, 5, 0, 5)).to.be.closeTo(21 / 252, 1e-12);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -31,9 +31,18 @@ export interface Claim {
 }
 
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
+/** A p-value to 2 significant digits: 4 decimals would print a tiny one as 0.0000. */
+const fmtP = (p: number) => (p > 0 && p < 0.001 ? p.toExponential(1) : fmt(p, 4));
 const num = (r: CsvRow, k: string) => (typeof r[k] === 'number' ? (r[k] as number) : NaN);
 /** The share of training runs that reached the target, over summary rows with `reached` and `runs`. */
 const reachRate = (rs: readonly CsvRow[]) => rs.reduce((s, r) => s + num(r, 'reached'), 0) / Math.max(1, rs.reduce((s, r) => s + num(r, 'runs'), 0));
+/** [runs that reached the target, runs], summed over the rows. */
+const reachCount = (rs: readonly CsvRow[]) => [rs.reduce((s, r) => s + num(r, 'reached'), 0), rs.reduce((s, r) => s + num(r, 'runs'), 0)];
+/** Mean epochs to the target over the runs that reached it (NaN when none did). */
+function meanEpochs(rs: readonly CsvRow[]): number {
+  const ok = rs.filter((r) => Number.isFinite(num(r, 'mean_epochs_to_target')));
+  return ok.length === 0 ? NaN : ok.reduce((s, r) => s + num(r, 'mean_epochs_to_target') * num(r, 'reached'), 0) / ok.reduce((s, r) => s + num(r, 'reached'), 0);
+}
 
 /**
  * The slope of the estimate of log10 E[M/M_0] against x (depth, modules), measured (weighted by the
@@ -129,12 +138,10 @@ function sampleMeanClaim(rows: readonly CsvRow[]): Claim {
 }
 
 /**
- * Figure 1(b): He normal and He uniform start training at every depth; initializations whose
- * variance is not 2/fan-in reach the target less often as depth grows.
- */
-/**
  * Figure 1(b)'s claim, on any training panel over initializers and depths (`name`.csv and
  * `name`_runs.csv): fig1's part (b), and conv's part (c), which runs the same protocol on conv nets.
+ * He (variance 2/fan-in) must reach the target in every run; the others' reach counts at the
+ * shallowest and deepest depth are compared by a one-sided Fisher exact test, as in trendClaim.
  */
 export function reachClaims(dir: string, figure: string, name: string): Claim[] {
   const file = path.join(dir, `${name}.csv`);
@@ -146,21 +153,27 @@ export function reachClaims(dir: string, figure: string, name: string): Claim[] 
   const depths = [...new Set(rows.map((r) => num(r, 'depth')))].sort((a, b) => a - b);
   const heAll = he.every((r) => num(r, 'reached') === num(r, 'runs'));
   const shallow = other.filter((r) => num(r, 'depth') === depths[0]), deep = other.filter((r) => num(r, 'depth') === depths[depths.length - 1]);
+  const [kLo, nLo] = reachCount(shallow), [kHi, nHi] = reachCount(deep);
+  const p = fisherOneSided(kLo, nLo, kHi, nHi);
+  const at = (rs: readonly CsvRow[], d: number) => `${reachCount(rs)[0]}/${reachCount(rs)[1]} (${fmt(100 * reachRate(rs), 0)}%) at depth ${d}`;
   const measured = `He: ${fmt(100 * reachRate(he), 0)}% of runs reached (${he.filter((r) => num(r, 'reached') === num(r, 'runs')).length}/${he.length} depth×init cells all reached); `
-    + `others: ${fmt(100 * reachRate(shallow), 0)}% at depth ${depths[0]}, ${fmt(100 * reachRate(deep), 0)}% at depth ${depths[depths.length - 1]}`;
+    + `others: ${at(shallow, depths[0])}, ${at(deep, depths[depths.length - 1])}; Fisher p = ${fmtP(p)}`;
   const maxEpochs = Math.max(...readRuns(dir, name).map((r) => num(r, 'epochs_run')));
+  // The direction agrees when fewer of the others reach deeper, or as many reach but later.
+  const slower = reachRate(deep) < reachRate(shallow) || (reachRate(deep) === reachRate(shallow) && meanEpochs(deep) > meanEpochs(shallow));
   const verdict: Verdict = he.length === 0 || other.length === 0 || depths.length < 2 ? 'inconclusive'
-    : heAll && reachRate(deep) <= reachRate(shallow) && reachRate(deep) < reachRate(he) ? 'holds'
-      : !heAll && maxEpochs < 100 ? 'inconclusive' : 'fails';
+    : !heAll ? (maxEpochs < 100 ? 'inconclusive' : 'fails')
+      : p <= 0.05 ? 'holds' : slower ? 'inconclusive' : 'fails';
   return [{
     figure, claim,
-    statistic: 'reach rate: the share of training runs that reach the target test accuracy within the epoch limit',
-    test: 'comparison of counts (no significance test: a few runs per cell)',
-    sample: `${rows.reduce((s, r) => s + num(r, 'runs'), 0)} runs: ${depths.length} depths × ${new Set(rows.map((r) => r.init)).size} inits × ${num(rows[0], 'runs')} runs, at most ${maxEpochs} epochs`,
-    prediction: 'He: 100% reach the target at every depth; others: reach rate falls with depth',
+    statistic: 'reach counts (runs reaching the target within the epoch limit): every He run; the others\' at the shallowest and deepest depth, pooled over their inits',
+    test: 'every He run must reach; one-sided Fisher exact test on the others\' two reach counts, level 0.05',
+    sample: `${rows.reduce((s, r) => s + num(r, 'runs'), 0)} runs: ${depths.length} depths × ${new Set(rows.map((r) => r.init)).size} inits × ${num(rows[0], 'runs')} runs, at most ${maxEpochs} epochs; `
+      + `others: ${nLo} runs at depth ${depths[0]}, ${nHi} at depth ${depths[depths.length - 1]}`,
+    prediction: 'He: 100% reach the target at every depth; others: fewer reach at the deepest depth than at the shallowest',
     measured, verdict,
-    rule: 'holds when every He run reached the target and the others\' reach rate at the deepest depth is ≤ that at the shallowest and below He\'s; '
-      + 'inconclusive when a short epoch limit (quick preset) may explain a He miss',
+    rule: 'holds when every He run reached the target and fewer of the others reach at the deepest depth than at the shallowest with Fisher p ≤ 0.05; '
+      + 'inconclusive when the direction agrees without significance, or when a short epoch limit (quick preset) may explain a He miss',
   }];
 }
 
@@ -336,16 +349,11 @@ export function trendClaim(figure: string, file: string, x: string, claim: strin
   const rows = readCsv(file);
   const xs = [...new Set(rows.map((r) => num(r, x)))].sort((a, b) => a - b);
   const at = (v: number) => rows.filter((r) => num(r, x) === v);
-  const epochs = (rs: CsvRow[]) => {
-    const ok = rs.filter((r) => Number.isFinite(num(r, 'mean_epochs_to_target')));
-    return ok.length === 0 ? NaN : ok.reduce((s, r) => s + num(r, 'mean_epochs_to_target') * num(r, 'reached'), 0) / ok.reduce((s, r) => s + num(r, 'reached'), 0);
-  };
   const lo = at(xs[0]), hi = at(xs[xs.length - 1]);
-  const count = (rs: CsvRow[]) => [rs.reduce((s, r) => s + num(r, 'reached'), 0), rs.reduce((s, r) => s + num(r, 'runs'), 0)];
-  const [kLo, nLo] = count(lo), [kHi, nHi] = count(hi);
+  const [kLo, nLo] = reachCount(lo), [kHi, nHi] = reachCount(hi);
   const p = fisherOneSided(kLo, nLo, kHi, nHi);
-  const measured = xs.map((v) => `${x} ${fmt(v, 2)}: ${count(at(v))[0]}/${count(at(v))[1]} reached, ${fmt(epochs(at(v)), 2)} epochs`).join('; ') + `; Fisher p = ${fmt(p, 4)}`;
-  const slower = reachRate(hi) < reachRate(lo) || (reachRate(hi) === reachRate(lo) && epochs(hi) > epochs(lo));
+  const measured = xs.map((v) => `${x} ${fmt(v, 2)}: ${reachCount(at(v))[0]}/${reachCount(at(v))[1]} reached, ${fmt(meanEpochs(at(v)), 2)} epochs`).join('; ') + `; Fisher p = ${fmtP(p)}`;
+  const slower = reachRate(hi) < reachRate(lo) || (reachRate(hi) === reachRate(lo) && meanEpochs(hi) > meanEpochs(lo));
   return {
     figure, claim,
     statistic: `reach counts (runs reaching the target) at the smallest and largest ${x}, pooled over the architectures there; mean epochs of the runs that reached beside them`,
@@ -479,7 +487,10 @@ export function fig3aSummabilityClaims(dir: string): Claim[] {
   return out;
 }
 
-/** Figure 3(b): the plain ResNet (η = 1) stops training as L grows; FM1-avoiding schedules keep training. */
+/**
+ * Figure 3(b): the plain ResNet (η = 1) stops training as L grows; FM1-avoiding schedules keep training.
+ * Two one-sided Fisher exact tests, both at 0.05 (an intersection–union test: the claim needs both).
+ */
 export function fig3bClaims(dir: string): Claim[] {
   const file = path.join(dir, 'fig3b.csv');
   const claim = 'residual nets with η = 1 fail to start training as L grows; schedules that avoid FM1 start at every L';
@@ -489,16 +500,22 @@ export function fig3bClaims(dir: string): Claim[] {
   const plain = (L: number) => rows.filter((r) => r.schedule === 'const:1' && num(r, 'modules') === L);
   const good = rows.filter((r) => num(r, 'modules') === Ls[Ls.length - 1] && fm1Avoided(String(r.convention), String(r.schedule)));
   const [first, last] = [Ls[0], Ls[Ls.length - 1]];
-  const ok = reachRate(plain(last)) < reachRate(plain(first)) && reachRate(good) >= 0.75 && reachRate(good) > reachRate(plain(last));
+  const [k1, n1] = reachCount(plain(first)), [kL, nL] = reachCount(plain(last)), [kG, nG] = reachCount(good);
+  const pFall = fisherOneSided(k1, n1, kL, nL), pBetter = fisherOneSided(kG, nG, kL, nL);
+  const agrees = reachRate(plain(last)) < reachRate(plain(first)) && reachRate(good) > reachRate(plain(last));
+  const verdict: Verdict = Ls.length < 2 || n1 === 0 || nL === 0 || nG === 0 ? 'inconclusive'
+    : pFall <= 0.05 && pBetter <= 0.05 && reachRate(good) >= 0.75 ? 'holds'
+      : agrees && reachRate(good) >= 0.75 ? 'inconclusive' : 'fails';
   return [{
     figure: 'Figure 3(b)', claim,
-    statistic: 'reach rates (runs reaching the target) of η = 1 at the smallest and largest L, and of the FM1-avoiding schedules at the largest L',
-    test: 'comparison of rates against fixed thresholds (no significance test: a few runs per cell)',
-    sample: `${plain(first).reduce((s, r) => s + num(r, 'runs'), 0)} + ${plain(last).reduce((s, r) => s + num(r, 'runs'), 0)} runs with η = 1, ${good.reduce((s, r) => s + num(r, 'runs'), 0)} FM1-avoiding runs`,
+    statistic: 'reach counts (runs reaching the target) of η = 1 at the smallest and largest L, and of the FM1-avoiding schedules at the largest L',
+    test: 'two one-sided Fisher exact tests at 0.05, both needed: η = 1 reaches less at the largest L than at the smallest; the FM1-avoiding schedules reach more than η = 1 at the largest L',
+    sample: `${n1} + ${nL} runs with η = 1, ${nG} FM1-avoiding runs`,
     prediction: `η = 1: the reach rate falls from L = ${first} to ${last}; FM1-avoiding schedules at L = ${last}: ≥ 75% reach, more than η = 1`,
-    measured: `η = 1: ${fmt(100 * reachRate(plain(first)), 0)}% at L = ${first}, ${fmt(100 * reachRate(plain(last)), 0)}% at L = ${last}; FM1-avoiding at L = ${last}: ${fmt(100 * reachRate(good), 0)}%`,
-    verdict: Ls.length < 2 || plain(first).length === 0 || good.length === 0 ? 'inconclusive' : ok ? 'holds' : 'fails',
-    rule: 'compares reach rates: η = 1 at the smallest and largest L, and the FM1-avoiding schedules (Σ η² < ∞ linear, Σ η < ∞ relu) at the largest L',
+    measured: `η = 1: ${k1}/${n1} at L = ${first}, ${kL}/${nL} at L = ${last} (Fisher p = ${fmtP(pFall)}); FM1-avoiding at L = ${last}: ${kG}/${nG} (${fmt(100 * reachRate(good), 0)}%; against η = 1, Fisher p = ${fmtP(pBetter)})`,
+    verdict,
+    rule: 'schedule comparison: holds when η = 1 reaches less at the largest L than at the smallest and the FM1-avoiding schedules (Σ η² < ∞ linear, Σ η < ∞ relu) reach in ≥ 75% of runs at the largest L, more than η = 1, both with Fisher p ≤ 0.05; '
+      + 'inconclusive when the directions agree without significance',
   }];
 }
 

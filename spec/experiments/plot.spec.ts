@@ -75,8 +75,9 @@ describe('experiments/plot', () => {
     expect(xs[1] - xs[0]).to.be.within(3.5, 5); // 5 px, less what vega's nice domain adds
   });
 
-  it('stacks the labels of tied points one line apart, in series order, and leaves lone labels where they were', async () => {
-    const rows: Row[] = [{ d: 10, y: 1, init: 'a', n: 'A' }, { d: 10, y: 1, init: 'b', n: 'B' }, { d: 10, y: 1, init: 'c', n: 'C' }, { d: 60, y: 1, init: 'a', n: 'D' }, { d: 60, y: 2, init: 'b', n: 'E' }];
+  it('stacks the labels of tied and near-tied points one line apart, in series order, and leaves lone labels where they were', async () => {
+    const rows: Row[] = [{ d: 10, y: 1, init: 'a', n: 'A' }, { d: 10, y: 1, init: 'b', n: 'B' }, { d: 10, y: 1, init: 'c', n: 'C' }, { d: 60, y: 1, init: 'a', n: 'D' }, { d: 60, y: 2, init: 'b', n: 'E' },
+      { d: 30, y: 1.05, init: 'a', n: 'F' }, { d: 30, y: 1, init: 'b', n: 'G' }, { d: 30, y: 1.5, init: 'c', n: 'H' }];
     const svg = await renderSvg(lineChartSpec({ x: { field: 'd' }, y: { field: 'y', domain: [0, 3] }, measured: rows, color: 'init', label: 'n', dodge: 5, width: 200 }));
     // Each mark's translate; the aria-label shows the dodged d, so match on y, init and label.
     const pos = (init: string, y: number, kind: string, n?: string) => {
@@ -97,6 +98,10 @@ describe('experiments/plot', () => {
     // The tie at d = 10 stacks one line (10 px) apart; at d = 60 (no tie, other y) labels stay at the base.
     expect([rise('b', 1, 'B', 0) - base, rise('c', 1, 'C', 0) - base]).to.deep.equal([10, 20]);
     expect([rise('a', 1, 'D', 1) - base, rise('b', 2, 'E', 0) - base]).to.deep.equal([0, 0]);
+    // At d = 30 (240 px for 3 units: 80 px per unit), F's point sits 4 px above G's, so F's label rises
+    // 6 px more to clear G's by a line, whatever the series order; H, 36 px above F, needs no lift.
+    expect(rise('a', 1.05, 'F', 0) - base).to.be.closeTo(6, 1e-6);
+    expect([rise('b', 1, 'G', 1) - base, rise('c', 1.5, 'H', 0) - base]).to.deep.equal([0, 0]);
   });
 
   it('renders facets with error bands', async () => {

@@ -111,17 +111,32 @@ const LABEL_DY = '__dy';
 const LABEL_LINE = 10;
 
 /**
- * Each measured row with LABEL_DY, the label's vertical offset in px: points of several series at one
- * x and one y (a tie) stack their labels, in series order, instead of printing them on each other.
+ * Each measured row with LABEL_DY, the label's vertical offset in px. Labels at one x (one column of
+ * dodged points) that would overlap are lifted, lowest point first, until each sits a line above the
+ * one below it; exact ties stack in series order. Where the y axis is linear with an explicit domain
+ * (vega leaves such a domain as given), the pixel positions are exact and near-ties (1.0 and 1.2
+ * epochs on a 0–120 axis) stack as well; elsewhere only exact ties are known to collide.
  */
 function stackLabels(rows: readonly Row[], c: LineChart): Row[] {
-  const seen = new Map<string, number>();
-  return rows.map((r) => {
-    const at = JSON.stringify([c.facet === undefined ? null : r[c.facet.field], r[c.x.field], r[c.y.field]]);
-    const rank = seen.get(at) ?? 0;
-    seen.set(at, rank + 1);
-    return { ...r, [LABEL_DY]: -7 - LABEL_LINE * rank };
+  const d = c.y.domain, height = c.height ?? 240;
+  const px = d !== undefined && !c.y.log && d[1] > d[0] ? (v: number) => height * (v - d[0]) / (d[1] - d[0]) : undefined;
+  const columns = new Map<string, number[]>();
+  rows.forEach((r, i) => {
+    const at = JSON.stringify([c.facet === undefined ? null : r[c.facet.field], r[c.x.field]]);
+    columns.set(at, [...(columns.get(at) ?? []), i]);
   });
+  const lift = new Array<number>(rows.length).fill(0);
+  const y = (i: number) => rows[i][c.y.field];
+  for (const members of columns.values()) {
+    // Sort is stable: equal y keep series order. Rows without a finite y draw no label and lift none.
+    const placed = members.filter((i) => typeof y(i) === 'number' && Number.isFinite(y(i))).sort((a, b) => (y(a) as number) - (y(b) as number));
+    for (let k = 1; k < placed.length; k++) {
+      const [below, me] = [placed[k - 1], placed[k]];
+      const [yb, ym] = [y(below) as number, y(me) as number];
+      lift[me] = px !== undefined ? Math.max(0, px(yb) + lift[below] + LABEL_LINE - px(ym)) : ym === yb ? lift[below] + LABEL_LINE : 0;
+    }
+  }
+  return rows.map((r, i) => ({ ...r, [LABEL_DY]: -7 - lift[i] }));
 }
 
 /** A vega-lite spec: measured points (with error bars or band), theory as dashed lines, optional colour and facets. */

@@ -10,6 +10,7 @@
 
 import * as path from 'node:path';
 import { defineCli, enumListFlag, intFlag, intListFlag, main, parseCli, type Flag } from './cli/cli';
+import { schedulesFlag } from './cli/residual';
 import { constantWidths } from '../nn/profiles';
 import { writeCsv } from './out/files';
 import { backendFlag } from './cli/flags';
@@ -39,6 +40,12 @@ const COVERAGE_CLI = defineCli({
     'sampler-nets': intListFlag('nets per experiment with the exact Gaussian law (fig1 quick: 100, paper: 1000)', { default: [100, 1000] }),
     nets: intFlag('nets per experiment, dense real nets (fig1 quick: 100)', { default: 100, min: 2 }),
     'band-replicates': intFlag('simulated experiments behind each sample-mean band (as fig1 --band-replicates)', { default: 1000, min: 100 }),
+    'residual-width': intFlag('stream width n of the residual configurations, and of each module\'s hidden layer (fig3 quick: 32, paper: 100)', { default: 32, min: 2 }),
+    'residual-nets': intFlag('nets per experiment, residual configurations (fig3 quick: 200, paper: 1000)', { default: 200, min: 2 }),
+    'residual-schedules': { ...schedulesFlag, default: ['const:1', 'inv'] },
+    'conv-size': intFlag('height = width of the conv configurations\' 3-channel unit input (conv quick: 8, paper: 16)', { default: 8, min: 3 }),
+    'conv-depths': intListFlag('depths (= channels) of the conv configurations', { default: [5, 10] }),
+    'conv-nets': intFlag('nets per experiment, conv configurations (conv quick: 200, paper: 1000)', { default: 200, min: 2 }),
     backend: backendFlag(),
   },
   presets: {
@@ -68,24 +75,28 @@ function configurations(a: Args): { label: string; config: ReplicateConfig; repl
     }
   }
   if (a.families.includes('residual')) {
-    // fig3 quick runs n = 32 with one hidden layer of 32 per module, 200 nets, L up to 200; the
-    // replicates stop at L = 50 (cost), with the schedules of largest and of moderate spread.
+    // fig3 quick runs n = 32 with one hidden layer of 32 per module, 200 nets, L up to 200 (paper: 100,
+    // 1000 nets); the replicates stop at L = 50 (cost), by default with the schedules of largest and of
+    // moderate spread.
+    const n = a['residual-width'], nets = a['residual-nets'];
     for (const convention of ['linear', 'relu'] as const) {
-      for (const schedule of ['const:1', 'inv']) {
+      for (const schedule of a['residual-schedules']) {
         out.push({
-          label: `fig3a ${convention} ${schedule}, n = 32, module 32, N = 200`,
-          config: { kind: 'residual', convention, schedule, width: 32, hidden: [32], modules: [1, 5, 20, 50], init: 'he_normal', nets: 200 },
+          label: `fig3a ${convention} ${schedule}, n = ${n}, module ${n}, N = ${nets}`,
+          config: { kind: 'residual', convention, schedule, width: n, hidden: [n], modules: [1, 5, 20, 50], init: 'he_normal', nets },
           replicates: a['small-replicates'],
         });
       }
     }
   }
   if (a.families.includes('conv')) {
-    // conv quick runs 3×8×8 unit inputs, 3×3 'same', channels = depth 5..30, 200 nets: the smallest two.
-    for (const d of [5, 10]) {
+    // conv quick runs 3×8×8 unit inputs, 3×3 'same', channels = depth 5..30, 200 nets: by default the
+    // smallest two (paper: 3×16×16, depths 10..50, 1000 nets).
+    const size = a['conv-size'], nets = a['conv-nets'];
+    for (const d of a['conv-depths']) {
       out.push({
-        label: `conv a/b, he_normal, 3×8×8 input, 3×3 same, channels = depth = ${d}, N = 200`,
-        config: { kind: 'conv', init: 'he_normal', depth: d, channels: d, size: 8, inChannels: 3, kernel: 3, padding: 'same', nets: 200 },
+        label: `conv a/b, he_normal, 3×${size}×${size} input, 3×3 same, channels = depth = ${d}, N = ${nets}`,
+        config: { kind: 'conv', init: 'he_normal', depth: d, channels: d, size, inChannels: 3, kernel: 3, padding: 'same', nets },
         replicates: a['small-replicates'],
       });
     }

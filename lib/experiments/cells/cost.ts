@@ -10,7 +10,7 @@
 import type { DType } from '../../kernels/backend';
 import { DEFAULT_MEMORY_BYTES } from '../../kernels/wasm';
 import { parseBackendSpec } from '../../kernels/index';
-import { stackGeometry, type ConvLayerSpec, type ImageShape } from '../../nn/conv/layer';
+import { stackGeometry, uniformStack, type ConvLayerSpec, type ImageShape } from '../../nn/conv/layer';
 import { constantWidths } from '../../nn/profiles';
 import { parseSchedule } from '../../nn/residual/schedule';
 import type { TrainConfig } from '../../nn/train/loop';
@@ -208,9 +208,8 @@ export function bandCost(p: BandCellParams): CellCost {
 }
 
 /**
- * A chunk of coverage.js replicates: `count` replicate experiments, each one figure cell of real nets
- * (priced as lengthsCost for dense nets; residual and conv chunks as dense nets of the same width
- * and depth, a rough stand-in) or of exact-law paths.
+ * A chunk of coverage.js replicates: `count` replicate experiments, each one figure cell of real nets,
+ * priced as that figure's cell (the params as replicates.ts builds them), or of exact-law paths.
  */
 export function replicatesCost(p: ReplicateParams & { readonly backend: string }): CellCost {
   const c = p.config;
@@ -218,9 +217,12 @@ export function replicatesCost(p: ReplicateParams & { readonly backend: string }
     const r = rates('reference');
     return { seconds: p.count * c.nets * (c.depth * c.width * r.unit + SAMPLER_PATH) * 1e-9, bytes: CELL_FLOOR + 8 * c.nets };
   }
-  const width = c.kind === 'conv' ? c.channels * c.size * c.size : c.width;
-  const depth = c.kind === 'residual' ? Math.max(...c.modules) * (c.hidden.length + 1) : c.depth;
-  const one = lengthsCost({ init: c.init, widths: constantWidths(width, width, depth), nets: c.nets, seed: p.seed, input: null, backend: p.backend });
+  const { seed, backend } = p;
+  // A conv net of 16×16 maps is no dense net of width C·256: pricing it as one overstated a chunk 1000-fold.
+  const one = c.kind === 'dense' ? lengthsCost({ init: c.init, widths: constantWidths(c.width, c.width, c.depth), nets: c.nets, seed, input: null, backend })
+    : c.kind === 'residual' ? residualCost({ ...c, seed, backend })
+      : convCost({ init: c.init, input: { kind: 'unit', shape: [c.inChannels, c.size, c.size] }, nets: c.nets, seed, backend,
+        layers: uniformStack(c.depth, { outChannels: c.channels, kh: c.kernel, kw: c.kernel, stride: 1, padding: c.padding }) });
   return { ...one, seconds: p.count * one.seconds };
 }
 

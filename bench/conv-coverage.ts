@@ -21,13 +21,16 @@ const CLI = defineCli({
 
 interface Case { readonly init: string; readonly depth: number; readonly size: number; readonly nets: number; readonly replicates: number }
 
-/** conv quick: 3×8×8 unit inputs, 3×3 same, channels = depth, 200 nets; then the paper's 1000 nets. */
+/** conv quick: 3×8×8 unit inputs, 3×3 same, channels = depth, 200 nets; then 1000 nets, and the paper's 3×16×16. */
 const CASES: readonly Case[] = [
   { init: 'he_normal', depth: 5, size: 8, nets: 200, replicates: 400 },
   { init: 'he_normal', depth: 10, size: 8, nets: 200, replicates: 400 },
   { init: 'he_normal_truncated', depth: 10, size: 8, nets: 200, replicates: 400 },
   { init: 'he_normal', depth: 20, size: 8, nets: 200, replicates: 400 },
   { init: 'he_normal', depth: 10, size: 8, nets: 1000, replicates: 200 },
+  // conv paper: 3×16×16, 1000 nets, depths 10–50 (the two shallowest; deeper ones cost hours per case).
+  { init: 'he_normal', depth: 10, size: 16, nets: 1000, replicates: 200 },
+  { init: 'he_normal', depth: 20, size: 16, nets: 1000, replicates: 200 },
 ];
 const name = (c: Case) => `${c.init}, 3×${c.size}×${c.size}, depth = channels = ${c.depth}, N = ${c.nets}`;
 

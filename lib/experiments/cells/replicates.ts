@@ -98,7 +98,7 @@ export function runReplicates(p: ReplicateParams, backend?: Backend): ReplicateR
     } else {
       const layer = { outChannels: c.channels, kh: c.kernel, kw: c.kernel, stride: 1, padding: c.padding };
       const res = runConvCell({ init: c.init, input: { kind: 'unit', shape: [c.inChannels, c.size, c.size] }, layers: uniformStack(c.depth, layer), nets: c.nets, seed }, backend);
-      out.push('Cox interval for E[R]', 'interval', res.log10_theory_ratio, res.log10_mean_ratio_lo, res.log10_mean_ratio_hi, res.log10_mean_ratio, res.log10_sample_mean_ratio);
+      out.push('bootstrap-t interval for E[R]', 'interval', res.log10_theory_ratio, res.log10_mean_ratio_lo, res.log10_mean_ratio_hi, res.log10_mean_ratio, res.log10_sample_mean_ratio);
       out.push('Cox interval for E[R²]', 'interval', null, res.log10_second_moment_lo, res.log10_second_moment_hi, res.log10_second_moment, res.log10_sample_second_moment);
     }
   }

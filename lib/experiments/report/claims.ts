@@ -423,7 +423,7 @@ export function convAClaims(dir: string): Claim[] {
   const file = path.join(dir, 'conv_a.csv');
   if (!fs.existsSync(file)) return [notRun('Conv (a)', 'E[M_d] changes by c per conv layer')];
   return slopeClaims('Conv (a)', readCsv(file), 'init', (id) => `${id}: the mean length of a deep conv net changes by c = kernel area·C_in·Var(w)/2 per layer, times the padding's border loss (THEORY.md §8)`,
-    'Cox\'s log-normal estimate of log10 E[M_d/M_0] (the per-layer product does not apply with borders, THEORY.md §8.1; its centre runs low and its intervals cover 0.84–0.88 at depth 10 with 200 nets, 0.72 with 1,000, §4.10)', 'scatter');
+    'log10 of the sample mean of M_d/M_0 (the per-layer product does not apply with borders, THEORY.md §8.1, and Cox\'s log-normal estimate runs low; its bootstrap-t intervals\' coverage is in §4.10)', 'scatter');
 }
 
 /**

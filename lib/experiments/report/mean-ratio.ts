@@ -27,7 +27,7 @@ export function meanRatioChartSpec(rows: readonly MeanRatioRow[], title: string,
   const banded = rows.every((r) => r.log10_sample_band_lo !== undefined && r.log10_sample_band_hi !== undefined);
   const sampled = rows.filter((r) => r.log10_sample_mean_ratio !== undefined && Number.isFinite(r.log10_sample_mean_ratio));
   return lineChartSpec({
-    title: { text: title, subtitle: ['filled: estimate of log10 E[M_d/M_0] with its 95% interval; hollow: the sample mean of the nets',
+    title: { text: title, subtitle: ['filled: estimate of log10 E[M_d/M_0] with its 95% interval' + (sampled.length > 0 ? '; hollow: the sample mean of the nets' : ''),
       `dashed: ${theory}` + (banded ? '; shaded: the theory\'s 95% band for the sample mean' : '')] },
     x: { field: 'depth', title: depthTitle },
     y: { field: 'log10_mean_ratio', title: 'log10 E[M_d/M_0]' },

@@ -135,8 +135,8 @@ export interface GradARow {
   readonly mean_sq_r_theory: number | null;
 }
 
-/** A stream key for the bootstrap's resampling ('boot'), apart from every net's stream. */
-const BOOTSTRAP_KEY = 0x626f6f74;
+/** A stream key for the bootstrap's resampling ('boot'), apart from every net's stream (nets are keyed 0, 1, ...). */
+export const BOOTSTRAP_KEY = 0x626f6f74;
 
 /**
  * One grad_a.csv row from the per-net samples. The interval is the bootstrap-t (999 resamples from

@@ -1,7 +1,7 @@
-// Measures how often conv (a)'s interval for E[M_d/M_0] covers the exact mean (THEORY.md §8.1, (8.2))
-// at the sizes users run, beside one candidate: the bootstrap-t of the plain sample mean that grad (a)
-// publishes (§10.9). Conv (a) publishes Cox's log-normal interval, whose centre is biased low in conv
-// nets (README, conv (a)); this is the evidence for or against a change. Prints a Markdown table.
+// Measures how often the two intervals for E[M_d/M_0] cover the exact mean (THEORY.md §8.1, (8.2)) at
+// the sizes users run: Cox's log-normal interval, which conv (a) published first and whose centre is
+// biased low in conv nets (README, conv (a)), and the bootstrap-t of the plain sample mean (§10.9), which
+// conv (a) publishes now, as grad (a) does. This is the evidence for that change. Prints a Markdown table.
 //
 //   node bench/conv-coverage.js [--filter <text in the case name>] [--backend wasm|reference] [--seed 1]
 

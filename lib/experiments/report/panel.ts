@@ -132,7 +132,7 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
   const spec = lineChartSpec({
     title: {
       text: `${o.figure}: epochs to ${(100 * a.target).toFixed(0)}% test accuracy (mean over the runs that reached it)`,
-      subtitle: [`labels: runs that reached / runs; from ${never} up (above the limit of ${a['max-epochs']} epochs): no run reached, marked by how the runs ended`,
+      subtitle: ['labels: runs that reached / runs', `from ${never} up (above the limit of ${a['max-epochs']} epochs): no run reached, marked by how the runs ended`,
         'diverged: NaN or ±Inf; too slow: the epoch limit came first; stuck: a dead layer, no gradient reaches the input',
         `the ${o.color} series are set ${PANEL_DODGE} px apart sideways, so that ties stay visible`],
     },
@@ -146,7 +146,7 @@ export async function runTrainingPanel(o: PanelOptions): Promise<void> {
     shape: { field: 'outcome', title: 'outcome', values: [...OUTCOMES], shapes: ['circle', 'cross', 'triangle-up', 'square', 'diamond'] },
     label: 'count',
     // Initializers often tie (He normal and He uniform in 1–3 epochs): dodged, each stays visible.
-    color: o.color, connect: true, dodge: PANEL_DODGE, width: o.facet ? 380 : 520, height: o.facet ? 300 : 320, ...(o.facet ? { facet: o.facet } : {}),
+    color: o.color, connect: true, dodge: PANEL_DODGE, width: o.facet ? 380 : 680, height: o.facet ? 300 : 320, ...(o.facet ? { facet: o.facet } : {}),
   });
   const plot = await writePlot(path.join(a.out, o.name), spec);
   const written = writeRunRecord(a.out, o.name, a, {

@@ -28,4 +28,10 @@ describe('conv length cell: the estimate of E[R]', () => {
     const other = runConvCell({ ...params, seed: 8 });
     expect(other.log10_mean_ratio_lo).to.not.equal(res.log10_mean_ratio_lo);
   });
+
+  it('gives one net its length as the mean and no interval', () => {
+    const one = runConvCell({ ...params, nets: 1 });
+    expect(Number.isFinite(one.log10_mean_ratio)).to.equal(true);
+    expect([one.log10_mean_ratio_lo, one.log10_mean_ratio_hi]).to.deep.equal([NaN, NaN]);
+  });
 });

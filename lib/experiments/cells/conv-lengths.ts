@@ -81,7 +81,8 @@ function convCell(p: ConvCellParams, started: number, backend: Backend | undefin
   // A unit input has the same expected energy everywhere (a flat profile); an image has its own.
   const e0 = image === null ? undefined : energyProfile(image, shape[0], shape[1], shape[2]);
   const summary = logLengthSummary(logs);
-  const boot = logBootstrapTInterval(logs, new Rng(p.seed, [...cellKeys, BOOTSTRAP_KEY]));
+  // One net has a mean but no interval (as Cox's, NaN).
+  const boot = p.nets >= 2 ? logBootstrapTInterval(logs, new Rng(p.seed, [...cellKeys, BOOTSTRAP_KEY])) : { logMean: logMeanExp(logs), logLo: NaN, logHi: NaN };
   return {
     nets: p.nets,
     ...summary,

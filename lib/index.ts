@@ -37,7 +37,7 @@ export { traceForward, type ForwardTrace, type LayerTrace } from './nn/dense/tra
 /** The backward pass, inspectable: per-layer gradient trace, the Jacobian, and its exact law (THEORY.md §10). */
 export { jacobian, traceBackward, type BackwardLayerTrace, type BackwardOptions, type BackwardTrace, type OutputGradient } from './nn/dense/backward';
 export { gradientMoments, jacobianLaw, log10MeanSqJacobian, logGradientSpreadLeadingOrder, type JacobianLaw } from './nn/dense/jacobian-theory';
-export { gradStatistics, initGradientNorms, logBootstrapTInterval, logTInterval, sampleJacobianNets, summarizeJacobian, type GradARow, type LayerGradientNorms } from './nn/dense/grad-statistics';
+export { gradStatistics, initGradientNorms, sampleJacobianNets, summarizeJacobian, type GradARow, type LayerGradientNorms } from './nn/dense/grad-statistics';
 export { ResidualNet, MODULE_CONVENTIONS, moduleWidths, type ModuleConvention, type ResidualArchitecture, type ResidualNetOptions } from './nn/residual/net';
 export { traceResidualForward, type ModuleTrace, type ResidualTrace } from './nn/residual/trace';
 export { parseSchedule, scales, SCHEDULE_SYNTAX, type Schedule } from './nn/residual/schedule';
@@ -59,7 +59,7 @@ export {
 export { channelBeta, convGains, log10ConvMeanRatio, log10SecondMomentBound as log10ConvSecondMomentBound } from './nn/conv/theory';
 
 // ---- Statistics and special functions used by the experiments.
-export { bootstrapLogMeanInterval, logLengthSummary, logMeanExp, logNormalMeanInterval, mean, quantile, slope, variance } from './nn/stats';
+export { bootstrapLogMeanInterval, logBootstrapTInterval, logLengthSummary, logMeanExp, logNormalMeanInterval, logTInterval, mean, quantile, slope, variance } from './nn/stats';
 export { erf, normalCdf, normalQuantile } from './nn/special';
 
 // ---- Training with plain SGD under the paper's protocol (Figure 1(b)).

@@ -14,7 +14,8 @@ import { add, backward, biasRelu, Context, matmul, scale, sum, type Var } from '
 import { DenseClassifier } from '../lib/nn/dense/classifier';
 import { DenseReluNet } from '../lib/nn/dense/net';
 import { jacobian, traceBackward } from '../lib/nn/dense/backward';
-import { gradStatistics, initGradientNorms, logTInterval, sampleJacobianNets } from '../lib/nn/dense/grad-statistics';
+import { gradStatistics, initGradientNorms, sampleJacobianNets } from '../lib/nn/dense/grad-statistics';
+import { logTInterval } from '../lib/nn/stats';
 import { studentTQuantile } from '../lib/nn/special';
 import {
   gradientMoments, jacobianLaw, log10GaussianEntryMoment, log10MeanSqJacobian, logGradientSpreadLeadingOrder, pairStep,

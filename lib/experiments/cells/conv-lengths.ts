@@ -10,8 +10,7 @@ import type { ConvLayerSpec } from '../../nn/conv/layer';
 import { ConvReluNet, convTraceForward } from '../../nn/conv/net';
 import { energyProfile, log10ConvMeanRatio } from '../../nn/conv/theory';
 import { initializerById } from '../../nn/init';
-import { BOOTSTRAP_KEY, logBootstrapTInterval } from '../../nn/dense/grad-statistics';
-import { logLengthSummary, logMeanExp, logNormalMeanInterval, type LogLengthSummary } from '../../nn/stats';
+import { BOOTSTRAP_KEY, logBootstrapTInterval, logLengthSummary, logMeanExp, logNormalMeanInterval, type LogLengthSummary } from '../../nn/stats';
 import { Rng } from '../../tensor/rng';
 
 import { forEachNet, stringKey } from './shared';

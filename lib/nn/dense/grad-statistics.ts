@@ -10,68 +10,11 @@ import type { Tensor } from '../../tensor/tensor';
 import type { DenseClassifier } from './classifier';
 import { DenseReluNet } from './net';
 import type { Initializer } from '../init';
-import { logMeanExp } from '../stats';
-import { studentTQuantile } from '../special';
+import { BOOTSTRAP_KEY, logBootstrapTInterval, logMeanExp } from '../stats';
 import { beta } from './theory';
 import { randomUnitInput } from '../input';
 import { jacobianEntryMoments, traceBackward } from './backward';
 import { gradientMoments, jacobianLaw, type FourthMomentMethod } from './jacobian-theory';
-
-// ---- Intervals for a mean over nets, from per-net values given as logs (§10.9)
-
-/**
- * The t interval for a mean from values given as logs (−Infinity = 0): x̄ ± t_{N−1}·s/√N, computed at the
- * scale of the largest value and returned as natural logs (−Infinity when the lower end is ≤ 0).
- */
-export function logTInterval(logs: ArrayLike<number>, level = 0.95): { logMean: number; logLo: number; logHi: number } {
-  const n = logs.length;
-  if (n < 2) throw new RangeError(`an interval needs at least 2 values, got ${n}`);
-  const { x, top } = scaled(logs);
-  if (top === -Infinity) return { logMean: -Infinity, logLo: -Infinity, logHi: -Infinity };
-  const { m, sd } = meanSd(x), half = (studentTQuantile(level, n - 1) * sd) / Math.sqrt(n);
-  return { logMean: top + Math.log(m), logLo: m - half > 0 ? top + Math.log(m - half) : -Infinity, logHi: top + Math.log(m + half) };
-}
-
-/** Values e^{logs − top} at the scale of the largest, and that scale (−Infinity when all are 0). */
-function scaled(logs: ArrayLike<number>): { x: Float64Array; top: number } {
-  let top = -Infinity;
-  for (let i = 0; i < logs.length; i++) if (logs[i] > top) top = logs[i];
-  return { x: Float64Array.from(logs, (l) => (top === -Infinity ? 0 : Math.exp(l - top))), top };
-}
-
-function meanSd(x: ArrayLike<number>, n = x.length): { m: number; sd: number } {
-  let s = 0, s2 = 0;
-  for (let i = 0; i < n; i++) { s += x[i]; s2 += x[i] * x[i]; }
-  const m = s / n;
-  return { m, sd: Math.sqrt(Math.max(0, (s2 - n * m * m) / (n - 1))) };
-}
-
-/**
- * The bootstrap-t (studentized bootstrap) interval for a mean, from values given as logs: resample the
- * N values B times from the seeded stream, t* = (x̄* − x̄)/(s* / √N), and return
- * [x̄ − t*_{(1−α/2)}·s/√N, x̄ − t*_{(α/2)}·s/√N] as natural logs. For right-skewed values t* has a long
- * left tail, which stretches the upper end where the symmetric t interval falls short (§10.9).
- */
-export function logBootstrapTInterval(logs: ArrayLike<number>, rng: Rng, level = 0.95, resamples = 999): { logMean: number; logLo: number; logHi: number } {
-  const n = logs.length;
-  if (n < 2) throw new RangeError(`an interval needs at least 2 values, got ${n}`);
-  if (!Number.isInteger(resamples) || resamples < 19) throw new RangeError(`resamples must be an integer ≥ 19, got ${resamples}`);
-  const { x, top } = scaled(logs);
-  if (top === -Infinity) return { logMean: -Infinity, logLo: -Infinity, logHi: -Infinity };
-  const { m, sd } = meanSd(x), se = sd / Math.sqrt(n);
-  const ts = new Float64Array(resamples), y = new Float64Array(n);
-  for (let b = 0; b < resamples; b++) {
-    for (let i = 0; i < n; i++) y[i] = x[rng.int(n)];
-    const r = meanSd(y);
-    // A resample of identical values has s* = 0: its t* is 0 when its mean is x̄, else ±∞ (kept, sorted to the ends).
-    ts[b] = r.sd > 0 ? (r.m - m) / (r.sd / Math.sqrt(n)) : r.m === m ? 0 : Math.sign(r.m - m) * Infinity;
-  }
-  ts.sort();
-  const alpha = (1 - level) / 2;
-  const qLo = ts[Math.max(0, Math.floor(alpha * (resamples + 1)) - 1)], qHi = ts[Math.min(resamples - 1, Math.ceil((1 - alpha) * (resamples + 1)) - 1)];
-  const lo = m - qHi * se, hi = m - qLo * se;
-  return { logMean: top + Math.log(m), logLo: lo > 0 ? top + Math.log(lo) : -Infinity, logHi: hi > 0 ? top + Math.log(hi) : -Infinity };
-}
 
 // ---- Part (a): the Jacobian over independent nets
 
@@ -135,8 +78,6 @@ export interface GradARow {
   readonly mean_sq_r_theory: number | null;
 }
 
-/** A stream key for the bootstrap's resampling ('boot'), apart from every net's stream (nets are keyed 0, 1, ...). */
-export const BOOTSTRAP_KEY = 0x626f6f74;
 
 /**
  * One grad_a.csv row from the per-net samples. The interval is the bootstrap-t (999 resamples from

@@ -123,7 +123,8 @@ function stackLabels(rows: readonly Row[], c: LineChart): Row[] {
   const columns = new Map<string, number[]>();
   rows.forEach((r, i) => {
     const at = JSON.stringify([c.facet === undefined ? null : r[c.facet.field], r[c.x.field]]);
-    columns.set(at, [...(columns.get(at) ?? []), i]);
+    const column = columns.get(at);
+    if (column === undefined) columns.set(at, [i]); else column.push(i);
   });
   const lift = new Array<number>(rows.length).fill(0);
   const y = (i: number) => rows[i][c.y.field];

@@ -6,7 +6,7 @@
 //   node bench/conv-coverage.js [--filter <text in the case name>] [--backend wasm|reference] [--seed 1]
 
 import { ConvReluNet, convTraceForward, createBackend, initializerById, log10ConvMeanRatio, logBootstrapTInterval, logNormalMeanInterval, randomUnitInput, Rng, type Backend } from '../lib';
-import { backendFlag, defineCli, main, parseCli, seedFlag, UsageError } from '../lib/experiments';
+import { backendFlag, defineCli, main, parseCli, Progress, seedFlag, UsageError } from '../lib/experiments';
 
 const CLI = defineCli({
   name: 'bench/conv-coverage',
@@ -46,6 +46,8 @@ function measure(c: Case, seed: number, backend: Backend): { cox: Hits; boot: Hi
   const cox: Hits = { covered: 0, below: 0, above: 0 }, boot: Hits = { covered: 0, below: 0, above: 0 };
   const tally = (h: Hits, lo: number, hi: number) => { if (truth < lo) h.below++; else if (truth > hi) h.above++; else h.covered++; };
   const logs = new Float64Array(c.nets);
+  // A paper-size case runs for tens of minutes: progress on stderr, one tick per replicate.
+  const progress = new Progress({ label: `replicates of ${name(c)}`, total: c.replicates, already: 0, stream: process.stderr, lineEvery: 60 });
   for (let r = 0; r < c.replicates; r++) {
     for (let k = 0; k < c.nets; k++) {
       const rng = new Rng(seed, [r, k], backend);
@@ -55,7 +57,9 @@ function measure(c: Case, seed: number, backend: Backend): { cox: Hits; boot: Hi
     tally(cox, ...logNormalMeanInterval(logs));
     const b = logBootstrapTInterval(logs, new Rng(seed, [r, BOOT]));
     tally(boot, b.logLo, b.logHi);
+    progress.tick();
   }
+  progress.finish();
   return { cox, boot };
 }
 

@@ -10,7 +10,7 @@
 import type { DType } from '../../kernels/backend';
 import { DEFAULT_MEMORY_BYTES } from '../../kernels/wasm';
 import { parseBackendSpec } from '../../kernels/index';
-import { stackGeometry, uniformStack, type ConvLayerSpec, type ImageShape } from '../../nn/conv/layer';
+import { stackGeometry, type ConvLayerSpec, type ImageShape } from '../../nn/conv/layer';
 import { constantWidths } from '../../nn/profiles';
 import { parseSchedule } from '../../nn/residual/schedule';
 import type { TrainConfig } from '../../nn/train/loop';
@@ -21,6 +21,7 @@ import type { LengthCellParams } from './lengths';
 import type { ResidualCellParams } from './residual-lengths';
 import type { BandCellParams } from './band';
 import type { ReplicateParams } from './replicates';
+import { convReplicateCell } from './replicate-cells';
 import type { TrainCellParams } from './training';
 import type { GradJacobianParams } from './grad-jacobian';
 import type { GradNormsParams } from './grad-norms';
@@ -221,8 +222,7 @@ export function replicatesCost(p: ReplicateParams & { readonly backend: string }
   // A conv net of 16×16 maps is no dense net of width C·256: pricing it as one overstated a chunk 1000-fold.
   const one = c.kind === 'dense' ? lengthsCost({ init: c.init, widths: constantWidths(c.width, c.width, c.depth), nets: c.nets, seed, input: null, backend })
     : c.kind === 'residual' ? residualCost({ ...c, seed, backend })
-      : convCost({ init: c.init, input: { kind: 'unit', shape: [c.inChannels, c.size, c.size] }, nets: c.nets, seed, backend,
-        layers: uniformStack(c.depth, { outChannels: c.channels, kh: c.kernel, kw: c.kernel, stride: 1, padding: c.padding }) });
+      : convCost({ ...convReplicateCell(c, seed), backend });
   return { ...one, seconds: p.count * one.seconds };
 }
 

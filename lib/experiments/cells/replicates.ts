@@ -5,7 +5,6 @@
 
 import type { Backend } from '../../kernels/backend';
 import { lengthPath, PerLayerProduct } from '../../nn/dense/estimators';
-import { uniformStack } from '../../nn/conv/layer';
 import { constantWidths } from '../../nn/profiles';
 import type { Padding } from '../../kernels/conv';
 import type { ModuleConvention } from '../../nn/residual/net';
@@ -14,6 +13,7 @@ import { Rng } from '../../tensor/rng';
 import { stringKey, threadBackend } from './shared';
 import { cellTask } from './task';
 import { runConvCell } from './conv-lengths';
+import { convReplicateCell } from './replicate-cells';
 import { runLengthCell } from './lengths';
 import { runResidualCell } from './residual-lengths';
 
@@ -96,8 +96,7 @@ export function runReplicates(p: ReplicateParams, backend?: Backend): ReplicateR
         out.push(`${pt.estimator} interval, L = ${pt.modules}`, 'interval', truth, pt.log10_mean_ratio_lo, pt.log10_mean_ratio_hi, pt.log10_mean_ratio, pt.log10_sample_mean_ratio);
       }
     } else {
-      const layer = { outChannels: c.channels, kh: c.kernel, kw: c.kernel, stride: 1, padding: c.padding };
-      const res = runConvCell({ init: c.init, input: { kind: 'unit', shape: [c.inChannels, c.size, c.size] }, layers: uniformStack(c.depth, layer), nets: c.nets, seed }, backend);
+      const res = runConvCell(convReplicateCell(c, seed), backend);
       out.push('bootstrap-t interval for E[R]', 'interval', res.log10_theory_ratio, res.log10_mean_ratio_lo, res.log10_mean_ratio_hi, res.log10_mean_ratio, res.log10_sample_mean_ratio);
       out.push('Cox interval for E[R²]', 'interval', null, res.log10_second_moment_lo, res.log10_second_moment_hi, res.log10_second_moment, res.log10_sample_second_moment);
     }

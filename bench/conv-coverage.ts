@@ -5,7 +5,7 @@
 //
 //   node bench/conv-coverage.js [--filter <text in the case name>] [--backend wasm|reference] [--seed 1]
 
-import { ConvReluNet, convTraceForward, createBackend, initializerById, log10ConvMeanRatio, logBootstrapTInterval, logNormalMeanInterval, randomUnitInput, Rng, type Backend } from '../lib';
+import { BOOTSTRAP_KEY, ConvReluNet, convTraceForward, createBackend, initializerById, log10ConvMeanRatio, logBootstrapTInterval, logNormalMeanInterval, randomUnitInput, Rng, uniformStack, type Backend } from '../lib';
 import { backendFlag, defineCli, main, parseCli, Progress, seedFlag, UsageError } from '../lib/experiments';
 
 const CLI = defineCli({
@@ -36,11 +36,8 @@ const name = (c: Case) => `${c.init}, 3×${c.size}×${c.size}, depth = channels 
 
 interface Hits { covered: number; below: number; above: number }
 
-/** 'boot': the resampling stream's key, apart from the nets' streams [r, k]. */
-const BOOT = 0x626f6f74;
-
 function measure(c: Case, seed: number, backend: Backend): { cox: Hits; boot: Hits } {
-  const layers = Array.from({ length: c.depth }, () => ({ outChannels: c.depth, kh: 3, kw: 3, stride: 1, padding: 'same' as const }));
+  const layers = uniformStack(c.depth, { outChannels: c.depth, kh: 3, kw: 3, stride: 1, padding: 'same' });
   const net = new ConvReluNet([3, c.size, c.size], layers, initializerById(c.init), { backend, dtype: 'float64' });
   const truth = log10ConvMeanRatio(net.geometries, net.gains()) / Math.LOG10E; // ln E[R]
   const cox: Hits = { covered: 0, below: 0, above: 0 }, boot: Hits = { covered: 0, below: 0, above: 0 };
@@ -55,7 +52,8 @@ function measure(c: Case, seed: number, backend: Backend): { cox: Hits; boot: Hi
       logs[k] = convTraceForward(net, randomUnitInput(rng, 3 * c.size * c.size, 'float64'), false).logRatio;
     }
     tally(cox, ...logNormalMeanInterval(logs));
-    const b = logBootstrapTInterval(logs, new Rng(seed, [r, BOOT]));
+    // The resampling stream [r, BOOTSTRAP_KEY] stays apart from the nets' streams [r, k].
+    const b = logBootstrapTInterval(logs, new Rng(seed, [r, BOOTSTRAP_KEY]));
     tally(boot, b.logLo, b.logHi);
     progress.tick();
   }

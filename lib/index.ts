@@ -42,7 +42,7 @@ export { ResidualNet, MODULE_CONVENTIONS, moduleWidths, type ModuleConvention, t
 export { traceResidualForward, type ModuleTrace, type ResidualTrace } from './nn/residual/trace';
 export { parseSchedule, scales, SCHEDULE_SYNTAX, type Schedule } from './nn/residual/schedule';
 export { ConvReluNet, convTraceForward, type ConvForwardTrace, type ConvLayerTrace, type ConvNetOptions } from './nn/conv/net';
-export { convLayer, stackGeometry, type ConvLayerSpec, type ImageShape, type Padding } from './nn/conv/layer';
+export { convLayer, stackGeometry, uniformStack, type ConvLayerSpec, type ImageShape, type Padding } from './nn/conv/layer';
 export { randomUnitInput } from './nn/input';
 export { profileForBeta, WIDTH_FAMILIES, type WidthFamily, type WidthProfile } from './nn/profiles';
 
@@ -59,7 +59,7 @@ export {
 export { channelBeta, convGains, log10ConvMeanRatio, log10SecondMomentBound as log10ConvSecondMomentBound } from './nn/conv/theory';
 
 // ---- Statistics and special functions used by the experiments.
-export { bootstrapLogMeanInterval, logBootstrapTInterval, logLengthSummary, logMeanExp, logNormalMeanInterval, logTInterval, mean, quantile, slope, variance } from './nn/stats';
+export { BOOTSTRAP_KEY, bootstrapLogMeanInterval, logBootstrapTInterval, logLengthSummary, logMeanExp, logNormalMeanInterval, logTInterval, mean, quantile, slope, variance } from './nn/stats';
 export { erf, normalCdf, normalQuantile } from './nn/special';
 
 // ---- Training with plain SGD under the paper's protocol (Figure 1(b)).

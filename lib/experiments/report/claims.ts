@@ -155,7 +155,7 @@ export function reachClaims(dir: string, figure: string, name: string): Claim[] 
   const shallow = other.filter((r) => num(r, 'depth') === depths[0]), deep = other.filter((r) => num(r, 'depth') === depths[depths.length - 1]);
   const [kLo, nLo] = reachCount(shallow), [kHi, nHi] = reachCount(deep);
   const p = fisherOneSided(kLo, nLo, kHi, nHi);
-  const at = (rs: readonly CsvRow[], d: number) => `${reachCount(rs)[0]}/${reachCount(rs)[1]} (${fmt(100 * reachRate(rs), 0)}%) at depth ${d}`;
+  const at = (rs: readonly CsvRow[], d: number) => { const [k, n] = reachCount(rs); return `${k}/${n} (${fmt(100 * reachRate(rs), 0)}%) at depth ${d}`; };
   const measured = `He: ${fmt(100 * reachRate(he), 0)}% of runs reached (${he.filter((r) => num(r, 'reached') === num(r, 'runs')).length}/${he.length} depth×init cells all reached); `
     + `others: ${at(shallow, depths[0])}, ${at(deep, depths[depths.length - 1])}; Fisher p = ${fmtP(p)}`;
   const maxEpochs = Math.max(...readRuns(dir, name).map((r) => num(r, 'epochs_run')));
@@ -352,7 +352,7 @@ export function trendClaim(figure: string, file: string, x: string, claim: strin
   const lo = at(xs[0]), hi = at(xs[xs.length - 1]);
   const [kLo, nLo] = reachCount(lo), [kHi, nHi] = reachCount(hi);
   const p = fisherOneSided(kLo, nLo, kHi, nHi);
-  const measured = xs.map((v) => `${x} ${fmt(v, 2)}: ${reachCount(at(v))[0]}/${reachCount(at(v))[1]} reached, ${fmt(meanEpochs(at(v)), 2)} epochs`).join('; ') + `; Fisher p = ${fmtP(p)}`;
+  const measured = xs.map((v) => { const [k, n] = reachCount(at(v)); return `${x} ${fmt(v, 2)}: ${k}/${n} reached, ${fmt(meanEpochs(at(v)), 2)} epochs`; }).join('; ') + `; Fisher p = ${fmtP(p)}`;
   const slower = reachRate(hi) < reachRate(lo) || (reachRate(hi) === reachRate(lo) && meanEpochs(hi) > meanEpochs(lo));
   return {
     figure, claim,
